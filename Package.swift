@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One target per layer; each layer depends only on layers above it (see README "Layers").
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "lockbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bench", targets: ["bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "RESP", swiftSettings: strict),
+        .target(name: "RedisConnection", dependencies: ["RESP"], swiftSettings: strict),
+        .target(name: "POSIXSocket", swiftSettings: strict),
+        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket"], swiftSettings: strict),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "CHiredis"], swiftSettings: strict),
+        .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection", "NativeClient"], swiftSettings: strict),
+        .executableTarget(
+            name: "bench",
+            dependencies: [
+                "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "NativeClient", "RedisConnection"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// placeholder: RESP helper fills this in
