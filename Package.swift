@@ -24,7 +24,8 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "CHiredis"], swiftSettings: strict),
-        .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection", "NativeClient"], swiftSettings: strict),
+        .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
+        .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .executableTarget(
             name: "bench",
             dependencies: [
@@ -39,6 +40,11 @@ let package = Package(
             dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
-        .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "NativeClient", "RedisConnection"], swiftSettings: strict),
+        .testTarget(
+            name: "LocksTests",
+            dependencies: ["Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
     ]
 )

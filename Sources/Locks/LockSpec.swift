@@ -1,0 +1,208 @@
+/// The lock algorithms the harness can run. Raw values are the names used on the command line and in outputs.
+public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// `SET key token NX PX ttl`; release/extend by Lua compare-and-delete / compare-and-pexpire.
+    case setnxPX = "setnx-px"
+    /// The pre-2.6.12 design: `SETNX key <expiry>`, `GET`, `GETSET` takeover; client clocks judge expiry.
+    case legacyGetset = "legacy-getset"
+    /// Like `setnx-px` but released with `GET` then a delete: the race can delete another owner's lock.
+    case naiveGetdel = "naive-getdel"
+    /// `setnx-px` plus a strictly increasing fencing token (`INCR` in the same script).
+    case fenced
+    /// Redlock over N independent masters, quorum N/2+1, validity = ttl − elapsed − drift.
+    case redlock
+
+    /// The raw value.
+    public var description: String { rawValue }
+
+    /// The wait strategies this algorithm supports.
+    ///
+    /// `fifo` needs the lock value to be a token that a release script can hand to the next ticket, so only
+    /// `setnx-px` and `fenced`; `naive-getdel` and `legacy-getset` release without a script by definition.
+    /// `redlock` spans N masters with no common place for a queue or a channel, so it has the
+    /// sleeping strategies only (plus its own random retry delay).
+    public var supportedWaits: [WaitKind] {
+        switch self {
+        case .setnxPX, .fenced: return WaitKind.allCases
+        case .naiveGetdel, .legacyGetset: return [.spin, .fixed, .backoff, .pubsub]
+        case .redlock: return [.spin, .fixed, .backoff]
+        }
+    }
+
+    /// Whether the algorithm has an `extend` (legacy-getset has none: its expiry is a value, not a TTL).
+    public var supportsExtend: Bool { self != .legacyGetset }
+}
+
+/// How a contender waits between failed attempts.
+public enum WaitKind: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Retry as soon as the failed attempt's reply arrives.
+    case spin
+    /// Sleep a fixed delay.
+    case fixed
+    /// Exponential backoff with full jitter: sleep uniform(0, min(cap, base·2^(n−1))).
+    case backoff
+    /// Sleep until a release is published on the key's channel, or the fallback timeout.
+    case pubsub
+    /// Take a ticket in the key's queue; the lock is handed over in arrival order.
+    case fifo
+
+    /// The raw value.
+    public var description: String { rawValue }
+}
+
+/// A wait strategy and its parameters (each used only by its kind, all recorded in outputs).
+public struct WaitSpec: Codable, Sendable, Hashable {
+    /// The strategy.
+    public var kind: WaitKind
+    /// `fixed`: the delay between attempts, ms.
+    public var fixedDelayMs: Int
+    /// `backoff`: the first attempt's ceiling, ms.
+    public var backoffBaseMs: Int
+    /// `backoff`: the largest ceiling, ms.
+    public var backoffCapMs: Int
+    /// `pubsub`/`fifo`: a waiter retries (and refreshes its ticket) after this long without a message,
+    /// so a lost message or a holder that died without releasing cannot strand it, ms.
+    public var fallbackMs: Int
+    /// `pubsub`: wake every local waiter of the key per message (`true`, the thundering herd), or only
+    /// the oldest one (`false`, default: each release costs about one retry per queue, not one per waiter).
+    public var wakeAll: Bool
+    /// `pubsub`/`fifo`: keep a channel subscribed this long after its last local waiter left, so a busy
+    /// key does not pay SUBSCRIBE/UNSUBSCRIBE per acquisition, ms.
+    public var lingerMs: Int
+    /// `fifo`: a ticket not refreshed for this long is abandoned and skipped at the next hand-off, ms.
+    /// Waiters refresh theirs every `fallbackMs`, so it must exceed that.
+    public var ticketTtlMs: Int
+
+    /// A strategy with defaults: fixed 5 ms; backoff 1 ms base, 50 ms cap; fallback 200 ms;
+    /// wake the oldest waiter; linger 1 s; tickets live 2 s.
+    public init(
+        kind: WaitKind, fixedDelayMs: Int = 5, backoffBaseMs: Int = 1, backoffCapMs: Int = 50,
+        fallbackMs: Int = 200, wakeAll: Bool = false, lingerMs: Int = 1_000, ticketTtlMs: Int = 2_000
+    ) {
+        self.kind = kind
+        self.fixedDelayMs = fixedDelayMs
+        self.backoffBaseMs = backoffBaseMs
+        self.backoffCapMs = backoffCapMs
+        self.fallbackMs = fallbackMs
+        self.wakeAll = wakeAll
+        self.lingerMs = lingerMs
+        self.ticketTtlMs = ticketTtlMs
+    }
+}
+
+/// Redlock parameters.
+public struct RedlockSpec: Codable, Sendable, Hashable {
+    /// How many independent masters (the context must be given this many connections).
+    public var nodes: Int
+    /// Clock drift allowance as a fraction of the TTL.
+    public var driftFactor: Double
+    /// Fixed drift allowance, ms.
+    public var driftFixedMs: Double
+    /// After a failed attempt, a uniform random delay in `retryDelayMinMs...retryDelayMaxMs` is added to
+    /// the wait strategy's own delay, to desynchronise contenders (the published algorithm's "random
+    /// delay"). Set both to 0 to measure a wait strategy alone.
+    public var retryDelayMinMs: Int
+    /// See `retryDelayMinMs`.
+    public var retryDelayMaxMs: Int
+    /// A node that has not answered within this long counts as failed for the attempt, so one paused
+    /// node cannot stall acquisition, ms.
+    public var perNodeTimeoutMs: Int
+
+    /// Defaults: 5 nodes, drift 0.01·ttl + 2 ms, retry delay 0–50 ms, per-node timeout 50 ms.
+    public init(
+        nodes: Int = 5, driftFactor: Double = 0.01, driftFixedMs: Double = 2,
+        retryDelayMinMs: Int = 0, retryDelayMaxMs: Int = 50, perNodeTimeoutMs: Int = 50
+    ) {
+        self.nodes = nodes
+        self.driftFactor = driftFactor
+        self.driftFixedMs = driftFixedMs
+        self.retryDelayMinMs = retryDelayMinMs
+        self.retryDelayMaxMs = retryDelayMaxMs
+        self.perNodeTimeoutMs = perNodeTimeoutMs
+    }
+
+    /// Votes needed: N/2 + 1.
+    public var quorum: Int { nodes / 2 + 1 }
+
+    /// Drift allowance for a TTL: `ttl × driftFactor + driftFixedMs`, ms.
+    public func driftMs(ttlMs: Int) -> Double { Double(ttlMs) * driftFactor + driftFixedMs }
+
+    /// `ttl − elapsed − drift`, ms: how long a lock granted after `elapsedNanos` is safe to use.
+    public func validityMs(ttlMs: Int, elapsedNanos: UInt64) -> Double {
+        Double(ttlMs) - Double(elapsedNanos) / 1_000_000 - driftMs(ttlMs: ttlMs)
+    }
+}
+
+/// Everything that decides how locks are taken: printed into every output, so a run can be reproduced.
+public struct LockSpec: Codable, Sendable, Hashable {
+    /// The algorithm.
+    public var algorithm: LockAlgorithmKind
+    /// The wait strategy.
+    public var wait: WaitSpec
+    /// Lock time-to-live, ms (legacy-getset stores now + ttl + 1 as the expiry).
+    public var ttlMs: Int
+    /// Redlock parameters (ignored by other algorithms).
+    public var redlock: RedlockSpec
+    /// Give up after this many attempts (`nil`: keep trying until the deadline).
+    public var maxAttempts: Int?
+
+    /// Makes a spec; defaults: ttl 10 s, default Redlock parameters, no attempt limit.
+    public init(
+        algorithm: LockAlgorithmKind, wait: WaitSpec, ttlMs: Int = 10_000,
+        redlock: RedlockSpec = RedlockSpec(), maxAttempts: Int? = nil
+    ) {
+        self.algorithm = algorithm
+        self.wait = wait
+        self.ttlMs = ttlMs
+        self.redlock = redlock
+        self.maxAttempts = maxAttempts
+    }
+
+    /// How many command connections a context for this spec needs (one per Redlock master, else one).
+    public var commandConnections: Int { algorithm == .redlock ? redlock.nodes : 1 }
+
+    /// Whether a context for this spec needs a subscriber connection.
+    public var needsSubscriber: Bool { wait.kind == .pubsub || wait.kind == .fifo }
+
+    /// Checks the combination and every parameter; the error says what to change.
+    public func validate() throws(LockSpecError) {
+        func fail(_ field: String, _ reason: String) -> LockSpecError { LockSpecError(field: field, reason: reason) }
+        guard algorithm.supportedWaits.contains(wait.kind) else {
+            throw fail("wait", "\(algorithm) does not support wait '\(wait.kind)'; use one of \(algorithm.supportedWaits.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ttlMs >= 1 else { throw fail("ttlMs", "must be at least 1 ms, got \(ttlMs)") }
+        if let maxAttempts, maxAttempts < 1 { throw fail("maxAttempts", "must be at least 1, got \(maxAttempts)") }
+        switch wait.kind {
+        case .spin:
+            break
+        case .fixed:
+            guard wait.fixedDelayMs >= 0 else { throw fail("wait.fixedDelayMs", "must not be negative") }
+        case .backoff:
+            guard wait.backoffBaseMs >= 1 else { throw fail("wait.backoffBaseMs", "must be at least 1 ms") }
+            guard wait.backoffCapMs >= wait.backoffBaseMs else { throw fail("wait.backoffCapMs", "must be at least the base (\(wait.backoffBaseMs) ms)") }
+        case .pubsub, .fifo:
+            guard wait.fallbackMs >= 1 else { throw fail("wait.fallbackMs", "must be at least 1 ms") }
+            guard wait.lingerMs >= 0 else { throw fail("wait.lingerMs", "must not be negative") }
+            if wait.kind == .fifo, wait.ticketTtlMs < 2 * wait.fallbackMs {
+                throw fail("wait.ticketTtlMs", "must be at least twice wait.fallbackMs (\(wait.fallbackMs) ms), or live waiters lose their place between refreshes")
+            }
+        }
+        if algorithm == .redlock {
+            guard redlock.nodes >= 1 else { throw fail("redlock.nodes", "must be at least 1") }
+            guard redlock.driftFactor >= 0, redlock.driftFixedMs >= 0 else { throw fail("redlock.drift", "factor and fixed part must not be negative") }
+            guard redlock.retryDelayMinMs >= 0, redlock.retryDelayMaxMs >= redlock.retryDelayMinMs else {
+                throw fail("redlock.retryDelayMaxMs", "must be at least retryDelayMinMs, both ≥ 0")
+            }
+            guard redlock.perNodeTimeoutMs >= 1 else { throw fail("redlock.perNodeTimeoutMs", "must be at least 1 ms") }
+        }
+    }
+}
+
+/// An invalid `LockSpec`: which field, and what to change.
+public struct LockSpecError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The field, e.g. `wait.backoffCapMs`.
+    public var field: String
+    /// What is wrong and what to use instead.
+    public var reason: String
+    /// `invalid lock spec: <field> <reason>`.
+    public var description: String { "invalid lock spec: \(field) \(reason)" }
+}

@@ -1,0 +1,65 @@
+import RESP
+import RedisConnection
+
+extension NativeConnection {
+    /// How many replies a command produces: subscribe-family commands confirm each channel separately.
+    func expectedReplies(for command: [RedisArgument]) -> Int {
+        guard command.count >= 1, case .string(let name) = command[0], name.count <= 12 else { return 1 }
+        switch name.uppercased() {
+        case "SUBSCRIBE", "SSUBSCRIBE":
+            subscribedMode = true
+            for case .string(let channel) in command.dropFirst() { subscribedChannels.insert(channel) }
+            return max(1, command.count - 1)
+        case "PSUBSCRIBE":
+            subscribedMode = true
+            for case .string(let pattern) in command.dropFirst() { subscribedPatterns.insert(pattern) }
+            return max(1, command.count - 1)
+        case "UNSUBSCRIBE", "SUNSUBSCRIBE":
+            // Without arguments Redis confirms every channel (or sends one reply when there are none).
+            let count = command.count > 1 ? command.count - 1 : max(1, subscribedChannels.count)
+            if command.count > 1 {
+                for case .string(let channel) in command.dropFirst() { subscribedChannels.remove(channel) }
+            } else {
+                subscribedChannels.removeAll()
+            }
+            return count
+        case "PUNSUBSCRIBE":
+            let count = command.count > 1 ? command.count - 1 : max(1, subscribedPatterns.count)
+            if command.count > 1 {
+                for case .string(let pattern) in command.dropFirst() { subscribedPatterns.remove(pattern) }
+            } else {
+                subscribedPatterns.removeAll()
+            }
+            return count
+        default:
+            return 1
+        }
+    }
+
+    /// True for deliveries that answer no command: RESP3 pushes other than subscribe confirmations,
+    /// and, on a RESP2 subscribed connection, `message`/`pmessage`/`smessage` arrays.
+    func isOutOfBand(_ value: RESPValue) -> Bool {
+        switch value {
+        case .push(let items):
+            guard let kind = items.first?.string?.lowercased() else { return true }
+            return !Self.confirmationKinds.contains(kind)
+        case .array(let items?):
+            guard subscribedMode, items.count >= 3,
+                  case .bulkString(let first?) = items[0], first.count <= 8 else { return false }
+            let kind = String(decoding: first, as: UTF8.self)
+            return kind == "message" || kind == "pmessage" || kind == "smessage"
+        default:
+            return false
+        }
+    }
+
+    /// Leaves subscribed mode only when the server says no subscription is left, since messages may
+    /// still arrive between an UNSUBSCRIBE and its confirmation.
+    func noteSubscriptionChange(_ value: RESPValue) {
+        guard subscribedMode, let items = value.elements, items.count == 3,
+              let kind = items[0].string, kind.hasSuffix("unsubscribe"), items[2].integer == 0 else { return }
+        subscribedMode = false
+    }
+
+    static let confirmationKinds: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
+}

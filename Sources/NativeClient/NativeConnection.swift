@@ -1,0 +1,161 @@
+import Dispatch
+import POSIXSocket
+import RESP
+import RedisConnection
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The native Swift client: a non-blocking socket driven by Dispatch sources on one serial queue.
+///
+/// Every command is encoded into one output buffer; the buffer is written once per queue turn (after a
+/// read event's replies have been handled, or from a single deferred flush), so a burst of sends from
+/// many contenders becomes one `write`. Replies are decoded incrementally and matched against a FIFO of
+/// pending completions.
+public final class NativeConnection: RedisConnection, @unchecked Sendable {
+    // @unchecked: every mutable member below is touched only on `queue` (checked by
+    // `dispatchPrecondition` in `assertOnQueue`), except `readBuffer`, owned from init to deinit.
+
+    /// The server.
+    public let endpoint: Endpoint
+    /// The serial queue that owns this connection's socket, sources and handlers.
+    public let queue: DispatchQueue
+    /// `native`.
+    public let clientName = "native"
+    let options: ConnectionOptions
+
+    enum State {
+        case idle, connecting, handshaking, ready
+        case failed(RedisError)
+    }
+    var state: State = .idle
+    var socket: Socket?
+    var readSource: DispatchSourceRead?
+    var writeSource: DispatchSourceWrite?
+    var readSourceResumed = false
+    var writeSourceRunning = false
+    var encoder = RESPEncoder(capacity: 16 * 1024)
+    var writeOffset = 0
+    var decoder = RESPDecoder()
+    var pending = PendingQueue()
+    var pushHandler: RedisPushHandler?
+    var subscribedChannels = Set<String>()
+    var subscribedPatterns = Set<String>()
+    var subscribedMode = false
+    var flushScheduled = false
+    var inReadHandler = false
+    var connectCompletion: (@Sendable (Result<any RedisConnection, RedisError>) -> Void)?
+    var connectTimer: DispatchSourceTimer?
+    var retainedWhileConnecting: NativeConnection?
+    var commandTimer: DispatchSourceTimer?
+    let readBuffer: UnsafeMutableRawBufferPointer
+
+    init(endpoint: Endpoint, options: ConnectionOptions, queue: DispatchQueue) {
+        self.endpoint = endpoint
+        self.options = options
+        self.queue = queue
+        self.readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+        QueueIdentity.mark(queue)
+    }
+
+    deinit {
+        // Only reachable when no source or queued block holds us: nothing can touch the buffer now.
+        let leftovers = pending.removeAll()
+        let error = RedisError(.closedByClient, endpoint: endpoint.description, detail: "connection released with commands outstanding")
+        if !leftovers.isEmpty {
+            queue.async { for item in leftovers { item.completion(.failure(error)) } }
+        }
+        if let readSource, let writeSource {
+            if !readSourceResumed { readSource.resume() }
+            readSource.cancel()
+            if !writeSourceRunning { writeSource.resume() }
+            writeSource.cancel()
+        } else {
+            socket?.close()
+        }
+        readBuffer.deallocate()
+    }
+
+    /// Connects, authenticates and selects the database; awaits the ready connection.
+    public static func connect(
+        to endpoint: Endpoint, options: ConnectionOptions = ConnectionOptions(),
+        queue: DispatchQueue = DispatchQueue(label: "lockbench.native")
+    ) async throws(RedisError) -> NativeConnection {
+        let connection = try await NativeConnector().connect(to: endpoint, options: options, queue: queue)
+        return connection as! NativeConnection
+    }
+
+    @inline(__always)
+    func assertOnQueue() {
+        dispatchPrecondition(condition: .onQueue(queue))
+    }
+
+    /// Runs `body` on `queue`: at once when already there (the driver's case), else with one hop.
+    @inline(__always)
+    func onQueue(_ body: @escaping @Sendable () -> Void) {
+        if QueueIdentity.isCurrent(queue) { body() } else { queue.async(execute: body) }
+    }
+
+    // MARK: RedisConnection
+
+    /// Whether the connection can still send.
+    public var isOpen: Bool {
+        switch state {
+        case .failed: return false
+        default: return true
+        }
+    }
+
+    /// Queues one command; its completion runs once on `queue`.
+    public func send(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
+        onQueue { self.enqueue(command, completion: completion) }
+    }
+
+    /// Queues several commands with one hop and one write.
+    public func send(batch commands: [[RedisArgument]], completion: @escaping @Sendable (Int, RedisReply) -> Void) {
+        onQueue {
+            for (i, command) in commands.enumerated() {
+                self.enqueue(command) { completion(i, $0) }
+            }
+        }
+    }
+
+    /// Sets the handler for pub/sub messages.
+    public func setPushHandler(_ handler: RedisPushHandler?) {
+        onQueue { self.pushHandler = handler }
+    }
+
+    /// Closes the connection; outstanding completions get `closedByClient`.
+    public func close() {
+        onQueue {
+            self.fail(RedisError(.closedByClient, endpoint: self.endpoint.description, detail: "close() was called on this connection"))
+        }
+    }
+
+    func enqueue(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
+        assertOnQueue()
+        if case .failed(let error) = state {
+            // Never call back from inside `send`: the caller may hold state it is about to update.
+            queue.async { completion(.failure(error)) }
+            return
+        }
+        encoder.appendCommand(command)
+        pending.append(PendingCommand(completion: completion, repliesLeft: expectedReplies(for: command), queuedAt: monotonicNanos()))
+        scheduleFlush()
+    }
+}
+
+/// Marks queues so a connection can tell, cheaply, whether the caller is already on its queue.
+enum QueueIdentity {
+    private static let key = DispatchSpecificKey<ObjectIdentifier>()
+
+    static func mark(_ queue: DispatchQueue) {
+        queue.setSpecific(key: key, value: ObjectIdentifier(queue))
+    }
+
+    @inline(__always)
+    static func isCurrent(_ queue: DispatchQueue) -> Bool {
+        DispatchQueue.getSpecific(key: key) == ObjectIdentifier(queue)
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What a non-blocking read produced.
+public enum ReadResult: Sendable, Equatable {
+    /// This many bytes were read (> 0).
+    case bytes(Int)
+    /// Nothing to read now; wait for readability.
+    case wouldBlock
+    /// The peer closed its side.
+    case endOfFile
+}
+
+/// What a non-blocking write produced.
+public enum WriteResult: Sendable, Equatable {
+    /// This many bytes were written (may be fewer than offered).
+    case wrote(Int)
+    /// The send buffer is full; wait for writability.
+    case wouldBlock
+}
+
+/// A non-blocking stream socket file descriptor and the calls made on it.
+///
+/// A plain value around the fd: ownership (who closes it, and when) belongs to the connection,
+/// which must not close it before its Dispatch sources are cancelled.
+public struct Socket: Sendable, Hashable {
+    /// The file descriptor.
+    public let fd: Int32
+    /// What it connects to, for error messages.
+    public let target: String
+
+    /// Opens a non-blocking, close-on-exec socket and starts connecting.
+    ///
+    /// Returns the socket and whether the connect is still in progress (`EINPROGRESS` is not an
+    /// error: wait for writability, then read `pendingError()`).
+    public static func connect(to address: SocketAddress) throws(SocketError) -> (socket: Socket, inProgress: Bool) {
+        let target = address.description
+        let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(call: "socket", errno: Glibc.errno, target: target) }
+        let socket = Socket(fd: fd, target: target)
+        if address.family != AF_UNIX {
+            // Lock traffic is many tiny writes: Nagle would add up to 40 ms to each acquire.
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        while true {
+            let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+            if rc == 0 { return (socket, false) }
+            let err = Glibc.errno
+            if err == EINTR { continue }
+            if err == EINPROGRESS || err == EAGAIN { return (socket, true) }
+            Glibc.close(fd)
+            throw SocketError(call: "connect", errno: err, target: target)
+        }
+    }
+
+    /// The error left by an asynchronous connect (`SO_ERROR`); 0 when it succeeded.
+    public func pendingError() -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) != 0 { return Glibc.errno }
+        return value
+    }
+
+    /// Reads into `buffer`, retrying `EINTR`.
+    @inline(never)
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> ReadResult {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfFile }
+            let err = Glibc.errno
+            switch err {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw SocketError(call: "read", errno: err, target: target)
+            }
+        }
+    }
+
+    /// Writes `bytes`, retrying `EINTR`; never raises SIGPIPE (`MSG_NOSIGNAL`).
+    @inline(never)
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(SocketError) -> WriteResult {
+        while true {
+            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .wrote(n) }
+            let err = Glibc.errno
+            switch err {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: throw SocketError(call: "write", errno: err, target: target)
+            }
+        }
+    }
+
+    /// Closes the descriptor. Call once, after every Dispatch source on it is cancelled.
+    public func close() {
+        _ = Glibc.close(fd)
+    }
+}

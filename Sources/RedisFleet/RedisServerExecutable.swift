@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How to run a given `redis-server`: its path, version, and the `setpriv` prefix if it works.
+struct RedisServerExecutable: Sendable, Hashable {
+    /// Absolute path of redis-server.
+    var path: String
+    /// e.g. `7.0.15`.
+    var version: String
+    /// `setpriv --pdeathsig KILL --`, or empty when setpriv is missing or does not work here.
+    ///
+    /// Only the child itself can ask to be killed when its parent dies (`PR_SET_PDEATHSIG`), and
+    /// `posix_spawn` cannot run code in the child, so util-linux's `setpriv` does it and then
+    /// execs redis-server under the same pid. Without it a SIGKILLed harness leaves its servers behind.
+    var launchPrefix: [String]
+
+    /// argv for running the server with `configPath`.
+    func arguments(configPath: String) -> [String] {
+        launchPrefix + [path, configPath]
+    }
+
+    /// The program to exec: setpriv when used, else redis-server itself.
+    var program: String { launchPrefix.first ?? path }
+
+    private static let cache = Mutex<[String: RedisServerExecutable]>([:])
+
+    /// Finds redis-server, checks that it runs, reads its version, and decides on the setpriv prefix.
+    static func resolve(override: String?) async throws(FleetError) -> RedisServerExecutable {
+        let path = try locate(override: override, searchPath: nil)
+        if let cached = cache.withLock({ $0[path] }) { return cached }
+
+        var prefix: [String] = []
+        if let setpriv = findOnPath("setpriv", searchPath: nil) {
+            prefix = [setpriv, "--pdeathsig", "KILL", "--"]
+        }
+        var version = await readVersion(arguments: prefix + [path, "--version"])
+        if version == nil && !prefix.isEmpty {
+            // An old setpriv without --pdeathsig: run redis-server directly rather than not at all.
+            prefix = []
+            version = await readVersion(arguments: [path, "--version"])
+        }
+        guard let version else {
+            throw FleetError(.versionUnknown, detail: "'\(path) --version' failed or printed no 'v=' version",
+                             hint: "Check that \(path) is a working redis-server (reinstall with Scripts/bootstrap).")
+        }
+        let resolved = RedisServerExecutable(path: path, version: version, launchPrefix: prefix)
+        cache.withLock { $0[path] = resolved }
+        return resolved
+    }
+
+    /// Where redis-server is: the override (a path, or a name looked up on `PATH`), else `PATH`.
+    static func locate(override: String?, searchPath: String?) throws(FleetError) -> String {
+        let hint = "Install it with Scripts/bootstrap (apt package redis-server), or pass its path."
+        if let override, override.contains("/") {
+            let absolute = override.hasPrefix("/") ? override : FileManager.default.currentDirectoryPath + "/" + override
+            guard isExecutableFile(absolute) else {
+                throw FleetError(.executableNotFound, detail: "redis-server not found at \(override) (the executable override)", hint: hint)
+            }
+            return absolute
+        }
+        let name = override ?? "redis-server"
+        guard let found = findOnPath(name, searchPath: searchPath) else {
+            throw FleetError(.executableNotFound, detail: "\(name) not found on PATH", hint: hint)
+        }
+        return found
+    }
+
+    static func findOnPath(_ name: String, searchPath: String?) -> String? {
+        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = "\(directory)/\(name)"
+            if isExecutableFile(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return access(path, X_OK) == 0
+    }
+
+    /// Runs `arguments` (…`--version`), reads stdout, returns the `v=` field.
+    private static func readVersion(arguments: [String]) async -> String? {
+        // A socket pair rather than pipe(): it can be made close-on-exec atomically (Swift's Glibc
+        // lacks pipe2), so no child spawned meanwhile inherits the write end and delays our EOF.
+        var fds: [Int32] = [0, 0]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return nil }
+        let (readFD, writeFD) = (fds[0], fds[1])
+        let request = SpawnRequest(
+            executable: arguments[0], arguments: arguments, environment: ChildProcess.childEnvironment(),
+            outputPath: nil, stdoutFD: writeFD, ownProcessGroup: true)
+        let spawned = await SpawnerThread.shared.perform { ChildRegistry.spawn(request) }
+        _ = close(writeFD)
+        defer { _ = close(readFD) }
+        guard case .success(let pid) = spawned else { return nil }
+
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while output.count < 64 * 1024 {
+            let (count, _) = chunk.withUnsafeMutableBytes { raw in Sys.call { read(readFD, raw.baseAddress!, raw.count) } }
+            if count <= 0 { break }
+            output += chunk[0..<count]
+        }
+        guard case .exited(let status) = ChildRegistry.reap(pid, blocking: true), status.exitCode == 0 else { return nil }
+        // "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=..."
+        let text = String(decoding: output, as: UTF8.self)
+        guard let field = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first(where: { $0.hasPrefix("v=") }) else {
+            return nil
+        }
+        return String(field.dropFirst(2))
+    }
+}

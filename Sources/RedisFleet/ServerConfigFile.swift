@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Renders and writes one node's `redis.conf`.
+///
+/// The file, not the command line, carries every setting: `requirepass` and ACL passwords on a
+/// command line would be readable by any local user through `ps` or `/proc/<pid>/cmdline`.
+enum ServerConfigFile {
+    /// The config text for a node listening on `port` (TCP) or on `layout.socketPath` (Unix).
+    static func render(options: RedisServerOptions, layout: NodeLayout, port: Int?) -> String {
+        var lines: [String] = [
+            "# Written by lockbench RedisFleet for one run; removed when the fleet stops.",
+            "daemonize no",
+            // A benchmark must not measure disk: no RDB snapshots, no AOF.
+            "save \(quote(""))",
+            "appendonly no",
+            "dir \(quote(layout.directory))",
+            "logfile \(quote(layout.logPath))",
+            "bind 127.0.0.1",
+            "always-show-logo no",
+        ]
+        switch options.transport {
+        case .tcp:
+            lines.append("port \(port ?? 0)")
+        case .unix:
+            lines.append("port 0")
+            lines.append("unixsocket \(quote(layout.socketPath))")
+            lines.append("unixsocketperm 700")
+        }
+        if let password = options.password {
+            lines.append("requirepass \(quote(password))")
+        }
+        for user in options.aclUsers {
+            let words = [user.name, "reset", "on", ">" + user.password] + user.rules
+            lines.append("user " + words.map(quote).joined(separator: " "))
+        }
+        for directive in options.extraConfig {
+            lines.append(([directive.name] + directive.arguments.map(quote)).joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Quotes one argument the way redis's `sdssplitargs` reads it back.
+    static func quote(_ value: String) -> String {
+        var out = "\""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out += "\\\\"
+            case UInt8(ascii: "\""): out += "\\\""
+            case 0x20...0x7e: out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                // Control bytes and non-ASCII go as \xHH so the line stays one line of one argument.
+                let hex = String(byte, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Directive names the fleet accepts in `extraConfig`: anything else could break the file's syntax.
+    static func isValidDirectiveName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+        }
+    }
+
+    /// Writes `text` to `path` with mode 0600, replacing any previous file.
+    static func writeFile(_ text: String, to path: String) throws(FleetError) {
+        let (fd, openErrno) = Sys.call { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+        guard fd >= 0 else {
+            throw FleetError(.fileSystem, detail: "cannot create \(path): \(Sys.describe(openErrno))",
+                             hint: "Check that the temp directory is writable.", errno: openErrno)
+        }
+        defer { _ = close(fd) }
+        // O_CREAT's mode does not apply to a file that already existed; make sure it is 0600 anyway.
+        _ = fchmod(fd, 0o600)
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let (n, e) = bytes.withUnsafeBytes { buffer in
+                Sys.call { write(fd, buffer.baseAddress! + written, buffer.count - written) }
+            }
+            guard n > 0 else {
+                throw FleetError(.fileSystem, detail: "cannot write \(path): \(Sys.describe(e))", errno: e)
+            }
+            written += n
+        }
+    }
+}
