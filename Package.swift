@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         .target(name: "RESP", swiftSettings: strict),
@@ -25,11 +26,24 @@ let package = Package(
         ),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "CHiredis"], swiftSettings: strict),
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
+        .target(
+            name: "Calibration",
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
         .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
+        .target(
+            name: "BenchMetrics",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict
+        ),
+        .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics"], swiftSettings: strict),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet",
+                "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
+                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -43,6 +57,13 @@ let package = Package(
         .testTarget(
             name: "LocksTests",
             dependencies: ["Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(
+            name: "LoadDriverTests",
+            dependencies: ["LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),

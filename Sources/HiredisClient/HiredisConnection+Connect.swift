@@ -90,7 +90,8 @@ extension HiredisConnection {
     }
 
     /// Queues `AUTH` and `SELECT` before any user command. hiredis buffers them until the socket
-    /// connects, so they leave in the same write as the connect completes, costing no extra round trip.
+    /// connects and writes them on the very write event that completes the connect, instead of a
+    /// turn later from the connect callback.
     private func sendHandshake() {
         var steps: [(command: [RedisArgument], refused: RedisError.Code)] = []
         if let credentials = options.credentials {

@@ -196,13 +196,18 @@ extension HiredisConnection {
     func replyArrived(_ box: PendingCommand, _ reply: UnsafeMutableRawPointer?, _ context: UnsafeMutablePointer<redisAsyncContext>) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let reply else {
-            recordFailure(RedisError(hiredis: context.pointee.c, endpoint: endpointText, phase: phase))
+            // The first NULL carries the cause; the context's error is read once, not per command.
+            if failure == nil {
+                recordFailure(RedisError(hiredis: context.pointee.c, endpoint: endpointText, phase: phase))
+            }
             complete(box, .failure(failure!))
             return
         }
         // hiredis 0.14's redisProcessCallbacks keeps the last callback in a local across loop
-        // iterations; a reply it cannot place runs that stale callback again. The box is still
-        // alive (see PendingCommand) and already done, so the repeat is dropped here.
+        // iterations, so a reply it cannot place (a pub/sub array naming no known channel) runs
+        // that stale callback again. The pub/sub guards in `submit` should rule that out; if it
+        // happens anyway, the box is still alive (see PendingCommand) and done, so the repeat is
+        // dropped instead of completing twice.
         guard !box.isDone else { return }
         if let failure {
             // Closed (or failed) from an earlier completion in this same read: later replies in

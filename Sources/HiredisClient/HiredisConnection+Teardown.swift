@@ -73,7 +73,7 @@ extension HiredisConnection {
     /// context must not be touched.
     func contextCleanup() {
         dispatchPrecondition(condition: .onQueue(queue))
-        if let context {
+        if let context, failure == nil {
             recordFailure(RedisError(hiredis: context.pointee.c, endpoint: endpointText, phase: phase))
         }
         adapter?.cleanup()

@@ -70,11 +70,12 @@ public final class HiredisConnection: RedisConnection, @unchecked Sendable {
     var subscribedPatterns: Set<[UInt8]> = []
     /// An `UNSUBSCRIBE` that leaves nothing subscribed, while its confirmation is outstanding.
     ///
-    /// hiredis 0.14 leaves subscribed mode when a confirmation reports 0 subscriptions, and from
-    /// then on routes replies as if it had never been subscribed: a command it queued as
-    /// "sent while subscribed" loses its callback, and a SUBSCRIBE confirmation trips an `assert`
-    /// that aborts the process. So commands sent in that window wait in `held` and go to hiredis
-    /// once the confirmation has switched its mode back.
+    /// hiredis 0.14 files a command under "sent while subscribed" until the confirmation that
+    /// reports 0 subscriptions arrives, then routes replies as if it had never been subscribed.
+    /// A reply to something sent in between finds no callback: a SUBSCRIBE confirmation or an
+    /// ordinary reply trips an `assert` that aborts the process, an error reply disconnects. So
+    /// commands sent in that window wait in `held` and go to hiredis once the confirmation has
+    /// switched its mode back.
     var holdUntilConfirmed: PendingCommand?
     var held: [HeldCommand] = []
 

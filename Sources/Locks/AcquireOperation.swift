@@ -363,7 +363,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         // Redlock: a failed attempt's releases must be answered (or timed out) before we report the
         // acquisition over, so "timed out" also means "left no key on any node that answers".
         if let cleanup = lastCleanup, !cleanup.settled {
-            cleanup.onSettled = { [self] in end(reason) }
+            cleanup.whenSettled { [self] in end(reason) }
             return
         }
         let summary = self.summary()

@@ -78,8 +78,9 @@ public struct LockFailure: Error, Sendable, Hashable, CustomStringConvertible {
 public struct RedlockAttemptReport: Sendable, Hashable, Codable {
     /// 1 for the first attempt of an acquisition.
     public var attempt: Int
-    /// From before the first `SET` was sent to the reply that decided the attempt (the quorum reply on
-    /// success; the last needed reply, or the per-node timeout, on failure), ns.
+    /// From before the first `SET` was sent to the reply that decided the attempt, ns: the quorum reply
+    /// on success and on an overrun; without a quorum, the last reply or the per-node timeout (a failed
+    /// attempt waits for every vote, so its tallies are complete).
     public var elapsedNanos: UInt64
     /// `ttl − elapsed − drift`, ms (negative on an overrun).
     public var validityMs: Double
@@ -87,7 +88,7 @@ public struct RedlockAttemptReport: Sendable, Hashable, Codable {
     public var nodes: Int
     /// Votes needed.
     public var quorum: Int
-    /// Masters that granted when the attempt was decided.
+    /// Masters that granted (on success: by the quorum reply; later replies are not waited for).
     public var granted: Int
     /// Masters that refused (held by someone else) when the attempt was decided.
     public var denied: Int

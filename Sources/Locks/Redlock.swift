@@ -20,6 +20,8 @@ final class RedlockRound: @unchecked Sendable {
     var yes = 0, no = 0, failed = 0
     var decidedAt: UInt64?
     var timedOutAtDecision = 0
+    var settledAt: UInt64?
+    var timedOutAtSettle = 0
     var settled = false
     var sending = false
     var timer: TimerHandle?
@@ -51,7 +53,9 @@ final class RedlockRound: @unchecked Sendable {
         sending = false
         timer = context.wheel.schedule(afterNanos: UInt64(context.spec.redlock.perNodeTimeoutMs) * 1_000_000) { [self] in
             timer = nil
-            if decidedAt == nil { decide(timedOut: nodes - answered) }
+            timedOutAtSettle = nodes - answered
+            context.counters.redlockNodeTimeouts += timedOutAtSettle
+            if decidedAt == nil { decide(timedOut: timedOutAtSettle) }
             settle()
         }
         evaluate()
@@ -86,13 +90,13 @@ final class RedlockRound: @unchecked Sendable {
     private func decide(timedOut: Int) {
         decidedAt = LockClock.monotonicNanos()
         timedOutAtDecision = timedOut
-        context.counters.redlockNodeTimeouts += timedOut
         onDecide?(self)
     }
 
     private func settle() {
         guard !settled else { return }
         settled = true
+        settledAt = LockClock.monotonicNanos()
         if let timer {
             context.wheel.cancel(timer)
             self.timer = nil
@@ -103,6 +107,17 @@ final class RedlockRound: @unchecked Sendable {
     }
 
     var elapsedNanos: UInt64 { (decidedAt ?? LockClock.monotonicNanos()) &- startedAt }
+
+    /// Calls `body` once the round has settled (at once if it has).
+    func whenSettled(_ body: @escaping () -> Void) {
+        if settled {
+            body()
+        } else if let previous = onSettled {
+            onSettled = { previous(); body() }
+        } else {
+            onSettled = body
+        }
+    }
 
     /// Compare-and-delete `token` on every node.
     static func releaseAll(
@@ -146,28 +161,46 @@ extension AcquireOperation {
 
     private func redlockDecided(_ round: RedlockRound, token attemptToken: String) {
         let redlock = spec.redlock
-        let elapsed = round.elapsedNanos
-        let validity = redlock.validityMs(ttlMs: spec.ttlMs, elapsedNanos: elapsed)
+        let decisionElapsed = round.elapsedNanos
+        let decisionValidity = redlock.validityMs(ttlMs: spec.ttlMs, elapsedNanos: decisionElapsed)
         let quorumReached = round.yes >= round.quorum
-        let succeeded = quorumReached && validity > 0
+        if quorumReached && decisionValidity > 0 {
+            let report = redlockReport(round, elapsed: decisionElapsed, timedOut: round.timedOutAtDecision, succeeded: true)
+            guard !finished else { return }
+            grant(validityMs: report.validityMs)
+            return
+        }
+        // Release on every node at once, including those that have not answered: the release follows the
+        // SET on the same connection, so it deletes the key if that SET is still to succeed.
+        lastCleanup = RedlockRound.releaseAll(context: context, key: key, token: attemptToken, purpose: .acquire, operation: self)
+        if quorumReached {
+            // Overrun: decided by the quorum reply, like a success.
+            _ = redlockReport(round, elapsed: decisionElapsed, timedOut: round.timedOutAtDecision, succeeded: false)
+            attemptFailed()
+            return
+        }
+        // No quorum: the report waits for every vote (or the per-node timeout), as the published
+        // implementations do, so split votes are counted on complete tallies; elapsed is to that point.
+        round.whenSettled { [self] in
+            _ = redlockReport(round, elapsed: (round.settledAt ?? LockClock.monotonicNanos()) &- round.startedAt,
+                              timedOut: round.timedOutAtSettle, succeeded: false)
+            attemptFailed()
+        }
+    }
+
+    private func redlockReport(_ round: RedlockRound, elapsed: UInt64, timedOut: Int, succeeded: Bool) -> RedlockAttemptReport {
+        let validity = spec.redlock.validityMs(ttlMs: spec.ttlMs, elapsedNanos: elapsed)
+        let quorumReached = round.yes >= round.quorum
         let report = RedlockAttemptReport(
             attempt: attempts, elapsedNanos: elapsed, validityMs: validity, nodes: round.nodes, quorum: round.quorum,
-            granted: round.yes, denied: round.no, failed: round.failed, timedOut: round.timedOutAtDecision,
+            granted: round.yes, denied: round.no, failed: round.failed, timedOut: timedOut,
             succeeded: succeeded, overrun: quorumReached && validity <= 0,
             splitVote: !quorumReached && round.yes >= 1 && round.no >= 1)
         if report.overrun { context.counters.redlockOverruns += 1 }
         if report.splitVote { context.counters.redlockSplitVotes += 1 }
         redlockReports.append(report)
         context.redlockObserver?(report)
-        guard !finished else { return }
-        if succeeded {
-            grant(validityMs: validity)
-            return
-        }
-        // Release on every node, including those that have not answered: the release follows the SET on
-        // the same connection, so it deletes the key if that SET is still to succeed.
-        lastCleanup = RedlockRound.releaseAll(context: context, key: key, token: attemptToken, purpose: .acquire, operation: self)
-        attemptFailed()
+        return report
     }
 }
 
@@ -183,7 +216,7 @@ extension Locker {
                 completion(.notOwner, 0)
             }
         }
-        if round.settled { finish() } else { round.onSettled = finish }
+        round.whenSettled(finish)
     }
 
     func redlockExtend(_ grant: LockGrant, byMs: Int, operation: LockOperation, completion: @escaping (ExtendOutcome) -> Void) {

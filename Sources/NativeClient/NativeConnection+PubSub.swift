@@ -4,7 +4,9 @@ import RedisConnection
 extension NativeConnection {
     /// How many replies a command produces: subscribe-family commands confirm each channel separately.
     func expectedReplies(for command: [RedisArgument]) -> Int {
-        guard command.count >= 1, case .string(let name) = command[0], name.count <= 12 else { return 1 }
+        // Every command passes here: reject the common case on the first byte, without allocating.
+        guard command.count >= 1, case .string(let name) = command[0], let first = name.utf8.first,
+              Self.subscribeInitials.contains(first), name.utf8.count <= 12 else { return 1 }
         switch name.uppercased() {
         case "SUBSCRIBE", "SSUBSCRIBE":
             subscribedMode = true
@@ -60,6 +62,9 @@ extension NativeConnection {
               let kind = items[0].string, kind.hasSuffix("unsubscribe"), items[2].integer == 0 else { return }
         subscribedMode = false
     }
+
+    /// First letters of SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, UNSUBSCRIBE, PUNSUBSCRIBE, SUNSUBSCRIBE in either case.
+    static let subscribeInitials: Set<UInt8> = Set("SPUspu".utf8)
 
     static let confirmationKinds: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
 }

@@ -86,9 +86,10 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         return connection as! NativeConnection
     }
 
+    /// Checks queue confinement in debug builds; release builds skip it because it runs per command.
     @inline(__always)
     func assertOnQueue() {
-        dispatchPrecondition(condition: .onQueue(queue))
+        assert({ dispatchPrecondition(condition: .onQueue(queue)); return true }())
     }
 
     /// Runs `body` on `queue`: at once when already there (the driver's case), else with one hop.
@@ -141,7 +142,9 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
             return
         }
         encoder.appendCommand(command)
-        pending.append(PendingCommand(completion: completion, repliesLeft: expectedReplies(for: command), queuedAt: monotonicNanos()))
+        // The clock is read only when a command timeout needs it.
+        let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
+        pending.append(PendingCommand(completion: completion, repliesLeft: expectedReplies(for: command), queuedAt: queuedAt))
         scheduleFlush()
     }
 }

@@ -249,3 +249,32 @@ func testSpec(_ algorithm: LockAlgorithmKind, _ wait: WaitKind, ttlMs: Int = 5_0
              wait: WaitSpec(kind: wait, fixedDelayMs: 1, backoffBaseMs: 1, backoffCapMs: 8, fallbackMs: 200),
              ttlMs: ttlMs, redlock: redlock, maxAttempts: maxAttempts)
 }
+
+/// Makes a harness, runs `body`, and always closes it.
+func withHarness<R>(
+    spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], queues: Int = 1,
+    _ body: (LockHarness) async throws -> R
+) async throws -> R {
+    let harness = try await LockHarness.make(spec: spec, client: client, endpoints: endpoints, queues: queues)
+    do {
+        let result = try await body(harness)
+        await harness.close()
+        return result
+    } catch {
+        await harness.close()
+        throw error
+    }
+}
+
+extension LockHarness {
+    /// A new locker on context `index`.
+    func locker(_ index: Int = 0, clockOffsetMs: Int64 = 0) async -> Locker {
+        let context = contexts[index]
+        return await context.onQueue { context.makeLocker(clockOffsetMs: clockOffsetMs) }
+    }
+}
+
+/// `inspect` that turns a transport failure into an error value, for use inside `#expect`.
+func probe(_ client: RedisClientKind, _ endpoint: Endpoint, _ command: [RedisArgument]) async -> RESPValue {
+    do { return try await inspect(client, endpoint, command) } catch { return .simpleError("probe failed: \(error)") }
+}

@@ -1,0 +1,39 @@
+extension QueueRecorder {
+    /// Adds another queue's (or machine's) recorder to this one. Per-contender arrays add element by
+    /// element (a longer one extends them), timelines add second by second from each one's window start,
+    /// and `windowStartNanos` stays this recorder's.
+    public mutating func merge(_ other: QueueRecorder) {
+        contenders = Swift.max(contenders, other.contenders)
+        acquisitions += other.acquisitions
+        failedAcquires += other.failedAcquires
+        errors.merge(other.errors, uniquingKeysWith: +)
+        acquireLatency.merge(other.acquireLatency)
+        acquireCorrectedLatency.merge(other.acquireCorrectedLatency)
+        handoffLatency.merge(other.handoffLatency)
+        releaseLatency.merge(other.releaseLatency)
+        extendLatency.merge(other.extendLatency)
+        attempts.merge(other.attempts)
+        Self.add(other.grants, into: &grants)
+        Self.add(other.failedByContender, into: &failedByContender)
+        Self.add(other.attemptsByContender, into: &attemptsByContender)
+        Self.add(other.acquireNanosByContender, into: &acquireNanosByContender)
+        timeline.merge(other.timeline)
+        redlock.merge(other.redlock)
+        safety.merge(other.safety)
+        fifoInversions += other.fifoInversions
+        watchdogLateness.merge(other.watchdogLateness)
+        watchdogFailures += other.watchdogFailures
+    }
+
+    /// All recorders merged into one (an empty recorder for 0 contenders when `recorders` is empty).
+    public static func merged(_ recorders: [QueueRecorder]) -> QueueRecorder {
+        guard var total = recorders.first else { return QueueRecorder(contenders: 0, windowStartNanos: 0) }
+        for recorder in recorders.dropFirst() { total.merge(recorder) }
+        return total
+    }
+
+    private static func add<T: FixedWidthInteger>(_ other: [T], into mine: inout [T]) {
+        if other.count > mine.count { mine.append(contentsOf: repeatElement(0, count: other.count - mine.count)) }
+        for i in other.indices { mine[i] += other[i] }
+    }
+}

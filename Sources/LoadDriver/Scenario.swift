@@ -1,0 +1,147 @@
+import Locks
+import RedisConnection
+
+/// Everything that decides what a run does. Printed into every output (CSV columns, JSON), so any row
+/// can be reproduced with the same flags.
+public struct Scenario: Codable, Sendable, Hashable {
+    /// Which client carries the commands.
+    public var client: RedisClientKind
+    /// Algorithm, wait strategy, TTL and Redlock parameters.
+    public var lock: LockSpec
+    /// Concurrent contenders (state machines, not threads).
+    public var contenders: Int
+    /// Distinct lock keys; contender i uses key i % keys, so contenders/keys is the contention.
+    public var keys: Int
+    /// Command connections per server (contenders share them, pipelined).
+    public var connections: Int
+    /// Most commands one connection may have outstanding; further sends wait in the driver.
+    public var pipeline: Int
+    /// How long a holder keeps the lock.
+    public var hold: TimeDistribution
+    /// Pause between a release and the next acquire (closed loop).
+    public var think: TimeDistribution
+    /// Closed loop, or open loop at a fixed arrival rate.
+    public var mode: LoadMode
+    /// Measurement window, seconds.
+    public var durationS: Double
+    /// Warm-up before the window, seconds (discarded).
+    public var warmupS: Double
+    /// Stop after this many acquisitions in the window (`nil`: run for the duration).
+    public var requests: Int?
+    /// The servers, as `host:port` / `unix:path` (for Redlock, one per master).
+    public var servers: [String]
+    /// Whether lockbench started the servers itself (embedded default).
+    public var embeddedServers: Bool
+    /// Database index (`SELECT`).
+    public var db: Int
+    /// ACL user, if any (the password is never recorded).
+    public var user: String?
+    /// Seed for tokens, jitter, hold/think draws and arrivals.
+    public var seed: UInt64
+    /// Serial Dispatch queues the contenders are spread over.
+    public var queues: Int
+    /// Per-command reply deadline, ms: a server that stops answering fails the connection after this.
+    public var commandTimeoutMs: Int
+
+    /// Makes a scenario.
+    public init(
+        client: RedisClientKind, lock: LockSpec, contenders: Int, keys: Int, connections: Int, pipeline: Int,
+        hold: TimeDistribution, think: TimeDistribution, mode: LoadMode, durationS: Double, warmupS: Double, requests: Int?,
+        servers: [String], embeddedServers: Bool, db: Int, user: String?, seed: UInt64, queues: Int,
+        commandTimeoutMs: Int
+    ) {
+        self.client = client
+        self.lock = lock
+        self.contenders = contenders
+        self.keys = keys
+        self.connections = connections
+        self.pipeline = pipeline
+        self.hold = hold
+        self.think = think
+        self.mode = mode
+        self.durationS = durationS
+        self.warmupS = warmupS
+        self.requests = requests
+        self.servers = servers
+        self.embeddedServers = embeddedServers
+        self.db = db
+        self.user = user
+        self.seed = seed
+        self.queues = queues
+        self.commandTimeoutMs = commandTimeoutMs
+    }
+}
+
+/// Closed loop (each contender waits for its own cycle) or open loop (arrivals at a rate, whatever the
+/// system's state: the only honest way to see queueing delay).
+public enum LoadMode: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// acquire → hold → release → think, per contender.
+    case closed
+    /// Acquisitions start at `rate` per second across all contenders, with the given arrival process.
+    case open(rate: Double, arrivals: Arrivals)
+
+    /// `closed`, `open`.
+    public var name: String {
+        switch self {
+        case .closed: return "closed"
+        case .open: return "open"
+        }
+    }
+
+    /// The rate for open loop, else `nil`.
+    public var rate: Double? {
+        if case .open(let rate, _) = self { return rate }
+        return nil
+    }
+
+    /// `closed` or `open(1000/s poisson)`.
+    public var description: String {
+        switch self {
+        case .closed: return "closed"
+        case .open(let rate, let arrivals): return "open(\(rate)/s \(arrivals.rawValue))"
+        }
+    }
+}
+
+/// Inter-arrival process for open loop.
+public enum Arrivals: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Exponential gaps (a Poisson process): bursts as real traffic has.
+    case poisson
+    /// Equal gaps.
+    case uniform
+}
+
+/// A time that is fixed or drawn from a distribution, e.g. `2ms`, `exp:2ms`, `uniform:1ms-5ms`.
+public enum TimeDistribution: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Always this many microseconds.
+    case fixed(us: Int)
+    /// Exponential with this mean, microseconds.
+    case exponential(meanUs: Int)
+    /// Uniform between the two bounds, microseconds.
+    case uniform(minUs: Int, maxUs: Int)
+
+    /// The flag syntax that produces this value.
+    public var description: String {
+        switch self {
+        case .fixed(let us): return Self.format(us)
+        case .exponential(let mean): return "exp:\(Self.format(mean))"
+        case .uniform(let lo, let hi): return "uniform:\(Self.format(lo))-\(Self.format(hi))"
+        }
+    }
+
+    /// The mean, microseconds.
+    public var meanUs: Double {
+        switch self {
+        case .fixed(let us): return Double(us)
+        case .exponential(let mean): return Double(mean)
+        case .uniform(let lo, let hi): return Double(lo + hi) / 2
+        }
+    }
+
+    static func format(_ us: Int) -> String {
+        if us == 0 { return "0ms" }
+        if us % 1_000_000 == 0 { return "\(us / 1_000_000)s" }
+        if us % 1_000 == 0 { return "\(us / 1_000)ms" }
+        return "\(us)us"
+    }
+}

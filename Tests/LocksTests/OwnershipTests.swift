@@ -1,0 +1,80 @@
+import Locks
+import RESP
+import RedisConnection
+import Testing
+
+/// Token checks: only the holder's token releases or extends; an expired lock is free for others.
+@Suite("Ownership")
+struct OwnershipTests {
+    static let algorithms: [LockAlgorithmKind] = [.setnxPX, .naiveGetdel, .fenced, .redlock]
+
+    static func values(_ key: String, _ client: RedisClientKind, _ endpoints: [Endpoint]) async -> [String?] {
+        var out: [String?] = []
+        for endpoint in endpoints { out.append(await probe(client, endpoint, ["GET", .string(key)]).string) }
+        return out
+    }
+
+    @Test("a wrong token releases nothing and extends nothing; the right one does both", arguments: allClients, algorithms)
+    func wrongToken(client: RedisClientKind, algorithm: LockAlgorithmKind) async throws {
+        let nodes = algorithm == .redlock ? 3 : 1
+        try await withFleet(count: nodes) { fleet in
+            var redlock = RedlockSpec(nodes: 3, retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 500)
+            redlock.nodes = nodes
+            let spec = testSpec(algorithm, .backoff, ttlMs: 10_000, redlock: redlock)
+            try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints) { harness in
+                let key = uniquePrefix() + "k"
+                let locker = await harness.locker()
+                guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 5_000) else {
+                    Issue.record("not granted"); return
+                }
+                var forged = grant
+                forged.token = "00000000000000000000000000000000"
+                #expect(await locker.extend(forged, byMs: 60_000) == .notOwner)
+                #expect(await locker.release(forged).outcome == .notOwner)
+                #expect(await Self.values(key, client, fleet.endpoints) == Array(repeating: grant.token, count: nodes),
+                        "the wrong token must leave the lock as it was")
+                let ttl = await probe(client, fleet.endpoints[0], ["PTTL", .string(key)]).integer ?? -1
+                #expect(ttl > 0 && ttl <= 10_000, "the wrong token's extend must not touch the TTL")
+
+                guard case .extended(let validity) = await locker.extend(grant, byMs: 60_000) else {
+                    Issue.record("the holder's extend failed"); return
+                }
+                #expect(validity <= 60_000 && validity > 10_000)
+                let extendedTTL = await probe(client, fleet.endpoints[0], ["PTTL", .string(key)]).integer ?? -1
+                #expect(extendedTTL > 10_000)
+                #expect(await locker.release(grant).outcome == .released)
+                #expect(await Self.values(key, client, fleet.endpoints) == Array(repeating: nil, count: nodes))
+                let counters = await harness.counters()
+                #expect(counters.releaseNotOwner == 1 && counters.extendNotOwner == 1 && counters.released == 1)
+            }
+        }
+    }
+
+    @Test("an expired lock is taken by another contender; the late holder's release and extend find it gone",
+          arguments: allClients, algorithms)
+    func expiredTaken(client: RedisClientKind, algorithm: LockAlgorithmKind) async throws {
+        let nodes = algorithm == .redlock ? 3 : 1
+        try await withFleet(count: nodes) { fleet in
+            let redlock = RedlockSpec(nodes: nodes, retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 500)
+            let spec = testSpec(algorithm, .backoff, ttlMs: 150, redlock: redlock)
+            try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
+                let key = uniquePrefix() + "k"
+                let first = await harness.locker(0)
+                let second = await harness.locker(1)
+                guard case .granted(let old) = await first.acquire(key: key, timeoutMs: 5_000) else {
+                    Issue.record("first not granted"); return
+                }
+                // The first holder never releases: the second is granted once the TTL runs out.
+                let outcome = await second.acquire(key: key, timeoutMs: 10_000)
+                guard case .granted(let new) = outcome else { Issue.record("\(outcome.brief)"); return }
+                #expect(new.token != old.token)
+                if algorithm == .fenced { #expect(new.fencingToken! > old.fencingToken!) }
+                #expect(await first.extend(old, byMs: 10_000) == .notOwner)
+                #expect(await first.release(old).outcome == .notOwner, "the late holder must not delete the new lock")
+                #expect(await Self.values(key, client, fleet.endpoints).allSatisfy { $0 == new.token || $0 == nil })
+                #expect(await probe(client, fleet.endpoints[0], ["GET", .string(key)]).string == new.token)
+                #expect(await second.release(new).outcome == .released)
+            }
+        }
+    }
+}
