@@ -42,13 +42,18 @@ public struct Scenario: Codable, Sendable, Hashable {
     public var queues: Int
     /// Per-command reply deadline, ms: a server that stops answering fails the connection after this.
     public var commandTimeoutMs: Int
+    /// An acquisition not granted within this long counts as failed, ms.
+    public var acquireTimeoutMs: Int
+    /// Client clock skew spread, ms: contender i's clock is offset by a value spread evenly over
+    /// ±skew (legacy-getset judges expiry with it; other algorithms ignore it).
+    public var clockSkewMs: Int
 
     /// Makes a scenario.
     public init(
         client: RedisClientKind, lock: LockSpec, contenders: Int, keys: Int, connections: Int, pipeline: Int,
         hold: TimeDistribution, think: TimeDistribution, mode: LoadMode, durationS: Double, warmupS: Double, requests: Int?,
         servers: [String], embeddedServers: Bool, db: Int, user: String?, seed: UInt64, queues: Int,
-        commandTimeoutMs: Int
+        commandTimeoutMs: Int, acquireTimeoutMs: Int = 10_000, clockSkewMs: Int = 0
     ) {
         self.client = client
         self.lock = lock
@@ -69,6 +74,8 @@ public struct Scenario: Codable, Sendable, Hashable {
         self.seed = seed
         self.queues = queues
         self.commandTimeoutMs = commandTimeoutMs
+        self.acquireTimeoutMs = acquireTimeoutMs
+        self.clockSkewMs = clockSkewMs
     }
 }
 

@@ -205,7 +205,10 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     func subscriptionSettled() {
         guard !finished else { return }
         if spec.wait.kind == .fifo {
-            if fifoPhase == .subscribing { fifoPoll() }
+            if fifoPhase == .subscribing {
+                cancelTimer()
+                fifoPoll()
+            }
             return
         }
         guard retryWhenSubscribed, registeredChannel != nil else { return }
@@ -228,6 +231,12 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         // Subscribed before the ticket exists, so the hand-off message cannot be missed.
         hub.registerFIFO(self, token: token, on: channelName)
         hub.whenSubscribed(self, on: channelName)
+        guard !finished, fifoPhase == .subscribing else { return }
+        // A subscriber in trouble must not strand us: after the fallback, queue anyway and poll.
+        sleep(UInt64(spec.wait.fallbackMs) * 1_000_000) { [self] in
+            context.counters.fallbacks += 1
+            fifoPoll()
+        }
     }
 
     func fifoPoll() {
@@ -425,12 +434,23 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         }
     }
 
+    var debugDescription: String {
+        var parts = ["acquire \(key)", "attempts \(attempts)", "commands \(commands)"]
+        if timer != nil { parts.append("sleeping") }
+        if registeredChannel != nil { parts.append("registered on \(channelName)") }
+        if retryWhenSubscribed { parts.append("awaiting subscription") }
+        if spec.wait.kind == .fifo { parts.append("fifo \(fifoPhase) ticket '\(ticket)'") }
+        if let cleanup = lastCleanup, !cleanup.settled { parts.append("awaiting redlock cleanup") }
+        if cancelRequested { parts.append("cancel requested") }
+        return parts.joined(separator: ", ")
+    }
+
     /// Ends the acquisition as soon as it is waiting (at once if it is now); a command in flight is
     /// never abandoned, since its reply may grant the lock, which is then delivered as granted.
     func cancel() {
         guard !finished else { return }
         cancelRequested = true
-        guard timer != nil || fifoPhase == .subscribing && spec.wait.kind == .fifo else { return }
+        guard timer != nil else { return }
         cancelTimer()
         if let hub = context.hub, registeredChannel != nil { hub.unregister(self) }
         if spec.wait.kind == .fifo {

@@ -179,6 +179,15 @@ public final class LockContext: @unchecked Sendable {
         return Locker(context: self, id: id, clockOffsetMs: clockOffsetMs)
     }
 
+    /// Acquisitions in progress (read on `queue`).
+    public var pendingAcquisitions: Int { active.count }
+
+    /// One line per acquisition in progress, saying what it waits for (read on `queue`): for diagnosing
+    /// a run that does not finish.
+    public var pendingDescriptions: [String] {
+        active.values.sorted { $0.id < $1.id }.map { $0.debugDescription }
+    }
+
     /// Ends every acquisition in progress with `.failed(.cancelled)` (FIFO tickets are withdrawn, best
     /// effort). Call on `queue`.
     public func cancelAll() {

@@ -31,6 +31,8 @@ final class PubSubHub: @unchecked Sendable {
         /// Waiters to call back when the subscription is confirmed (or fails).
         var awaitingConfirmation: [AcquireOperation] = []
         var lingerTimer: TimerHandle?
+        /// A waiter arrived while an UNSUBSCRIBE was in flight: subscribe again when it is confirmed.
+        var resubscribe = false
 
         init(name: String) { self.name = name }
 
@@ -119,25 +121,33 @@ final class PubSubHub: @unchecked Sendable {
         switch channel.state {
         case .subscribed, .subscribing:
             return
-        case .unsubscribed, .unsubscribing:
-            // After an UNSUBSCRIBE in flight, a SUBSCRIBE on the same connection is processed after it.
-            channel.state = .subscribing
-            context.counters.subscriptionCommands += 1
-            context.counters.commands += 1
-            connection.send(["SUBSCRIBE", .string(channel.name)]) { [self] reply in
-                guard channel.state == .subscribing else { return }
-                if LockFailure.from(reply, operation: "SUBSCRIBE \(channel.name)") != nil {
-                    // Waiters fall back to their timers; the next registration tries again.
-                    channel.state = .unsubscribed
-                    context.counters.errors["subscribe", default: 0] += 1
-                } else {
-                    channel.state = .subscribed
-                }
-                let waiting = channel.awaitingConfirmation
-                channel.awaitingConfirmation.removeAll()
-                for operation in waiting { operation.subscriptionSettled() }
-                releaseIfIdle(channel)
+        case .unsubscribing:
+            // Subscribe again only once the UNSUBSCRIBE is confirmed: a client may track "subscribed
+            // mode" by the confirmation's count, and a count of 0 arriving after our SUBSCRIBE was sent
+            // would make it read the next messages as replies.
+            channel.resubscribe = true
+        case .unsubscribed:
+            subscribe(channel)
+        }
+    }
+
+    private func subscribe(_ channel: Channel) {
+        channel.state = .subscribing
+        context.counters.subscriptionCommands += 1
+        context.counters.commands += 1
+        connection.send(["SUBSCRIBE", .string(channel.name)]) { [self] reply in
+            guard channel.state == .subscribing else { return }
+            if LockFailure.from(reply, operation: "SUBSCRIBE \(channel.name)") != nil {
+                // Waiters fall back to their timers; the next registration tries again.
+                channel.state = .unsubscribed
+                context.counters.errors["subscribe", default: 0] += 1
+            } else {
+                channel.state = .subscribed
             }
+            let waiting = channel.awaitingConfirmation
+            channel.awaitingConfirmation.removeAll()
+            for operation in waiting { operation.subscriptionSettled() }
+            releaseIfIdle(channel)
         }
     }
 
@@ -156,12 +166,18 @@ final class PubSubHub: @unchecked Sendable {
 
     private func unsubscribe(_ channel: Channel) {
         channel.state = .unsubscribing
+        channel.resubscribe = false
         context.counters.subscriptionCommands += 1
         context.counters.commands += 1
         connection.send(["UNSUBSCRIBE", .string(channel.name)]) { [self] _ in
             guard channel.state == .unsubscribing else { return }
             channel.state = .unsubscribed
-            if channel.isIdle { channels[channel.name] = nil }
+            if channel.resubscribe || !channel.isIdle {
+                channel.resubscribe = false
+                subscribe(channel)
+            } else {
+                channels[channel.name] = nil
+            }
         }
     }
 

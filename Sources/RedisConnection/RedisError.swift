@@ -71,7 +71,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What failed, where, and what to try.
     public var description: String {
         var text = "redis \(endpoint): \(code)"
-        if !detail.isEmpty { text += ": \(detail)" }
+        // Server messages often end with their own period; don't double it before the hint.
+        var trimmed = Substring(detail)
+        while trimmed.last == "." || trimmed.last == " " { trimmed = trimmed.dropLast() }
+        if !trimmed.isEmpty { text += ": \(trimmed)" }
         switch code {
         case .connectionRefused: text += ". Is redis-server running there?"
         case .authenticationFailed: text += ". Check the user and the password source (--password-env/--password-file)"

@@ -146,11 +146,17 @@ func runContenders(
 ) async -> RunStats {
     let stats = Locked(RunStats())
     let remaining = Locked(harness.contexts.count * perContext)
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    let resumed = Locked(false)
+    let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        let resumeOnce = { @Sendable (allDone: Bool) in
+            if resumed.withLock({ r -> Bool in defer { r = true }; return !r }) { continuation.resume(returning: allDone) }
+        }
         let done = { @Sendable in
             let left = remaining.withLock { n -> Int in n -= 1; return n }
-            if left == 0 { continuation.resume() }
+            if left == 0 { resumeOnce(true) }
         }
+        // Bounds a hang (a lost completion) so it is reported with the stuck operations, not waited out.
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(max(60, timeoutMs / 1_000 * 3))) { resumeOnce(false) }
         for (index, context) in harness.contexts.enumerated() {
             context.queue.async {
                 for _ in 0..<perContext {
@@ -161,6 +167,13 @@ func runContenders(
                 }
             }
         }
+    }
+    if !finished {
+        var lines: [String] = []
+        for context in harness.contexts {
+            lines += await context.onQueue { context.pendingDescriptions }
+        }
+        Issue.record("contenders did not finish: \(remaining.value) left; pending: \(lines.prefix(20))")
     }
     return stats.withLock { $0 }
 }

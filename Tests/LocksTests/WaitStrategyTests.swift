@@ -150,7 +150,7 @@ struct WatchdogTests {
                 guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 let events = Collector<WatchdogEvent>()
                 let context = harness.context
-                await context.onQueue { locker.startWatchdog(grant) { events.append($0) } }
+                _ = await context.onQueue { locker.startWatchdog(grant) { events.append($0) } }
                 try await Task.sleep(for: .milliseconds(ttl * 7 / 2)) // 3.5 TTLs
                 for endpoint in fleet.endpoints {
                     #expect(await probe(client, endpoint, ["GET", .string(key)]).string == grant.token, "the lock expired under the watchdog")
@@ -179,7 +179,7 @@ struct WatchdogTests {
                 let locker = await harness.locker()
                 guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 let events = Collector<WatchdogEvent>()
-                await harness.context.onQueue { locker.startWatchdog(grant) { events.append($0) } }
+                _ = await harness.context.onQueue { locker.startWatchdog(grant) { events.append($0) } }
                 _ = await probe(client, fleet.endpoints[0], ["DEL", .string(key)])
                 #expect(await eventually { events.items.contains { if case .lost = $0 { return true } else { return false } } })
                 try await Task.sleep(for: .milliseconds(300))

@@ -1,0 +1,27 @@
+import Locks
+
+/// One contender's state machine: acquire → hold → release → think, or, in open loop, one
+/// acquisition per arrival. A few words of state, not a thread or a task.
+struct Contender {
+    enum Phase {
+        case idle, acquiring, holding, releasing, thinking, stopped
+    }
+
+    /// Index among all contenders of the run (per-contender outputs use it).
+    let index: Int
+    /// Index of the key it locks.
+    let key: Int
+    /// Its lock client (shares the lane's connections).
+    let locker: Locker
+    var phase: Phase = .idle
+    /// When the current acquisition started (monotonic ns).
+    var startedAt: UInt64 = 0
+    /// Open loop: when it should have started (the arrival time), for corrected latency.
+    var intendedAt: UInt64 = 0
+    /// Arrival number in its key's queue, for FIFO-inversion counting.
+    var arrival: UInt64 = 0
+    /// The grant while holding.
+    var grant: LockGrant?
+    /// When the current release started.
+    var releaseStartedAt: UInt64 = 0
+}

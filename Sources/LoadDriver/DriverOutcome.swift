@@ -1,0 +1,46 @@
+import BenchMetrics
+
+/// What a run measured, before formatting.
+public struct DriverOutcome: Sendable {
+    /// Every lane's recorder merged.
+    public var recorder: QueueRecorder
+    /// Per server (in scenario order): INFO deltas over the window; `nil` where a snapshot failed.
+    public var serverDeltas: [ServerStatsDelta?]
+    /// The harness process's CPU, RSS and threads over the window.
+    public var process: ProcessCost?
+    /// Length of the measurement window actually run, seconds.
+    public var windowSeconds: Double
+    /// The run stopped early (Ctrl-C, a dead server, an error); figures cover what was measured.
+    public var partial: Bool
+    /// Why it stopped early.
+    public var partialReason: String?
+    /// A fatal error that ended the run, if any (e.g. a server that died).
+    public var fatalError: String?
+    /// Keys deleted under the run's prefix at the end.
+    public var keysDeleted: Int
+    /// Redis version reported by the first server.
+    public var redisVersion: String?
+}
+
+/// A run that could not start: an environment problem, not a measurement.
+public struct DriverError: Error, Sendable, CustomStringConvertible {
+    /// What failed and what to do.
+    public var description: String
+
+    /// Makes an error.
+    public init(_ description: String) { self.description = description }
+}
+
+/// The live progress line's figures, once a second.
+public struct ProgressSnapshot: Sendable {
+    /// Seconds since the run started (warm-up included).
+    public var elapsedSeconds: Double
+    /// Whether the measurement window has begun.
+    public var measuring: Bool
+    /// Acquisitions in the last second.
+    public var acquisitionsPerSecond: Double
+    /// Acquire p99 within the window so far, µs.
+    public var p99Us: Double?
+    /// Errors so far.
+    public var errors: Int
+}

@@ -1,0 +1,43 @@
+/// What a lane knows about one lock key. Every contender of a key lives on the same lane, so this
+/// needs no lock: the witness, hand-off clock and arrival order are plain fields.
+struct KeyState {
+    /// Contenders currently holding the key, by the driver's own account (the safety witness).
+    var holders: [Int] = []
+    /// Until when (monotonic ns) each holder's grant said the lock was valid.
+    var holderValidUntil: [UInt64] = []
+    /// When the last holder started its release (0: none pending a hand-off).
+    var releasedAt: UInt64 = 0
+    /// Highest fencing token a write was accepted with.
+    var highestFence: Int64 = .min
+    /// Arrival sequence numbers of waiting contenders, oldest first (lazy removal via `gone`).
+    var waiting: [UInt64] = []
+    var waitingHead = 0
+    var gone: Set<UInt64> = []
+
+    mutating func arrive(_ seq: UInt64) {
+        waiting.append(seq)
+    }
+
+    /// Removes `seq` from the waiters; returns true when an older waiter was still waiting (an inversion).
+    mutating func leave(_ seq: UInt64) -> Bool {
+        skipGone()
+        let inversion = waitingHead < waiting.count && waiting[waitingHead] != seq
+        if waitingHead < waiting.count && waiting[waitingHead] == seq {
+            waitingHead += 1
+        } else {
+            gone.insert(seq)
+        }
+        skipGone()
+        if waitingHead > 1024 && waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+        return inversion
+    }
+
+    private mutating func skipGone() {
+        while waitingHead < waiting.count, gone.remove(waiting[waitingHead]) != nil {
+            waitingHead += 1
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import BenchMetrics
+import Locks
+import RedisConnection
+
+extension Lane {
+    /// The safety witness: a grant while the driver knows another holder is inside is an overlap
+    /// (mutual-exclusion violation); if that holder's own grant was still valid, the lock service
+    /// granted the key twice (a double grant), rather than a holder outliving its TTL.
+    func witnessEnter(_ i: Int, grant: LockGrant, now: UInt64, counts: Bool) {
+        let key = contenders[i].key
+        var state = keys[key]!
+        if !state.holders.isEmpty {
+            recorder.recordMutexOverlap(state.holders.count)
+            let stillValid = state.holderValidUntil.filter { $0 > now }.count
+            if stillValid > 0 { recorder.recordDoubleGrant(stillValid) }
+        }
+        if state.releasedAt != 0 {
+            if counts { recorder.recordHandoff(nanos: now &- state.releasedAt) }
+            state.releasedAt = 0
+        }
+        state.holders.append(i)
+        let validity = max(0, grant.validityMs)
+        state.holderValidUntil.append(now &+ UInt64(validity * 1_000_000))
+        keys[key] = state
+    }
+
+    /// Leaves the witness and, for fenced locks, writes to the fenced resource with the grant's token
+    /// (at the end of the hold, which is when a paused holder would write stale data).
+    func witnessExit(_ i: Int, grant: LockGrant, now: UInt64) {
+        let key = contenders[i].key
+        var state = keys[key]!
+        if let fence = grant.fencingToken {
+            if fence < state.highestFence {
+                recorder.recordStaleWriteRejected()
+            } else {
+                state.highestFence = fence
+            }
+        }
+        if let at = state.holders.firstIndex(of: i) {
+            state.holders.remove(at: at)
+            state.holderValidUntil.remove(at: at)
+        }
+        state.releasedAt = now
+        keys[key] = state
+    }
+
+    func observeRedlock(_ report: RedlockAttemptReport) {
+        let now = LockClock.monotonicNanos()
+        guard now >= windowStart, now <= windowEnd else { return }
+        recorder.recordRedlockAttempt(
+            elapsedNanos: report.elapsedNanos, ttlMs: scenario.lock.ttlMs, validityMs: report.validityMs,
+            answered: report.answered, quorumReached: report.granted >= report.quorum,
+            overrun: report.overrun, splitVote: report.splitVote)
+    }
+
+    /// A failed command whose connection is gone means the server died or went away: for a single
+    /// server that ends the run; for Redlock only when fewer than a quorum of masters remain.
+    func checkFatal(after failure: LockFailure, context: LockContext) {
+        guard !fatalReported, failure.redisError != nil else { return }
+        let down = context.connections.filter { !$0.isOpen }
+        guard !down.isEmpty else { return }
+        if scenario.lock.algorithm == .redlock {
+            let up = context.connections.count - down.count
+            guard up < scenario.lock.redlock.quorum else { return }
+        }
+        fatalReported = true
+        let detail = failure.redisError.map { $0.description } ?? failure.description
+        onFatal?("lost connection to \(down.map { $0.endpoint.description }.joined(separator: ", ")): \(detail)")
+    }
+
+    /// Counts for the live progress line.
+    struct Snapshot: Sendable {
+        var acquisitions: Int
+        var errors: Int
+        var p99Us: Double?
+    }
+
+    func snapshot() -> Snapshot {
+        let histogram = recorder.latency(.acquire)
+        let p99 = histogram.count > 0 ? Double(histogram.value(atPercentile: 99)) / 1_000 : nil
+        return Snapshot(acquisitions: acquisitionsSoFar, errors: errorsSoFar, p99Us: p99)
+    }
+}

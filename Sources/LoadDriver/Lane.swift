@@ -1,0 +1,274 @@
+import BenchMetrics
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Locks
+import RedisConnection
+
+/// One serial queue of the run and everything it owns: its lock contexts (connections), its
+/// contenders, its keys' witness state, its timer wheel and its recorder.
+///
+/// Nothing here is shared with another lane, so the measured path takes no lock; recorders merge
+/// once at the end.
+final class Lane: @unchecked Sendable {
+    // @unchecked: every mutable member is touched only on `queue`, except where a method says it
+    // hops there first.
+    let index: Int
+    let queue: DispatchQueue
+    let wheel: TimerWheel
+    let scenario: Scenario
+    let keyPrefix: String
+    var contexts: [LockContext] = []
+    var contenders: [Contender] = []
+    var keys: [Int: KeyState] = [:]
+    var recorder: QueueRecorder
+    var rng: SplitMix64
+    var nextArrival: UInt64 = 1
+
+    // Window and stop control (set on `queue`).
+    var windowStart: UInt64 = .max
+    var windowEnd: UInt64 = .max
+    var stopping = false
+    var active = 0
+    var quota: Int?
+    var counted = 0
+    var onDrained: (() -> Void)?
+    /// Called once when a connection failure means the run cannot go on.
+    var onFatal: ((String) -> Void)?
+    var fatalReported = false
+
+    // Open loop.
+    var idle: [Int] = []
+    var backlog: [UInt64] = []
+    var arrivalHead = 0
+    var nextArrivalAt: UInt64 = 0
+    var arrivalGapNanos: Double = 0
+
+    // Progress (read through `snapshot()` on `queue`).
+    var acquisitionsSoFar = 0
+    var errorsSoFar = 0
+
+    init(index: Int, scenario: Scenario, keyPrefix: String, totalContenders: Int) {
+        self.index = index
+        self.queue = DispatchQueue(label: "lockbench.lane.\(index)")
+        self.wheel = TimerWheel(queue: queue)
+        self.scenario = scenario
+        self.keyPrefix = keyPrefix
+        self.recorder = QueueRecorder(contenders: totalContenders, windowStartNanos: 0)
+        self.rng = SplitMix64(seed: scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    func keyName(_ key: Int) -> String { keyPrefix + String(key) }
+
+    /// Adds a contender on key `key` using context `context` (call before `start`).
+    func addContender(index: Int, key: Int, context: LockContext, clockOffsetMs: Int64) {
+        let locker = context.makeLocker(clockOffsetMs: clockOffsetMs)
+        contenders.append(Contender(index: index, key: key, locker: locker))
+        if keys[key] == nil { keys[key] = KeyState() }
+    }
+
+    // MARK: Run control (all on `queue`)
+
+    func start(windowStart: UInt64, windowEnd: UInt64, quota: Int?) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+        self.quota = quota
+        recorder.reset(windowStartNanos: windowStart)
+        for context in contexts where scenario.lock.algorithm == .redlock {
+            context.redlockObserver = { [unowned self] report in self.observeRedlock(report) }
+        }
+        switch scenario.mode {
+        case .closed:
+            for i in contenders.indices { beginAcquire(i, intendedAt: 0) }
+        case .open(let rate, _):
+            idle = Array(contenders.indices.reversed())
+            let share = rate * Double(contenders.count) / Double(max(scenario.contenders, 1))
+            arrivalGapNanos = share > 0 ? 1e9 / share : .infinity
+            nextArrivalAt = LockClock.monotonicNanos()
+            scheduleArrivals()
+        }
+    }
+
+    /// Stops starting acquisitions; in-flight ones finish (holders release). `end` caps the window.
+    func stop(windowEndAt end: UInt64?) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let end, end < windowEnd { windowEnd = end }
+        guard !stopping else { return }
+        stopping = true
+        for i in contenders.indices where contenders[i].phase == .idle || contenders[i].phase == .thinking {
+            contenders[i].phase = .stopped
+        }
+        checkDrained()
+    }
+
+    func checkDrained() {
+        guard stopping, active == 0 else { return }
+        let done = onDrained
+        onDrained = nil
+        done?()
+    }
+
+    // MARK: Contender state machine
+
+    func beginAcquire(_ i: Int, intendedAt: UInt64) {
+        if stopping {
+            contenders[i].phase = .stopped
+            checkDrained()
+            return
+        }
+        let now = LockClock.monotonicNanos()
+        let key = contenders[i].key
+        let seq = nextArrival
+        nextArrival += 1
+        contenders[i].phase = .acquiring
+        contenders[i].startedAt = now
+        contenders[i].intendedAt = intendedAt
+        contenders[i].arrival = seq
+        keys[key]!.arrive(seq)
+        active += 1
+        let timeout = UInt64(scenario.acquireTimeoutMs) * 1_000_000
+        // Past the window end an acquisition no longer counts, so it need not outlive it by much.
+        let deadline = min(now &+ timeout, windowEnd &+ 1_000_000)
+        contenders[i].locker.acquire(key: keyName(key), deadlineNanos: deadline) { [unowned self] outcome in
+            self.acquired(i, outcome)
+        }
+    }
+
+    func inWindow(start: UInt64, end: UInt64) -> Bool {
+        start >= windowStart && end <= windowEnd
+    }
+
+    func acquired(_ i: Int, _ outcome: AcquireOutcome) {
+        let now = LockClock.monotonicNanos()
+        let c = contenders[i]
+        let counts = inWindow(start: c.startedAt, end: now)
+        let inversion = keys[c.key]!.leave(c.arrival)
+        switch outcome {
+        case .granted(let grant):
+            if counts {
+                recorder.recordAcquired(contender: c.index, latencyNanos: now &- c.startedAt, attempts: grant.attempts, completedAtNanos: now)
+                if c.intendedAt != 0 { recorder.recordCorrectedAcquireLatency(nanos: now &- c.intendedAt) }
+                if inversion { recorder.recordFIFOInversion() }
+                counted += 1
+            }
+            acquisitionsSoFar += 1
+            witnessEnter(i, grant: grant, now: now, counts: counts)
+            contenders[i].grant = grant
+            contenders[i].phase = .holding
+            let hold = scenario.hold.sampleNanos(&rng)
+            if hold == 0 {
+                beginRelease(i)
+            } else {
+                _ = wheel.schedule(afterNanos: hold) { [unowned self] in self.beginRelease(i) }
+            }
+            if let quota, counted >= quota, !stopping { stop(windowEndAt: now) }
+        case .timedOut(let summary), .gaveUp(let summary):
+            if counts { recorder.recordFailedAcquire(contender: c.index, attempts: summary.attempts, completedAtNanos: now) }
+            finishCycle(i)
+        case .failed(let failure, let summary):
+            if counts {
+                recorder.recordFailedAcquire(contender: c.index, attempts: summary.attempts, completedAtNanos: now)
+            }
+            recorder.recordError(kind: failure.kindKey, atNanos: now)
+            errorsSoFar += 1
+            checkFatal(after: failure, context: c.locker.context)
+            finishCycle(i)
+        }
+    }
+
+    func beginRelease(_ i: Int) {
+        guard let grant = contenders[i].grant else { return }
+        let now = LockClock.monotonicNanos()
+        witnessExit(i, grant: grant, now: now)
+        contenders[i].phase = .releasing
+        contenders[i].releaseStartedAt = now
+        contenders[i].locker.release(grant) { [unowned self] report in self.released(i, report) }
+    }
+
+    func released(_ i: Int, _ report: ReleaseReport) {
+        let now = LockClock.monotonicNanos()
+        let c = contenders[i]
+        if inWindow(start: c.releaseStartedAt, end: now) { recorder.recordRelease(nanos: now &- c.releaseStartedAt) }
+        switch report.outcome {
+        case .released, .notOwner, .lateRelease:
+            break
+        case .wrongOwnerDelete:
+            recorder.recordWrongOwnerDelete()
+        case .failed(let failure):
+            recorder.recordError(kind: "release." + failure.kindKey, atNanos: now)
+            errorsSoFar += 1
+            checkFatal(after: failure, context: c.locker.context)
+        }
+        contenders[i].grant = nil
+        finishCycle(i)
+    }
+
+    /// After an acquisition ends (granted and released, or failed): think, then go again; or, in
+    /// open loop, take the next waiting arrival or go idle.
+    func finishCycle(_ i: Int) {
+        active -= 1
+        if stopping {
+            contenders[i].phase = .stopped
+            checkDrained()
+            return
+        }
+        switch scenario.mode {
+        case .closed:
+            let think = scenario.think.sampleNanos(&rng)
+            if think == 0 {
+                beginAcquire(i, intendedAt: 0)
+            } else {
+                contenders[i].phase = .thinking
+                _ = wheel.schedule(afterNanos: think) { [unowned self] in self.beginAcquire(i, intendedAt: 0) }
+            }
+        case .open:
+            if arrivalHead < backlog.count {
+                let intended = backlog[arrivalHead]
+                arrivalHead += 1
+                compactBacklog()
+                beginAcquire(i, intendedAt: intended)
+            } else {
+                contenders[i].phase = .idle
+                idle.append(i)
+            }
+        }
+    }
+
+    // MARK: Open-loop arrivals
+
+    func scheduleArrivals() {
+        guard !stopping, arrivalGapNanos.isFinite else { return }
+        let now = LockClock.monotonicNanos()
+        // The wheel ticks in milliseconds: start every arrival that is due, then sleep to the next.
+        while nextArrivalAt <= now {
+            let intended = nextArrivalAt
+            if let i = idle.popLast() {
+                beginAcquire(i, intendedAt: intended)
+            } else {
+                backlog.append(intended)
+            }
+            nextArrivalAt &+= nextGap()
+            if stopping { return }
+        }
+        _ = wheel.schedule(afterNanos: nextArrivalAt &- now) { [unowned self] in self.scheduleArrivals() }
+    }
+
+    func nextGap() -> UInt64 {
+        switch scenario.mode {
+        case .open(_, .poisson):
+            let u = Double.random(in: 0..<1, using: &rng)
+            return UInt64(max(1, -log1p(-u) * arrivalGapNanos))
+        default:
+            return UInt64(max(1, arrivalGapNanos))
+        }
+    }
+
+    func compactBacklog() {
+        if arrivalHead > 4096 && arrivalHead * 2 > backlog.count {
+            backlog.removeFirst(arrivalHead)
+            arrivalHead = 0
+        }
+    }
+}

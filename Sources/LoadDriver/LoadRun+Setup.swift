@@ -1,0 +1,120 @@
+import Dispatch
+import Locks
+import RedisConnection
+
+extension LoadRun {
+    /// The servers the scenario talks to: all masters for Redlock, else the first.
+    var activeEndpoints: [Endpoint] {
+        scenario.lock.algorithm == .redlock ? Array(endpoints.prefix(scenario.lock.redlock.nodes)) : Array(endpoints.prefix(1))
+    }
+
+    /// Lanes = min(queues, connections, keys): each lane needs a connection and a key of its own.
+    func buildLanes() async throws(DriverError) -> [Lane] {
+        let laneCount = max(1, min(scenario.queues, scenario.connections, scenario.keys))
+        let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
+        do {
+            for c in 0..<scenario.connections {
+                let lane = lanes[c % laneCount]
+                let context = try await LockContext.open(
+                    spec: scenario.lock, connector: connector, endpoints: activeEndpoints, wheel: lane.wheel,
+                    seed: scenario.seed &+ UInt64(c) &* 7919, options: connectionOptions)
+                lane.contexts.append(context)
+            }
+        } catch let error as RedisError {
+            for lane in lanes { lane.closeAll() }
+            throw DriverError("cannot connect: \(error)")
+        } catch {
+            for lane in lanes { lane.closeAll() }
+            throw DriverError("cannot set up the lock contexts: \(error)")
+        }
+        // Contenders of one key share a lane, so the witness, hand-off and FIFO order stay lane-local.
+        var perLane = Array(repeating: 0, count: laneCount)
+        var placements: [[(index: Int, key: Int, slot: Int, offset: Int64)]] = Array(repeating: [], count: laneCount)
+        for i in 0..<scenario.contenders {
+            let key = i % scenario.keys
+            let laneIndex = key % laneCount
+            placements[laneIndex].append((i, key, perLane[laneIndex], clockOffset(for: i)))
+            perLane[laneIndex] += 1
+        }
+        for (lane, placed) in zip(lanes, placements) {
+            let items = placed.map { LaneItem(index: $0.index, key: $0.key, slot: $0.slot, offset: $0.offset) }
+            await lane.onQueue {
+                for item in items {
+                    let context = lane.contexts[item.slot % lane.contexts.count]
+                    lane.addContender(index: item.index, key: item.key, context: context, clockOffsetMs: item.offset)
+                }
+            }
+        }
+        return lanes
+    }
+
+    /// Contender i's clock offset: spread evenly over ±clockSkewMs.
+    func clockOffset(for i: Int) -> Int64 {
+        guard scenario.clockSkewMs > 0, scenario.contenders > 1 else { return 0 }
+        let span = Double(2 * scenario.clockSkewMs)
+        return Int64((-Double(scenario.clockSkewMs) + span * Double(i) / Double(scenario.contenders - 1)).rounded())
+    }
+
+    /// One connection per server for INFO snapshots and the final key cleanup, off the lanes.
+    func openControl() async throws(DriverError) -> [any RedisConnection] {
+        let queue = DispatchQueue(label: "lockbench.control")
+        var opened: [any RedisConnection] = []
+        for endpoint in activeEndpoints {
+            do {
+                opened.append(try await connector.connect(to: endpoint, options: connectionOptions, queue: queue))
+            } catch {
+                for connection in opened { connection.close() }
+                throw DriverError("cannot connect to \(endpoint): \(error)")
+            }
+        }
+        return opened
+    }
+}
+
+struct LaneItem: Sendable {
+    var index: Int
+    var key: Int
+    var slot: Int
+    var offset: Int64
+}
+
+extension Lane {
+    /// Runs `body` on the lane's queue and returns its result.
+    func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// Stops the lane and waits until every contender is idle, or `boundNanos` passes (a holder stuck on
+    /// a dead server must not hang the run; its acquisitions are outside the window anyway).
+    func stopAndDrain(windowEndAt end: UInt64, boundNanos: UInt64) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                var resumed = false
+                let finish = {
+                    guard !resumed else { return }
+                    resumed = true
+                    continuation.resume()
+                }
+                self.onDrained = finish
+                _ = self.wheel.schedule(afterNanos: boundNanos) {
+                    self.onDrained = nil
+                    finish()
+                }
+                self.stop(windowEndAt: end)
+            }
+        }
+    }
+
+    /// Cancels outstanding lock operations and closes every connection (call after draining).
+    func closeAll() {
+        queue.async {
+            for context in self.contexts {
+                context.cancelAll()
+                context.close()
+            }
+            self.wheel.invalidate()
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import BenchMetrics
+import Dispatch
+import Foundation
+import Locks
+import RESP
+import RedisConnection
+import Synchronization
+
+/// Runs one scenario: opens the connections, spreads contenders over lanes (serial queues), runs
+/// warm-up and the measurement window, stops, merges the recorders, and deletes its keys.
+public final class LoadRun: Sendable {
+    /// The scenario run.
+    public let scenario: Scenario
+    let connector: any RedisConnector
+    let endpoints: [Endpoint]
+    let connectionOptions: ConnectionOptions
+    /// Every key the run creates starts with this (and is deleted at the end).
+    public let keyPrefix: String
+    let stopRequest = Mutex<String?>(nil)
+
+    /// Prepares a run; nothing connects until `run`.
+    public init(scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String) {
+        self.scenario = scenario
+        self.connector = connector
+        self.endpoints = endpoints
+        self.connectionOptions = connectionOptions
+        self.keyPrefix = keyPrefix
+    }
+
+    /// Asks the run to stop early (Ctrl-C): it ends the window now, drains, and returns partial figures.
+    public func interrupt(reason: String) {
+        stopRequest.withLock { if $0 == nil { $0 = reason } }
+    }
+
+    var stopReason: String? { stopRequest.withLock { $0 } }
+
+    /// Runs the scenario to the end of its window (or an early stop) and returns what it measured.
+    public func run(progress: (@Sendable (ProgressSnapshot) -> Void)? = nil) async throws(DriverError) -> DriverOutcome {
+        let lanes = try await buildLanes()
+        let control = try await openControl()
+        defer {
+            for lane in lanes { lane.closeAll() }
+            for connection in control { connection.close() }
+        }
+        let fatal = Mutex<String?>(nil)
+        for lane in lanes {
+            await lane.onQueue { lane.onFatal = { message in fatal.withLock { if $0 == nil { $0 = message } } } }
+        }
+
+        let startedAt = LockClock.monotonicNanos()
+        let warmupNanos = UInt64(scenario.warmupS * 1e9)
+        let windowNanos = UInt64(scenario.durationS * 1e9)
+        let windowStart = startedAt + warmupNanos
+        let windowEnd = windowStart + windowNanos
+        let quotas = Self.split(scenario.requests, over: lanes.map { $0.contenders.count })
+        for (lane, quota) in zip(lanes, quotas) {
+            lane.queue.async { lane.start(windowStart: windowStart, windowEnd: windowEnd, quota: quota) }
+        }
+
+        var serverBefore: [ServerStats?] = Array(repeating: nil, count: control.count)
+        var processBefore: ProcessStats?
+        var peak = ProcessStats.sample()
+        var measuring = false
+        var lastCount = 0
+        var lastTick = startedAt
+        var endedAt = windowEnd
+        var reason: String?
+        while true {
+            try? await Task.sleep(for: .milliseconds(100))
+            let now = LockClock.monotonicNanos()
+            if !measuring && now >= windowStart {
+                measuring = true
+                serverBefore = await Self.snapshotServers(control)
+                processBefore = ProcessStats.sample()
+            }
+            if let message = fatal.withLock({ $0 }) { reason = message; endedAt = now; break }
+            if let message = stopReason { reason = message; endedAt = min(now, windowEnd); break }
+            if now >= windowEnd { break }
+            if scenario.requests != nil, await Self.allDone(lanes) { endedAt = now; break }
+            if now - lastTick >= 1_000_000_000 {
+                peak = ProcessStats.max(peak, ProcessStats.sample())
+                let snaps = await Self.snapshots(lanes)
+                let total = snaps.reduce(0) { $0 + $1.acquisitions }
+                let seconds = Double(now - lastTick) / 1e9
+                progress?(ProgressSnapshot(
+                    elapsedSeconds: Double(now - startedAt) / 1e9, measuring: measuring,
+                    acquisitionsPerSecond: Double(total - lastCount) / seconds,
+                    p99Us: snaps.compactMap(\.p99Us).max(), errors: snaps.reduce(0) { $0 + $1.errors }))
+                lastCount = total
+                lastTick = now
+            }
+        }
+        // The window closes now: take the server and process snapshots before the drain adds work.
+        let serverAfter = measuring ? await Self.snapshotServers(control) : []
+        let processAfter = ProcessStats.max(peak, ProcessStats.sample())
+        let actualEnd = min(endedAt, LockClock.monotonicNanos())
+        await withTaskGroup(of: Void.self) { group in
+            for lane in lanes {
+                group.addTask { await lane.stopAndDrain(windowEndAt: actualEnd, boundNanos: 5_000_000_000) }
+            }
+        }
+        var recorders: [QueueRecorder] = []
+        for lane in lanes { recorders.append(await lane.onQueue { lane.recorder }) }
+        let deltas: [ServerStatsDelta?] = serverAfter.indices.map { i in
+            guard let before = serverBefore[i], let after = serverAfter[i] else { return nil }
+            return after.delta(since: before)
+        }
+        var deleted = 0
+        for connection in control {
+            deleted += (try? await connection.deleteKeys(prefix: keyPrefix)) ?? 0
+        }
+        let partial = reason != nil
+        return DriverOutcome(
+            recorder: QueueRecorder.merged(recorders),
+            serverDeltas: deltas,
+            process: processBefore.map { processAfter.delta(since: $0) },
+            windowSeconds: measuring ? Double(actualEnd - windowStart) / 1e9 : 0,
+            partial: partial,
+            partialReason: reason,
+            fatalError: fatal.withLock { $0 },
+            keysDeleted: deleted,
+            redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion)
+    }
+
+    static func split(_ total: Int?, over sizes: [Int]) -> [Int?] {
+        guard let total else { return sizes.map { _ in nil } }
+        let all = max(sizes.reduce(0, +), 1)
+        var quotas = sizes.map { max(1, total * $0 / all) }
+        quotas[0] += max(0, total - quotas.reduce(0, +))
+        return quotas
+    }
+
+    static func allDone(_ lanes: [Lane]) async -> Bool {
+        for lane in lanes where !(await lane.onQueue { lane.stopping }) { return false }
+        return true
+    }
+
+    static func snapshots(_ lanes: [Lane]) async -> [Lane.Snapshot] {
+        var result: [Lane.Snapshot] = []
+        for lane in lanes { result.append(await lane.onQueue { lane.snapshot() }) }
+        return result
+    }
+
+    static func snapshotServers(_ control: [any RedisConnection]) async -> [ServerStats?] {
+        var result: [ServerStats?] = []
+        for connection in control {
+            guard let reply = try? await connection.send(["INFO", "server", "stats", "cpu", "commandstats"]),
+                  let text = reply.string else {
+                result.append(nil)
+                continue
+            }
+            result.append(try? ServerStats(parsing: text))
+        }
+        return result
+    }
+}

@@ -1,0 +1,204 @@
+import BenchMetrics
+import LoadDriver
+import Locks
+
+/// Every CSV column lockbench writes, in order: the one place they are defined, so the files and the
+/// README schema cannot disagree. Append new columns; never rename or reorder existing ones (a file
+/// with the old header is refused, not silently mixed).
+public enum CSVSchema {
+    private typealias Column = CSVColumn<RunResult>
+
+    private static func f(_ x: Double?, _ places: Int) -> String { NumberText.fixed(x, places) }
+    private static func i<T: BinaryInteger>(_ n: T?) -> String { NumberText.int(n) }
+    private static func us(_ kind: LatencyKind, _ pick: @escaping @Sendable (LatencySummary) -> Double) -> @Sendable (RunResult) -> String {
+        { r in f(r.measurements.latency(kind).map(pick), 3) }
+    }
+    private static func redlockOnly(_ r: RunResult, _ value: String) -> String {
+        r.scenario.lock.algorithm == .redlock ? value : ""
+    }
+
+    /// The summary CSV (`--csv`): one row per scenario per client.
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status
+
+    private static let identity: [Column] = [
+        Column("run_id", "", "Run id: UTC start time and 4 random hex digits; the rows of one `--client both` run share it.") { $0.identity.runID },
+        Column("time", "ISO-8601 UTC", "When the run started.") { $0.identity.time },
+        Column("git_sha", "", "`git rev-parse --short HEAD` of the working directory, or `unknown`.") { $0.identity.gitSHA },
+        Column("host", "", "Host name of the machine that ran the harness.") { $0.identity.host },
+        Column("cores", "count", "Active processor cores on that machine.") { i($0.identity.cores) },
+        Column("os", "", "Operating system and kernel.") { $0.identity.os },
+        Column("swift_version", "", "Swift compiler the harness was built with.") { $0.identity.swiftVersion },
+        Column("redis_version", "", "`redis_version` reported by the server(s).") { $0.identity.redisVersion },
+    ]
+
+    private static let scenario: [Column] = [
+        Column("client", "", "`native` (Swift RESP client) or `hiredis`.") { $0.scenario.client.rawValue },
+        Column("algorithm", "", "Lock algorithm: `setnx-px`, `legacy-getset`, `naive-getdel`, `fenced`, `redlock`.") { $0.scenario.lock.algorithm.rawValue },
+        Column("wait", "", "Wait strategy: `spin`, `fixed`, `backoff`, `pubsub`, `fifo`.") { $0.scenario.lock.wait.kind.rawValue },
+        Column("wait_params", "", "The wait strategy's parameters, e.g. `base=1ms cap=50ms` (empty for `spin`).") { waitParameters($0.scenario.lock.wait) },
+        Column("servers", "count", "Redis servers (Redlock: masters).") { i($0.scenario.servers.count) },
+        Column("embedded", "true/false", "Whether lockbench started the servers itself.") { $0.scenario.embeddedServers ? "true" : "false" },
+        Column("endpoints", "", "The servers, space-separated `host:port` or `unix:path`.") { $0.scenario.servers.joined(separator: " ") },
+        Column("contenders", "count", "Concurrent contenders (state machines, not threads).") { i($0.scenario.contenders) },
+        Column("keys", "count", "Distinct lock keys; contenders/keys is the contention per key.") { i($0.scenario.keys) },
+        Column("connections", "count", "Command connections per server, shared by the contenders.") { i($0.scenario.connections) },
+        Column("pipeline", "commands", "Most commands outstanding on one connection.") { i($0.scenario.pipeline) },
+        Column("queues", "count", "Serial Dispatch queues the contenders ran on.") { i($0.scenario.queues) },
+        Column("ttl_ms", "ms", "Lock time-to-live.") { i($0.scenario.lock.ttlMs) },
+        Column("hold", "duration", "Time a holder keeps the lock: `2ms`, `exp:2ms` (mean) or `uniform:1ms-5ms`.") { $0.scenario.hold.description },
+        Column("think", "duration", "Pause between a release and the next acquire, same syntax as `hold`.") { $0.scenario.think.description },
+        Column("mode", "", "`closed` (each contender waits for its own cycle) or `open` (arrivals at `rate`).") { $0.scenario.mode.name },
+        Column("rate", "acquisitions/s", "Open loop: target arrival rate (empty for closed loop).") { f($0.scenario.mode.rate, 3) },
+        Column("arrivals", "", "Open loop: `poisson` or `uniform` inter-arrival times (empty for closed loop).") { r in
+            if case .open(_, let arrivals) = r.scenario.mode { return arrivals.rawValue }
+            return ""
+        },
+        Column("duration_s", "s", "Planned measurement window.") { f($0.scenario.durationS, 3) },
+        Column("warmup_s", "s", "Warm-up before the window (discarded).") { f($0.scenario.warmupS, 3) },
+        Column("requests", "count", "Stop after this many acquisitions (empty: run for the duration).") { i($0.scenario.requests) },
+        Column("max_attempts", "count", "Attempts before an acquisition gives up (empty: until its deadline).") { i($0.scenario.lock.maxAttempts) },
+        Column("seed", "", "Seed for tokens, jitter, hold/think draws and arrivals.") { "\($0.scenario.seed)" },
+        Column("db", "", "Database index.") { i($0.scenario.db) },
+        Column("command_timeout_ms", "ms", "Per-command reply deadline.") { i($0.scenario.commandTimeoutMs) },
+        Column("redlock_nodes", "count", "Redlock masters (empty for other algorithms).") { r in redlockOnly(r, i(r.scenario.lock.redlock.nodes)) },
+        Column("drift_factor", "fraction of TTL", "Redlock clock-drift allowance, proportional part.") { r in redlockOnly(r, f(r.scenario.lock.redlock.driftFactor, 4)) },
+        Column("drift_fixed_ms", "ms", "Redlock clock-drift allowance, fixed part.") { r in redlockOnly(r, f(r.scenario.lock.redlock.driftFixedMs, 3)) },
+        Column("retry_delay_ms", "ms", "Redlock random retry delay range, `min-max`.") { r in
+            redlockOnly(r, "\(r.scenario.lock.redlock.retryDelayMinMs)-\(r.scenario.lock.redlock.retryDelayMaxMs)")
+        },
+        Column("per_node_timeout_ms", "ms", "Redlock: a master silent this long counts as failed for the attempt.") { r in
+            redlockOnly(r, i(r.scenario.lock.redlock.perNodeTimeoutMs))
+        },
+    ]
+
+    private static let measurements: [Column] = [
+        Column("window_s", "s", "Measurement window actually covered (shorter than `duration_s` when partial).") { f($0.measurements.windowS, 3) },
+        Column("acquisitions", "count", "Acquisitions that started and were granted inside the window.") { i($0.measurements.acquisitions) },
+        Column("acquisitions_per_s", "acquisitions/s", "`acquisitions` / `window_s`.") { f($0.measurements.acquisitionsPerS, 2) },
+        Column("failed_acquires", "count", "Acquisitions that ended without the lock (timed out, gave up, or failed).") { i($0.measurements.failedAcquires) },
+        Column("errors", "count", "Errors of any kind (transport, server error replies, unexpected replies).") { i($0.measurements.errors) },
+        Column("error_kinds", "", "Errors by kind, `kind=count` separated by `; `.") { r in
+            r.measurements.errorsByKind.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        },
+        Column("acquire_p50_us", "µs", "Acquire latency (first attempt → granted, retries and sleeps included), median.", us(.acquire) { $0.p50Us }),
+        Column("acquire_p90_us", "µs", "Acquire latency, 90th percentile.", us(.acquire) { $0.p90Us }),
+        Column("acquire_p99_us", "µs", "Acquire latency, 99th percentile.", us(.acquire) { $0.p99Us }),
+        Column("acquire_p999_us", "µs", "Acquire latency, 99.9th percentile.", us(.acquire) { $0.p999Us }),
+        Column("acquire_max_us", "µs", "Acquire latency, maximum.", us(.acquire) { $0.maxUs }),
+        Column("acquire_mean_us", "µs", "Acquire latency, mean.", us(.acquire) { $0.meanUs }),
+        Column("acquire_co_p50_us", "µs", "Open loop: acquire latency from the intended start (coordinated-omission corrected), median; empty for closed loop.", us(.acquireCorrected) { $0.p50Us }),
+        Column("acquire_co_p99_us", "µs", "Corrected acquire latency, 99th percentile.", us(.acquireCorrected) { $0.p99Us }),
+        Column("acquire_co_p999_us", "µs", "Corrected acquire latency, 99.9th percentile.", us(.acquireCorrected) { $0.p999Us }),
+        Column("acquire_co_max_us", "µs", "Corrected acquire latency, maximum.", us(.acquireCorrected) { $0.maxUs }),
+        Column("handoff_p50_us", "µs", "Handoff latency (release by one holder → grant to the next on the same key), median.", us(.handoff) { $0.p50Us }),
+        Column("handoff_p99_us", "µs", "Handoff latency, 99th percentile.", us(.handoff) { $0.p99Us }),
+        Column("handoff_max_us", "µs", "Handoff latency, maximum.", us(.handoff) { $0.maxUs }),
+        Column("release_p50_us", "µs", "Release round trip, median.", us(.release) { $0.p50Us }),
+        Column("release_p99_us", "µs", "Release round trip, 99th percentile.", us(.release) { $0.p99Us }),
+        Column("extend_p50_us", "µs", "Extend round trip, median (empty when nothing was extended).", us(.extend) { $0.p50Us }),
+        Column("extend_p99_us", "µs", "Extend round trip, 99th percentile.", us(.extend) { $0.p99Us }),
+        Column("attempts_mean", "attempts", "Attempts per granted acquisition, mean.") { f($0.measurements.attempts?.mean, 3) },
+        Column("attempts_p99", "attempts", "Attempts per granted acquisition, 99th percentile.") { i($0.measurements.attempts?.p99) },
+        Column("attempts_max", "attempts", "Most attempts one acquisition needed.") { i($0.measurements.attempts?.max) },
+        Column("jain", "0–1", "Jain's fairness index over per-contender grants (1 = equal; 1/n = one contender got all); empty when nothing was granted.") { f($0.measurements.fairness.jain, 6) },
+        Column("grants_min", "count", "Fewest grants any contender got.") { i($0.measurements.fairness.min) },
+        Column("grants_max", "count", "Most grants any contender got.") { i($0.measurements.fairness.max) },
+        Column("starved", "count", "Contenders that got no grant.") { i($0.measurements.fairness.starved) },
+        Column("grants_cv", "ratio", "Coefficient of variation of per-contender grants.") { f($0.measurements.fairness.cv, 6) },
+        Column("fifo_inversions", "count", "A later arrival served before an earlier one on the same key.") { i($0.measurements.fifoInversions) },
+        Column("mutex_violations", "count", "Times the witness saw two holders of one key at once.") { i($0.measurements.safety.mutexOverlaps) },
+        Column("stale_writes_rejected", "count", "Writes the fenced resource refused for carrying an old fencing token.") { i($0.measurements.safety.staleWritesRejected) },
+        Column("wrong_owner_deletes", "count", "Releases that deleted another owner's lock.") { i($0.measurements.safety.wrongOwnerDeletes) },
+        Column("double_grants", "count", "Grants of a key a live holder still held, as the algorithm reported them.") { i($0.measurements.safety.doubleGrants) },
+        Column("redlock_attempts", "count", "Redlock attempts (empty for other algorithms).") { r in redlockOnly(r, i(r.measurements.redlock?.attempts ?? 0)) },
+        Column("redlock_elapsed_p50_ttl_pct", "% of TTL", "Redlock: time an attempt took as a share of the TTL, median.") { f($0.measurements.redlock?.elapsedTTLP50Pct, 3) },
+        Column("redlock_elapsed_p99_ttl_pct", "% of TTL", "Redlock: time an attempt took as a share of the TTL, 99th percentile.") { f($0.measurements.redlock?.elapsedTTLP99Pct, 3) },
+        Column("redlock_elapsed_max_ttl_pct", "% of TTL", "Redlock: time an attempt took as a share of the TTL, maximum.") { f($0.measurements.redlock?.elapsedTTLMaxPct, 3) },
+        Column("validity_min_ms", "ms", "Redlock: smallest validity (ttl − elapsed − drift) left after reaching quorum; negative after an overrun.") { f($0.measurements.redlock?.validityMinMs, 3) },
+        Column("validity_p1_ms", "ms", "Redlock: validity after reaching quorum, 1st percentile.") { f($0.measurements.redlock?.validityP1Ms, 3) },
+        Column("ttl_overruns", "count", "Redlock: attempts that reached quorum with validity ≤ 0.") { r in redlockOnly(r, i(r.measurements.redlock?.overruns ?? 0)) },
+        Column("split_votes", "count", "Redlock: attempts with no quorum because votes split; nobody won.") { r in redlockOnly(r, i(r.measurements.redlock?.splitVotes ?? 0)) },
+        Column("nodes_answered_mean", "masters", "Redlock: masters that answered before an attempt was decided, mean.") { f($0.measurements.redlock?.nodesAnsweredMean, 3) },
+        Column("watchdog_renewals", "count", "Watchdog renewals that succeeded (empty without a watchdog).") { i($0.measurements.watchdog?.renewals) },
+        Column("watchdog_late_p99_us", "µs", "How late watchdog renewals ran against their ttl/3 schedule, 99th percentile.") { f($0.measurements.watchdog?.lateness?.p99Us, 3) },
+        Column("watchdog_failures", "count", "Watchdog renewals that found the lock lost.") { i($0.measurements.watchdog?.failures) },
+        Column("server_cmds_per_acquire", "commands", "Server command executions per acquisition over the window (INFO commandstats delta, script-internal commands included, the harness's INFO calls excluded).") { f($0.measurements.cost.serverCommandsPerAcquisition, 3) },
+        Column("server_cpu_us_per_acquire", "µs", "Server CPU (used_cpu_sys + used_cpu_user delta, all servers) per acquisition.") { f($0.measurements.cost.serverCPUPerAcquisitionUs, 3) },
+        Column("server_cmd_us_per_acquire", "µs", "Server time executing commands (commandstats usec) per acquisition.") { f($0.measurements.cost.serverCommandUsecPerAcquisition, 3) },
+        Column("client_cpu_us_per_acquire", "µs", "Harness process CPU (user + system) per acquisition.") { f($0.measurements.cost.clientCPUPerAcquisitionUs, 3) },
+        Column("client_cpu_pct", "% of one core", "Harness process CPU over the window (200 = two cores busy).") { f($0.measurements.cost.client?.cpuPercent, 1) },
+        Column("peak_rss_mb", "MiB", "Harness peak resident memory (VmHWM).") { f($0.measurements.cost.client?.peakRSSMB, 1) },
+        Column("threads", "count", "Most harness threads seen during the run.") { i($0.measurements.cost.client?.peakThreads) },
+    ]
+
+    private static let status: [Column] = [
+        Column("partial", "true/false", "The run stopped early (Ctrl-C, a server died); figures cover `window_s` only.") { $0.partial ? "true" : "false" },
+        Column("partial_reason", "", "Why the run is partial.") { $0.partialReason ?? "" },
+        Column("error", "", "The error that ended the run, if one did.") { $0.error ?? "" },
+    ]
+
+    /// `base=1ms cap=50ms` and the like: the parameters that matter for the strategy.
+    static func waitParameters(_ wait: WaitSpec) -> String {
+        switch wait.kind {
+        case .spin: return ""
+        case .fixed: return "delay=\(wait.fixedDelayMs)ms"
+        case .backoff: return "base=\(wait.backoffBaseMs)ms cap=\(wait.backoffCapMs)ms"
+        case .pubsub: return "fallback=\(wait.fallbackMs)ms wake=\(wait.wakeAll ? "all" : "oldest") linger=\(wait.lingerMs)ms"
+        case .fifo: return "fallback=\(wait.fallbackMs)ms ticket_ttl=\(wait.ticketTtlMs)ms linger=\(wait.lingerMs)ms"
+        }
+    }
+
+    /// The per-contender CSV (`--contenders-csv`): one row per contender per client.
+    public static let contenders: [CSVColumn<ContenderRow>] = [
+        CSVColumn("run_id", "", "Run id (joins with the summary CSV).") { $0.result.identity.runID },
+        CSVColumn("client", "", "`native` or `hiredis`.") { $0.result.scenario.client.rawValue },
+        CSVColumn("contender", "index", "Contender index, 0-based.") { i($0.contender) },
+        CSVColumn("key", "index", "Index of the key it contended for (contender mod keys).") { r in
+            i(r.result.scenario.keys > 0 ? r.contender % r.result.scenario.keys : 0)
+        },
+        CSVColumn("grants", "count", "Acquisitions it was granted in the window.") { r in i(r.raw.grants[safe: r.contender]) },
+        CSVColumn("failed", "count", "Acquisitions it ended without the lock.") { r in i(r.raw.failedByContender[safe: r.contender]) },
+        CSVColumn("attempts", "count", "Attempts it made (granted and failed acquisitions).") { r in i(r.raw.attemptsByContender[safe: r.contender]) },
+        CSVColumn("acquire_mean_us", "µs", "Its mean acquire latency (empty with no grants).") { r in
+            guard let grants = r.raw.grants[safe: r.contender], grants > 0,
+                  let total = r.raw.acquireNanosByContender[safe: r.contender] else { return "" }
+            return f(Double(total) / Double(grants) / 1_000, 3)
+        },
+    ]
+
+    /// The timeline CSV (`--timeseries-csv`): one row per second of the window per client.
+    public static let timeseries: [CSVColumn<TimeseriesRow>] = [
+        CSVColumn("run_id", "", "Run id (joins with the summary CSV).") { $0.result.identity.runID },
+        CSVColumn("client", "", "`native` or `hiredis`.") { $0.result.scenario.client.rawValue },
+        CSVColumn("second", "s", "Seconds since the window started (events counted when they completed).") { i($0.second.second) },
+        CSVColumn("acquisitions", "count", "Acquisitions granted in this second.") { i($0.second.acquisitions) },
+        CSVColumn("failed", "count", "Acquisitions that ended without the lock in this second.") { i($0.second.failed) },
+        CSVColumn("errors", "count", "Errors in this second.") { i($0.second.errors) },
+        CSVColumn("acquire_p99_us", "µs", "Acquire latency, 99th percentile, from a coarse per-second sketch (at most 12.5% high).") { f($0.second.acquireP99Us, 3) },
+        CSVColumn("acquire_max_us", "µs", "Slowest acquisition granted in this second.") { f($0.second.acquireMaxUs, 3) },
+    ]
+
+    /// The summary CSV's schema as a Markdown table (column, unit, meaning), for the README.
+    public static func markdownTable() -> String { summary.csvMarkdownTable() }
+}
+
+/// One contender of one result: a row of the per-contender CSV.
+public struct ContenderRow: Sendable {
+    /// The run it belongs to.
+    public var result: RunResult
+    /// Its index.
+    public var contender: Int
+    var raw: QueueRecorder { result.measurements.raw }
+}
+
+/// One second of one result: a row of the timeline CSV.
+public struct TimeseriesRow: Sendable {
+    /// The run it belongs to.
+    public var result: RunResult
+    /// The second's figures.
+    public var second: PerSecondSeries.Second
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

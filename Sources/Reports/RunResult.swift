@@ -1,0 +1,31 @@
+import BenchMetrics
+import LoadDriver
+
+/// One scenario run on one client: what was asked, what was measured, and whether it finished.
+public struct RunResult: Codable, Sendable {
+    /// Where, when and from which code.
+    public var identity: RunIdentity
+    /// The full scenario (client included), so the row can be reproduced.
+    public var scenario: Scenario
+    /// Everything measured.
+    public var measurements: Measurements
+    /// The run stopped early (Ctrl-C, a server died): the figures cover only `measurements.windowS`.
+    public var partial: Bool
+    /// Why the run is partial, e.g. `interrupted (SIGINT)`.
+    public var partialReason: String?
+    /// The error that ended the run, if one did.
+    public var error: String?
+
+    /// A result with the given parts.
+    public init(
+        identity: RunIdentity, scenario: Scenario, measurements: Measurements,
+        partial: Bool = false, partialReason: String? = nil, error: String? = nil
+    ) {
+        self.identity = identity
+        self.scenario = scenario
+        self.measurements = measurements
+        self.partial = partial
+        self.partialReason = partialReason
+        self.error = error
+    }
+}
