@@ -66,6 +66,11 @@ let package = Package(
             dependencies: ["LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "BenchCLITests",
+            dependencies: ["Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
     ]
 )

@@ -6,7 +6,7 @@ public struct Measurements: Codable, Sendable {
     /// Acquisitions granted in the window.
     public var acquisitions: Int
     /// Acquisitions per second over the window (0 for an empty window).
-    public var acquisitionsPerS: Double
+    public var acquisitionsPerSecond: Double
     /// Acquisitions that ended without the lock.
     public var failedAcquires: Int
     /// Errors of every kind.
@@ -49,7 +49,7 @@ public struct Measurements: Codable, Sendable {
         self.raw = raw
         self.windowS = windowS
         acquisitions = raw.acquisitions
-        acquisitionsPerS = windowS > 0 ? Double(raw.acquisitions) / windowS : 0
+        acquisitionsPerSecond = windowS > 0 ? Double(raw.acquisitions) / windowS : 0
         failedAcquires = raw.failedAcquires
         errors = raw.errorCount
         errorsByKind = raw.errors

@@ -4,7 +4,7 @@ import Locks
 /// acquisition per arrival. A few words of state, not a thread or a task.
 struct Contender {
     enum Phase {
-        case idle, acquiring, holding, releasing, thinking, stopped
+        case idle, parked, acquiring, holding, releasing, thinking, stopped
     }
 
     /// Index among all contenders of the run (per-contender outputs use it).
@@ -13,6 +13,8 @@ struct Contender {
     let key: Int
     /// Its lock client (shares the lane's connections).
     let locker: Locker
+    /// Which of the lane's contexts (connections) it uses.
+    let slot: Int
     var phase: Phase = .idle
     /// When the current acquisition started (monotonic ns).
     var startedAt: UInt64 = 0

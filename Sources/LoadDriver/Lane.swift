@@ -45,6 +45,11 @@ final class Lane: @unchecked Sendable {
     var nextArrivalAt: UInt64 = 0
     var arrivalGapNanos: Double = 0
 
+    // --pipeline: acquisitions in progress per context, and contenders parked until one finishes.
+    var inFlight: [Int] = []
+    var parked: [[Int]] = []
+    var parkedHead: [Int] = []
+
     // Progress (read through `snapshot()` on `queue`).
     var acquisitionsSoFar = 0
     var errorsSoFar = 0
@@ -62,9 +67,9 @@ final class Lane: @unchecked Sendable {
     func keyName(_ key: Int) -> String { keyPrefix + String(key) }
 
     /// Adds a contender on key `key` using context `context` (call before `start`).
-    func addContender(index: Int, key: Int, context: LockContext, clockOffsetMs: Int64) {
-        let locker = context.makeLocker(clockOffsetMs: clockOffsetMs)
-        contenders.append(Contender(index: index, key: key, locker: locker))
+    func addContender(index: Int, key: Int, slot: Int, clockOffsetMs: Int64) {
+        let locker = contexts[slot].makeLocker(clockOffsetMs: clockOffsetMs)
+        contenders.append(Contender(index: index, key: key, locker: locker, slot: slot))
         if keys[key] == nil { keys[key] = KeyState() }
     }
 
@@ -76,6 +81,9 @@ final class Lane: @unchecked Sendable {
         self.windowEnd = windowEnd
         self.quota = quota
         recorder.reset(windowStartNanos: windowStart)
+        inFlight = Array(repeating: 0, count: contexts.count)
+        parked = Array(repeating: [], count: contexts.count)
+        parkedHead = Array(repeating: 0, count: contexts.count)
         for context in contexts where scenario.lock.algorithm == .redlock {
             context.redlockObserver = { [unowned self] report in self.observeRedlock(report) }
         }
@@ -97,7 +105,7 @@ final class Lane: @unchecked Sendable {
         if let end, end < windowEnd { windowEnd = end }
         guard !stopping else { return }
         stopping = true
-        for i in contenders.indices where contenders[i].phase == .idle || contenders[i].phase == .thinking {
+        for i in contenders.indices where [.idle, .thinking, .parked].contains(contenders[i].phase) {
             contenders[i].phase = .stopped
         }
         checkDrained()
@@ -118,6 +126,15 @@ final class Lane: @unchecked Sendable {
             checkDrained()
             return
         }
+        let slot = contenders[i].slot
+        if scenario.pipeline > 0 && inFlight[slot] >= scenario.pipeline {
+            // The connection already carries --pipeline acquisitions: wait for one to finish.
+            contenders[i].phase = .parked
+            contenders[i].intendedAt = intendedAt
+            parked[slot].append(i)
+            return
+        }
+        inFlight[slot] += 1
         let now = LockClock.monotonicNanos()
         let key = contenders[i].key
         let seq = nextArrival
@@ -145,6 +162,8 @@ final class Lane: @unchecked Sendable {
         let c = contenders[i]
         let counts = inWindow(start: c.startedAt, end: now)
         let inversion = keys[c.key]!.leave(c.arrival)
+        inFlight[c.slot] -= 1
+        unpark(c.slot)
         switch outcome {
         case .granted(let grant):
             if counts {
@@ -234,6 +253,18 @@ final class Lane: @unchecked Sendable {
                 idle.append(i)
             }
         }
+    }
+
+    /// Starts the oldest contender parked on `slot`, if any.
+    func unpark(_ slot: Int) {
+        guard !stopping, parkedHead[slot] < parked[slot].count else { return }
+        let next = parked[slot][parkedHead[slot]]
+        parkedHead[slot] += 1
+        if parkedHead[slot] == parked[slot].count {
+            parked[slot].removeAll(keepingCapacity: true)
+            parkedHead[slot] = 0
+        }
+        beginAcquire(next, intendedAt: contenders[next].intendedAt)
     }
 
     // MARK: Open-loop arrivals

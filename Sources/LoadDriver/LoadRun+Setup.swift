@@ -40,8 +40,7 @@ extension LoadRun {
             let items = placed.map { LaneItem(index: $0.index, key: $0.key, slot: $0.slot, offset: $0.offset) }
             await lane.onQueue {
                 for item in items {
-                    let context = lane.contexts[item.slot % lane.contexts.count]
-                    lane.addContender(index: item.index, key: item.key, context: context, clockOffsetMs: item.offset)
+                    lane.addContender(index: item.index, key: item.key, slot: item.slot % lane.contexts.count, clockOffsetMs: item.offset)
                 }
             }
         }

@@ -32,6 +32,8 @@ public struct Scenario: Codable, Sendable, Hashable {
     public var servers: [String]
     /// Whether lockbench started the servers itself (embedded default).
     public var embeddedServers: Bool
+    /// Embedded servers listen on Unix sockets rather than loopback TCP.
+    public var embeddedUnix: Bool = false
     /// Database index (`SELECT`).
     public var db: Int
     /// ACL user, if any (the password is never recorded).

@@ -182,6 +182,12 @@ public final class LockContext: @unchecked Sendable {
     /// Acquisitions in progress (read on `queue`).
     public var pendingAcquisitions: Int { active.count }
 
+    /// `pubsub`/`fifo` waiters parked on a confirmed subscription, waiting for a message (read on `queue`).
+    public var parkedWaiters: Int {
+        guard subscriber != nil, let hub else { return 0 }
+        return hub.channels.values.reduce(0) { $0 + ($1.state == .subscribed ? $1.registered + $1.byToken.count : 0) }
+    }
+
     /// One line per acquisition in progress, saying what it waits for (read on `queue`): for diagnosing
     /// a run that does not finish.
     public var pendingDescriptions: [String] {

@@ -72,17 +72,23 @@ public struct WaitSpec: Codable, Sendable, Hashable {
     /// Waiters refresh theirs every `fallbackMs`, so it must exceed that.
     public var ticketTtlMs: Int
 
-    /// A strategy with defaults: fixed 5 ms; backoff 1 ms base, 50 ms cap; fallback 200 ms;
-    /// wake the oldest waiter; linger 1 s; tickets live 2 s.
+    /// A strategy with defaults: fixed 5 ms; backoff 8 ms base, 1 s cap; fallback 200 ms (`fifo`: 1 s);
+    /// wake the oldest waiter; linger 1 s; tickets live 5 s.
+    ///
+    /// The backoff and FIFO defaults are sized for the cost target at 64 contenders on one key (about
+    /// five commands per acquisition, see `CommandCostTests`): exponential backoff needs ~log2(wait /
+    /// base) failed attempts plus wait / (cap/2) more once at the cap, so a 1 ms base or a 50 ms cap
+    /// costs about 10 at that load. A FIFO waiter's fallback doubles as its ticket refresh, so it is
+    /// longer than the pubsub one: a 64-deep queue waits longer than 200 ms.
     public init(
-        kind: WaitKind, fixedDelayMs: Int = 5, backoffBaseMs: Int = 1, backoffCapMs: Int = 50,
-        fallbackMs: Int = 200, wakeAll: Bool = false, lingerMs: Int = 1_000, ticketTtlMs: Int = 2_000
+        kind: WaitKind, fixedDelayMs: Int = 5, backoffBaseMs: Int = 8, backoffCapMs: Int = 1_000,
+        fallbackMs: Int? = nil, wakeAll: Bool = false, lingerMs: Int = 1_000, ticketTtlMs: Int = 5_000
     ) {
         self.kind = kind
         self.fixedDelayMs = fixedDelayMs
         self.backoffBaseMs = backoffBaseMs
         self.backoffCapMs = backoffCapMs
-        self.fallbackMs = fallbackMs
+        self.fallbackMs = fallbackMs ?? (kind == .fifo ? 1_000 : 200)
         self.wakeAll = wakeAll
         self.lingerMs = lingerMs
         self.ticketTtlMs = ticketTtlMs

@@ -60,6 +60,8 @@ public enum CSVSchema {
         Column("seed", "", "Seed for tokens, jitter, hold/think draws and arrivals.") { "\($0.scenario.seed)" },
         Column("db", "", "Database index.") { i($0.scenario.db) },
         Column("command_timeout_ms", "ms", "Per-command reply deadline.") { i($0.scenario.commandTimeoutMs) },
+        Column("acquire_timeout_ms", "ms", "An acquisition not granted within this long counts as failed.") { i($0.scenario.acquireTimeoutMs) },
+        Column("clock_skew_ms", "ms", "Client clock skew spread (±), used by legacy-getset only.") { i($0.scenario.clockSkewMs) },
         Column("redlock_nodes", "count", "Redlock masters (empty for other algorithms).") { r in redlockOnly(r, i(r.scenario.lock.redlock.nodes)) },
         Column("drift_factor", "fraction of TTL", "Redlock clock-drift allowance, proportional part.") { r in redlockOnly(r, f(r.scenario.lock.redlock.driftFactor, 4)) },
         Column("drift_fixed_ms", "ms", "Redlock clock-drift allowance, fixed part.") { r in redlockOnly(r, f(r.scenario.lock.redlock.driftFixedMs, 3)) },
@@ -74,7 +76,7 @@ public enum CSVSchema {
     private static let measurements: [Column] = [
         Column("window_s", "s", "Measurement window actually covered (shorter than `duration_s` when partial).") { f($0.measurements.windowS, 3) },
         Column("acquisitions", "count", "Acquisitions that started and were granted inside the window.") { i($0.measurements.acquisitions) },
-        Column("acquisitions_per_s", "acquisitions/s", "`acquisitions` / `window_s`.") { f($0.measurements.acquisitionsPerS, 2) },
+        Column("acquisitions_per_s", "acquisitions/s", "`acquisitions` / `window_s`.") { f($0.measurements.acquisitionsPerSecond, 2) },
         Column("failed_acquires", "count", "Acquisitions that ended without the lock (timed out, gave up, or failed).") { i($0.measurements.failedAcquires) },
         Column("errors", "count", "Errors of any kind (transport, server error replies, unexpected replies).") { i($0.measurements.errors) },
         Column("error_kinds", "", "Errors by kind, `kind=count` separated by `; `.") { r in

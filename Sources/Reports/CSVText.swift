@@ -86,6 +86,12 @@ public struct CSVParseError: Error, Sendable, Hashable, CustomStringConvertible 
     public var line: Int
     /// What is wrong.
     public var reason: String
+    /// An error at `line` (1-based) for `reason`.
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
     /// Where and what.
     public var description: String { "invalid CSV at line \(line): \(reason)" }
 }

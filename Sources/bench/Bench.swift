@@ -8,6 +8,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Redis locks: acquire latency, fairness, Redlock TTL budget, safety and client cost.",
-        subcommands: [ServersCommand.self, CalibrateCommand.self]
+        subcommands: [RunCommand.self, ServersCommand.self, CalibrateCommand.self]
     )
 }

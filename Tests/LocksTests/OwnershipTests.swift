@@ -56,24 +56,36 @@ struct OwnershipTests {
         let nodes = algorithm == .redlock ? 3 : 1
         try await withFleet(count: nodes) { fleet in
             let redlock = RedlockSpec(nodes: nodes, retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 500)
-            let spec = testSpec(algorithm, .backoff, ttlMs: 150, redlock: redlock)
-            try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
+            // The first holder's lock lives 150 ms; the second's long enough to check it at leisure.
+            let short = testSpec(algorithm, .backoff, ttlMs: 150, redlock: redlock)
+            let long = testSpec(algorithm, .backoff, ttlMs: 30_000, redlock: redlock)
+            try await withHarness(spec: short, client: client, endpoints: fleet.endpoints) { harness in
+              try await withHarness(spec: long, client: client, endpoints: fleet.endpoints) { longHarness in
                 let key = uniquePrefix() + "k"
-                let first = await harness.locker(0)
-                let second = await harness.locker(1)
+                let first = await harness.locker()
+                let second = await longHarness.locker()
                 guard case .granted(let old) = await first.acquire(key: key, timeoutMs: 5_000) else {
                     Issue.record("first not granted"); return
                 }
-                // The first holder never releases: the second is granted once the TTL runs out.
+                // The first holder never releases. Once its key has expired everywhere (Redlock: on every
+                // node, or a node still holding it would deny the second and keep the first's key), the
+                // second contender takes it.
+                #expect(await eventually { await Self.values(key, client, fleet.endpoints).allSatisfy { $0 == nil } })
                 let outcome = await second.acquire(key: key, timeoutMs: 10_000)
                 guard case .granted(let new) = outcome else { Issue.record("\(outcome.brief)"); return }
                 #expect(new.token != old.token)
                 if algorithm == .fenced { #expect(new.fencingToken! > old.fencingToken!) }
                 #expect(await first.extend(old, byMs: 10_000) == .notOwner)
                 #expect(await first.release(old).outcome == .notOwner, "the late holder must not delete the new lock")
-                #expect(await Self.values(key, client, fleet.endpoints).allSatisfy { $0 == new.token || $0 == nil })
-                #expect(await probe(client, fleet.endpoints[0], ["GET", .string(key)]).string == new.token)
+                // Read on the second contender's own connections: ordered after its SETs on every node.
+                var held: [String?] = []
+                for connection in longHarness.context.connections {
+                    let reply = await withCheckedContinuation { c in connection.send(["GET", .string(key)]) { c.resume(returning: $0) } }
+                    held.append((try? reply.get())?.string)
+                }
+                #expect(held == Array(repeating: new.token, count: nodes))
                 #expect(await second.release(new).outcome == .released)
+              }
             }
         }
     }

@@ -11,33 +11,37 @@ struct UnsafeAlgorithmTests {
           arguments: allClients)
     func naiveRace(client: RedisClientKind) async throws {
         try await withFleet { fleet in
-            let spec = testSpec(.naiveGetdel, .fixed, ttlMs: 200)
+            let spec = testSpec(.naiveGetdel, .fixed, ttlMs: 30_000)
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
                 let key = uniquePrefix() + "k"
                 let holder = await harness.locker(0)
                 let intruder = await harness.locker(1)
-                let intruderGrant = Locked<LockGrant?>(nil)
+                let intruderOutcome = Locked<AcquireOutcome?>(nil)
 
                 // Control: without the race, GET then delete releases our own lock.
                 guard case .granted(let calm) = await holder.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 #expect(await holder.release(calm).outcome == .released)
 
                 guard case .granted(let grant) = await holder.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
-                // Inside the window: wait for the key to expire, let the intruder take it, then send the delete.
+                // Inside the window (after the GET saw our token, before the delete): the key expires (made
+                // to, so the test does not wait out a TTL), the intruder takes it, then the delete goes out.
                 let context = harness.contexts[0]
                 await context.onQueue {
                     context.beforeNaiveDelete = { _, proceed in
                         context.beforeNaiveDelete = nil
                         Task {
+                            _ = await probe(client, fleet.endpoints[0], ["PEXPIRE", .string(key), 1])
                             _ = await eventually { await probe(client, fleet.endpoints[0], ["EXISTS", .string(key)]) == .integer(0) }
                             let outcome = await intruder.acquire(key: key, timeoutMs: 5_000)
-                            intruderGrant.withLock { $0 = outcome.grant }
+                            intruderOutcome.withLock { $0 = outcome }
                             proceed()
                         }
                     }
                 }
                 let report = await holder.release(grant)
-                guard let stolen = intruderGrant.value else { Issue.record("the intruder was not granted"); return }
+                guard let stolen = intruderOutcome.value?.grant else {
+                    Issue.record("the intruder was not granted: \(intruderOutcome.value?.brief ?? "the hook never ran")"); return
+                }
                 #expect(report.outcome == .wrongOwnerDelete(deletedToken: stolen.token))
                 #expect(await probe(client, fleet.endpoints[0], ["EXISTS", .string(key)]) == .integer(0),
                         "the intruder's lock is gone although it never released")
@@ -96,10 +100,12 @@ struct UnsafeAlgorithmTests {
     func legacyLateRelease(client: RedisClientKind) async throws {
         try await withFleet { fleet in
             try await withHarness(spec: testSpec(.legacyGetset, .fixed, ttlMs: 100), client: client,
-                                  endpoints: fleet.endpoints, queues: 2) { harness in
+                                  endpoints: fleet.endpoints) { harness in
+              try await withHarness(spec: testSpec(.legacyGetset, .fixed, ttlMs: 30_000), client: client,
+                                    endpoints: fleet.endpoints) { longHarness in
                 let key = uniquePrefix() + "k"
-                let slow = await harness.locker(0)
-                let next = await harness.locker(1)
+                let slow = await harness.locker()
+                let next = await longHarness.locker()
                 guard case .granted(let old) = await slow.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 guard case .granted(let new) = await next.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 #expect(new.legacyTookOverExpiryMs == old.legacyExpiresAtMs)
@@ -109,6 +115,7 @@ struct UnsafeAlgorithmTests {
                 guard case .failed(let failure) = await slow.extend(old, byMs: 100) else { Issue.record("legacy extend must fail"); return }
                 #expect(failure.code == .unsupported)
                 #expect(await next.release(new).outcome == .released)
+              }
             }
         }
     }
@@ -121,14 +128,16 @@ struct FencingTests {
     func staleWrite(client: RedisClientKind) async throws {
         try await withFleet { fleet in
             try await withHarness(spec: testSpec(.fenced, .backoff, ttlMs: 150), client: client,
-                                  endpoints: fleet.endpoints, queues: 2) { harness in
+                                  endpoints: fleet.endpoints) { harness in
+              try await withHarness(spec: testSpec(.fenced, .backoff, ttlMs: 30_000), client: client,
+                                    endpoints: fleet.endpoints) { longHarness in
                 let key = uniquePrefix() + "k"
                 let resource = FencedResource()
                 let connection = try await connector(client).connect(to: fleet.endpoints[0])
                 defer { connection.close() }
                 let redisResource = RedisFencedResource(connection: connection, key: key + ":resource")
-                let paused = await harness.locker(0)
-                let other = await harness.locker(1)
+                let paused = await harness.locker()
+                let other = await longHarness.locker()
                 guard case .granted(let old) = await paused.acquire(key: key, timeoutMs: 5_000), let oldFence = old.fencingToken else {
                     Issue.record("no grant"); return
                 }
@@ -150,6 +159,7 @@ struct FencingTests {
                 #expect(stored.elements?.map(\.string) == ["new", "1", String(newFence)])
                 #expect(await paused.release(old).outcome == .notOwner)
                 #expect(await other.release(new).outcome == .released)
+              }
             }
         }
     }

@@ -46,16 +46,21 @@ struct WaitStrategyTests {
                 for i in 0..<8 {
                     startWaiter(await harness.locker(i % 2), key: key, index: i, timeoutMs: 20_000, granted: granted, ended: ended)
                 }
-                // Let every waiter fail its first attempt and subscribe, so the release is what wakes them.
-                _ = await eventually { await harness.counters().attempts >= 9 }
-                try await Task.sleep(for: .milliseconds(50))
+                // Every waiter has failed its attempt and is parked on a confirmed subscription, so the
+                // release is what must wake them.
+                #expect(await eventually {
+                    var parked = 0
+                    for context in harness.contexts { parked += await context.onQueue { context.parkedWaiters } }
+                    return parked == 8
+                })
                 #expect(granted.count == 0)
                 #expect(await holder.release(grant).outcome == .released)
                 #expect(await ended.wait(for: 8, boundSeconds: 30))
                 #expect(granted.count == 8, "\(ended.items.map(\.brief))")
                 let counters = await harness.counters()
                 #expect(counters.fallbacks == 0, "no waiter may need its fallback timer")
-                #expect(counters.wakeups >= 8)
+                // Later waiters may also win on their own retry (after seeing a release they missed).
+                #expect(counters.wakeups >= 1)
                 #expect(counters.subscriptionCommands >= 2, "one SUBSCRIBE per queue, not per waiter")
                 #expect(counters.subscriptionCommands <= 8)
             }
@@ -155,14 +160,14 @@ struct WatchdogTests {
                 for endpoint in fleet.endpoints {
                     #expect(await probe(client, endpoint, ["GET", .string(key)]).string == grant.token, "the lock expired under the watchdog")
                 }
-                let renewals = events.items.compactMap { if case .renewed(let r) = $0 { return r } else { return nil } }
-                #expect(renewals.count >= 3, "renewals every ttl/3")
-                #expect(renewals.count == events.count, "no loss while held")
-                #expect(renewals.map(\.sequence) == Array(1...renewals.count))
                 #expect(await locker.release(grant).outcome == .released)
-                let afterRelease = events.count
+                let atRelease = events.items
+                let renewals = atRelease.compactMap { if case .renewed(let r) = $0 { return r } else { return nil } }
+                #expect(renewals.count >= 3, "renewals every ttl/3")
+                #expect(renewals.count == atRelease.count, "no loss while held")
+                #expect(renewals.map(\.sequence) == Array(1...max(1, renewals.count)))
                 try await Task.sleep(for: .milliseconds(ttl * 2))
-                #expect(events.count == afterRelease, "the watchdog must stop on release")
+                #expect(events.count == atRelease.count, "the watchdog must stop on release")
                 for endpoint in fleet.endpoints {
                     #expect(await probe(client, endpoint, ["EXISTS", .string(key)]) == .integer(0))
                 }

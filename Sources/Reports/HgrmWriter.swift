@@ -1,0 +1,47 @@
+import BenchMetrics
+
+/// `--hgrm DIR`: one HdrHistogram percentile-distribution file per latency kind per result, values in
+/// microseconds, the text format HdrHistogram's plotters (e.g. HistogramLogAnalyzer, the online
+/// plotter) read.
+public enum HgrmWriter {
+    /// Throws unless `directory` exists and is writable, or can be created in a writable parent.
+    public static func preflight(directory: String) throws(ReportFileError) {
+        let k = OutputFile.kind(directory)
+        if k.exists {
+            try OutputFile.checkWritableDirectory(directory, flag: "--hgrm")
+        } else {
+            try OutputFile.checkWritableDirectory(OutputFile.directory(of: directory), flag: "--hgrm", forFile: directory)
+        }
+    }
+
+    /// The file name for one kind of one result: `<run_id>-<client>-<kind>.hgrm`.
+    public static func fileName(_ result: RunResult, _ kind: LatencyKind) -> String {
+        "\(result.identity.runID)-\(result.scenario.client.rawValue)-\(kind.rawValue).hgrm"
+    }
+
+    /// The `.hgrm` text of one histogram of nanoseconds, in µs; `nil` when it is empty (the format has
+    /// no way to say "no samples", and plotters choke on an empty table).
+    public static func text(_ histogram: ClampingHistogram) -> String? {
+        histogram.isEmpty ? nil : histogram.percentileDistribution(valueUnitScalingRatio: 1_000)
+    }
+
+    /// Writes every non-empty latency kind of every result into `directory` (created if missing) and
+    /// returns the paths written.
+    @discardableResult
+    public static func write(_ results: [RunResult], to directory: String) throws(ReportFileError) -> [String] {
+        try preflight(directory: directory)
+        if !OutputFile.kind(directory).exists {
+            try OutputFile.makeDirectory(directory, flag: "--hgrm")
+        }
+        var written: [String] = []
+        for result in results {
+            for kind in LatencyKind.allCases {
+                guard let text = text(result.measurements.raw.latency(kind)) else { continue }
+                let path = directory.hasSuffix("/") ? directory + fileName(result, kind) : directory + "/" + fileName(result, kind)
+                try OutputFile.replace(text, at: path)
+                written.append(path)
+            }
+        }
+        return written
+    }
+}

@@ -1,0 +1,182 @@
+import BenchMetrics
+import LoadDriver
+import Locks
+
+/// The table printed at the end of `bench run`: one column per client (and their ratio when there are
+/// two), rows grouped by question (throughput, latency, fairness, Redlock budget, safety, cost), units
+/// in the labels. Plain text: no colour, so it reads the same in a terminal, a CI log and a file.
+public enum SummaryTable {
+    private struct Row {
+        var label: String
+        var value: (RunResult) -> Double?
+        var format: (Double) -> String
+        /// Whether a/b means something here (it does for rates, latencies and costs; not for counts of
+        /// rare events, where 0/0 and 3/1 say nothing useful).
+        var ratio: Bool
+    }
+
+    private static func row(_ label: String, ratio: Bool = true, format: @escaping (Double) -> String = NumberText.micros, _ value: @escaping (RunResult) -> Double?) -> Row {
+        Row(label: label, value: value, format: format, ratio: ratio)
+    }
+
+    private static func count(_ x: Double) -> String { NumberText.grouped(x) }
+
+    private static func sections(for results: [RunResult]) -> [[Row]] {
+        let anyRedlock = results.contains { $0.scenario.lock.algorithm == .redlock }
+        let anyOpen = results.contains { $0.measurements.acquireCorrected != nil }
+        let anyFIFO = results.contains { $0.scenario.lock.wait.kind == .fifo }
+        let anyExtend = results.contains { $0.measurements.extend != nil }
+        let anyWatchdog = results.contains { $0.measurements.watchdog != nil }
+
+        var latency: [Row] = [
+            row("acquire p50 (µs)") { $0.measurements.acquire?.p50Us },
+            row("acquire p99 (µs)") { $0.measurements.acquire?.p99Us },
+            row("acquire p99.9 (µs)") { $0.measurements.acquire?.p999Us },
+            row("acquire max (µs)") { $0.measurements.acquire?.maxUs },
+        ]
+        if anyOpen {
+            latency += [
+                row("acquire p99 from intended start (µs)") { $0.measurements.acquireCorrected?.p99Us },
+                row("acquire p99.9 from intended start (µs)") { $0.measurements.acquireCorrected?.p999Us },
+            ]
+        }
+        latency += [
+            row("attempts/acquisition (mean)", format: { NumberText.fixed($0, 2) }) { $0.measurements.attempts?.mean },
+            row("handoff p50 (µs)") { $0.measurements.handoff?.p50Us },
+            row("handoff p99 (µs)") { $0.measurements.handoff?.p99Us },
+            row("release p99 (µs)") { $0.measurements.release?.p99Us },
+        ]
+        if anyExtend { latency.append(row("extend p99 (µs)") { $0.measurements.extend?.p99Us }) }
+        if anyWatchdog {
+            latency += [
+                row("watchdog renewal lateness p99 (µs)") { $0.measurements.watchdog?.lateness?.p99Us },
+                row("watchdog failed renewals", ratio: false, format: count) { $0.measurements.watchdog.map { Double($0.failures) } },
+            ]
+        }
+
+        var fairness: [Row] = [
+            row("Jain fairness index (0-1)", ratio: false, format: { NumberText.fixed($0, 4) }) { $0.measurements.fairness.jain },
+            row("grants per contender, min", ratio: false, format: count) { Double($0.measurements.fairness.min) },
+            row("grants per contender, max", ratio: false, format: count) { Double($0.measurements.fairness.max) },
+            row("starved contenders (0 grants)", ratio: false, format: count) { Double($0.measurements.fairness.starved) },
+        ]
+        if anyFIFO {
+            fairness.append(row("FIFO inversions", ratio: false, format: count) { Double($0.measurements.fifoInversions) })
+        }
+
+        var sections: [[Row]] = [
+            [
+                row("acquisitions/s", format: { NumberText.grouped($0, places: 1) }) { $0.measurements.acquisitionsPerSecond },
+                row("acquisitions", format: count) { Double($0.measurements.acquisitions) },
+                row("failed acquisitions", ratio: false, format: count) { Double($0.measurements.failedAcquires) },
+                row("errors", ratio: false, format: count) { Double($0.measurements.errors) },
+            ],
+            latency,
+            fairness,
+        ]
+        if anyRedlock {
+            sections.append([
+                row("Redlock elapsed/TTL p99 (%)", format: { NumberText.fixed($0, 2) }) { $0.measurements.redlock?.elapsedTTLP99Pct },
+                row("Redlock elapsed/TTL max (%)", format: { NumberText.fixed($0, 2) }) { $0.measurements.redlock?.elapsedTTLMaxPct },
+                row("validity left, min (ms)", ratio: false, format: { NumberText.fixed($0, 2) }) { $0.measurements.redlock?.validityMinMs },
+                row("TTL overruns", ratio: false, format: count) { $0.measurements.redlock.map { Double($0.overruns) } },
+                row("split votes", ratio: false, format: count) { $0.measurements.redlock.map { Double($0.splitVotes) } },
+            ])
+        }
+        sections.append([
+            row("mutex overlaps (witness)", ratio: false, format: count) { Double($0.measurements.safety.mutexOverlaps) },
+            row("stale writes rejected (fencing)", ratio: false, format: count) { Double($0.measurements.safety.staleWritesRejected) },
+            row("wrong-owner deletes", ratio: false, format: count) { Double($0.measurements.safety.wrongOwnerDeletes) },
+            row("double grants", ratio: false, format: count) { Double($0.measurements.safety.doubleGrants) },
+        ])
+        sections.append([
+            row("server commands/acquisition", format: { NumberText.fixed($0, 2) }) { $0.measurements.cost.serverCommandsPerAcquisition },
+            row("server CPU/acquisition (µs)") { $0.measurements.cost.serverCPUPerAcquisitionUs },
+            row("client CPU/acquisition (µs)") { $0.measurements.cost.clientCPUPerAcquisitionUs },
+            row("client CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.cpuPercent },
+            row("peak RSS (MiB)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.peakRSSMB },
+            row("threads (peak)", format: count) { $0.measurements.cost.client.map { Double($0.peakThreads) } },
+        ])
+        return sections
+    }
+
+    /// The table for `results` (usually one, or two for `--client both`), with the scenario header
+    /// above it and a PARTIAL or ERROR banner when a run did not finish.
+    public static func render(_ results: [RunResult]) -> String {
+        guard let first = results.first else { return "no results\n" }
+        var out = header(first) + "\n"
+        for result in results where result.partial || result.error != nil {
+            out += banner(result) + "\n"
+        }
+        out += "\n"
+
+        let showRatio = results.count == 2 && results[0].scenario.client != results[1].scenario.client
+        var columns = results.map { $0.scenario.client.rawValue }
+        if showRatio { columns.append("\(columns[0])/\(columns[1])") }
+
+        var lines: [[String]] = [[""] + columns]
+        var separators: Set<Int> = []
+        for (index, section) in sections(for: results).enumerated() {
+            if index > 0 { separators.insert(lines.count) }
+            for row in section {
+                var cells = [row.label]
+                let values = results.map(row.value)
+                cells += values.map { $0.map(row.format) ?? "-" }
+                if showRatio {
+                    let ratio = row.ratio ? ClientRatio.ratio(values[0], values[1]) : nil
+                    cells.append(ratio.map { NumberText.fixed($0, 2) + "x" } ?? "")
+                }
+                lines.append(cells)
+            }
+        }
+
+        let widths = (0..<lines[0].count).map { c in lines.map { $0[c].count }.max() ?? 0 }
+        for (n, cells) in lines.enumerated() {
+            if separators.contains(n) { out += "\n" }
+            var line = pad(cells[0], widths[0], left: true)
+            for c in 1..<cells.count { line += "  " + pad(cells[c], widths[c], left: false) }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    /// Two lines: the run and lock, then the load.
+    static func header(_ r: RunResult) -> String {
+        let s = r.scenario
+        let lock = s.lock
+        let params = CSVSchema.waitParameters(lock.wait)
+        var first = "lockbench run \(r.identity.runID): \(lock.algorithm) / \(lock.wait.kind)"
+        if !params.isEmpty { first += " (\(params))" }
+        first += ", ttl \(lock.ttlMs) ms"
+        if lock.algorithm == .redlock {
+            first += ", \(lock.redlock.nodes) masters, drift \(lock.redlock.driftFactor)·ttl + \(NumberText.fixed(lock.redlock.driftFixedMs, 1)) ms"
+        }
+        first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
+
+        let servers = "\(s.servers.count) server\(s.servers.count == 1 ? "" : "s")\(s.embeddedServers ? " (embedded)" : "")"
+        var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
+        load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s") × pipeline \(s.pipeline)"
+        load += ", hold \(s.hold), think \(s.think), \(s.mode)"
+        load += ", \(NumberText.fixed(s.durationS, s.durationS.rounded() == s.durationS ? 0 : 1)) s window after \(NumberText.fixed(s.warmupS, s.warmupS.rounded() == s.warmupS ? 0 : 1)) s warm-up"
+        load += ", \(servers)"
+        return first + "\n" + load
+    }
+
+    static func banner(_ r: RunResult) -> String {
+        var parts: [String] = []
+        if r.partial {
+            var text = "PARTIAL (\(r.scenario.client))"
+            if let reason = r.partialReason { text += ": \(reason)" }
+            text += "; figures cover \(NumberText.fixed(r.measurements.windowS, 1)) s of the planned \(NumberText.fixed(r.scenario.durationS, 1)) s"
+            parts.append("!! " + text)
+        }
+        if let error = r.error { parts.append("!! ERROR (\(r.scenario.client)): \(error)") }
+        return parts.joined(separator: "\n")
+    }
+
+    private static func pad(_ s: String, _ width: Int, left: Bool) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return left ? s + fill : fill + s
+    }
+}

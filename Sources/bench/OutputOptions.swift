@@ -1,0 +1,40 @@
+import ArgumentParser
+import Reports
+
+/// Where a run writes its figures besides the terminal.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Append one row per client to this CSV (header written once; see README for columns).", valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("Write one row per contender (grants, failures, attempts) to this CSV.", valueName: "file"))
+    var contendersCsv: String?
+
+    @Option(help: ArgumentHelp("Write acquisitions and errors per second to this CSV.", valueName: "file"))
+    var timeseriesCsv: String?
+
+    @Option(help: ArgumentHelp("Write HdrHistogram percentile distributions (.hgrm, µs) into this directory.", valueName: "dir"))
+    var hgrm: String?
+
+    @Option(help: ArgumentHelp("Write the scenario and every figure as JSON to this file.", valueName: "file"))
+    var json: String?
+
+    /// Checks every output path before the run starts, so a typo does not waste the run.
+    func preflight() throws(ReportFileError) {
+        if let csv { try CSVWriter.preflight(path: csv) }
+        if let contendersCsv { try ContendersCSVWriter.preflight(path: contendersCsv) }
+        if let timeseriesCsv { try TimeseriesCSVWriter.preflight(path: timeseriesCsv) }
+        if let hgrm { try HgrmWriter.preflight(directory: hgrm) }
+        if let json { try JSONReportWriter.preflight(path: json) }
+    }
+
+    /// Writes every requested output; returns the paths written.
+    func write(_ results: [RunResult]) throws(ReportFileError) -> [String] {
+        var written: [String] = []
+        if let csv { try CSVWriter.append(results, to: csv); written.append(csv) }
+        if let contendersCsv { try ContendersCSVWriter.append(results, to: contendersCsv); written.append(contendersCsv) }
+        if let timeseriesCsv { try TimeseriesCSVWriter.append(results, to: timeseriesCsv); written.append(timeseriesCsv) }
+        if let hgrm { written += try HgrmWriter.write(results, to: hgrm) }
+        if let json { try JSONReportWriter.write(results, to: json); written.append(json) }
+        return written
+    }
+}

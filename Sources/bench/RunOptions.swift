@@ -1,0 +1,106 @@
+import ArgumentParser
+import LoadDriver
+import Locks
+import RedisConnection
+
+/// The scenario flags shared by `bench run` (and later `sweep`, `gate`, `chaos`).
+struct ScenarioOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Client: native, hiredis, or both (same scenario on each, interleaved, with the ratio).", valueName: "client"))
+    var client = "both"
+
+    @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var algorithm = "setnx-px"
+
+    @Option(help: ArgumentHelp("Wait strategy: \(WaitKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var wait = "backoff"
+
+    @Option(help: ArgumentHelp("Concurrent contenders (state machines, not threads).", valueName: "n"))
+    var contenders = 400
+
+    @Option(help: ArgumentHelp("Distinct lock keys; contenders/keys is the contention per key.", valueName: "n"))
+    var keys = 40
+
+    @Option(help: ArgumentHelp("Command connections per server, shared by the contenders.", valueName: "n"))
+    var connections = 4
+
+    @Option(help: ArgumentHelp("Most acquisitions in progress per connection at once (0: no limit).", valueName: "n"))
+    var pipeline = 0
+
+    @Option(help: ArgumentHelp("Lock TTL, e.g. 10s or 500ms.", valueName: "time"))
+    var ttl = "10s"
+
+    @Option(help: ArgumentHelp("How long a holder keeps the lock: 2ms, exp:2ms or uniform:1ms-5ms.", valueName: "time"))
+    var hold = "1ms"
+
+    @Option(help: ArgumentHelp("Pause between release and the next acquire (closed loop), same forms as --hold.", valueName: "time"))
+    var think = "0"
+
+    @Option(help: ArgumentHelp("Measurement window, e.g. 10s.", valueName: "time"))
+    var duration = "5s"
+
+    @Option(help: ArgumentHelp("Warm-up before the window (discarded).", valueName: "time"))
+    var warmup = "1s"
+
+    @Option(help: ArgumentHelp("Stop after this many acquisitions in the window.", valueName: "n"))
+    var requests: Int?
+
+    @Option(help: ArgumentHelp("Open loop: start acquisitions at this rate per second across all contenders.", valueName: "per-second"))
+    var rate: Double?
+
+    @Option(help: ArgumentHelp("Open-loop arrivals: poisson or uniform.", valueName: "process"))
+    var arrivals = "poisson"
+
+    @Option(help: ArgumentHelp("Redlock masters (embedded servers started: this many).", valueName: "n"))
+    var redlockNodes = 5
+
+    @Option(help: ArgumentHelp("Redlock clock-drift allowance as a fraction of the TTL.", valueName: "fraction"))
+    var driftFactor = 0.01
+
+    @Option(help: ArgumentHelp("Redlock fixed drift allowance, e.g. 2ms.", valueName: "time"))
+    var driftFixed = "2ms"
+
+    @Option(help: ArgumentHelp("fixed wait: delay between attempts.", valueName: "time"))
+    var fixedDelay = "5ms"
+
+    @Option(help: ArgumentHelp("backoff wait: first ceiling of the full-jitter backoff.", valueName: "time"))
+    var backoffBase = "1ms"
+
+    @Option(help: ArgumentHelp("backoff wait: largest ceiling.", valueName: "time"))
+    var backoffCap = "50ms"
+
+    @Option(help: ArgumentHelp("pubsub/fifo wait: retry after this long without a wake-up message.", valueName: "time"))
+    var fallback = "200ms"
+
+    @Option(help: ArgumentHelp("Client clock skew spread (legacy-getset): contenders' clocks differ by up to ± this.", valueName: "time"))
+    var clockSkew = "0"
+
+    @Option(help: ArgumentHelp("An acquisition not granted within this long counts as failed.", valueName: "time"))
+    var acquireTimeout = "10s"
+
+    @Option(help: ArgumentHelp("A server that does not answer a command within this long is treated as failed.", valueName: "time"))
+    var commandTimeout = "5s"
+
+    @Option(name: .customLong("server"), help: ArgumentHelp("A Redis server, host:port or unix:/path (repeat for Redlock masters). Default: start local ones.", valueName: "endpoint"))
+    var servers: [String] = []
+
+    @Flag(help: "Embedded servers listen on Unix sockets instead of loopback TCP.")
+    var unix = false
+
+    @Option(help: ArgumentHelp("ACL user for AUTH.", valueName: "name"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "VAR"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the password from the first line of this file.", valueName: "path"))
+    var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Database index to SELECT.", valueName: "n"))
+    var db = 0
+
+    @Option(help: ArgumentHelp("Seed for tokens, jitter, hold/think draws and arrivals (default: random, printed).", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Serial Dispatch queues for the contenders (default: the number of cores).", valueName: "n"))
+    var queues: Int?
+}

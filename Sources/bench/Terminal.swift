@@ -1,0 +1,33 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the command line talks to the person running it.
+enum Terminal {
+    /// Live progress only on an interactive terminal, and never in CI logs.
+    static var showsProgress: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    }
+
+    /// A message on stderr.
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// A side note on stderr (keeps stdout for the table).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Rewrites the current line (progress).
+    static func progress(_ line: String) {
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + line).utf8))
+    }
+
+    /// Ends a progress line.
+    static func endProgress() {
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import Reports
+
+/// A CSV file read back as dictionaries keyed by header name.
+struct CSVFile {
+    var header: [String]
+    var rows: [[String: String]]
+
+    init(path: String) throws {
+        let records = try CSVText.parse(String(contentsOfFile: path, encoding: .utf8))
+        header = records.first ?? []
+        rows = records.dropFirst().map { record in
+            Dictionary(uniqueKeysWithValues: zip(header, record).map { ($0, $1) })
+        }
+        for record in records.dropFirst() where record.count != header.count {
+            throw CSVParseError(line: 0, reason: "a row has \(record.count) fields, the header \(header.count)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+
+/// Every bad flag value names the flag, the value and what is allowed, and exits 64 before any work.
+@Suite("bench run flag validation")
+struct FlagValidationTests {
+    static let cases: [(arguments: [String], mentions: [String])] = [
+        (["--contenders", "0"], ["--contenders", "0"]),
+        (["--keys", "500", "--contenders", "10"], ["--keys", "500"]),
+        (["--client", "jedis"], ["--client", "jedis", "native"]),
+        (["--algorithm", "zookeeper"], ["--algorithm", "zookeeper", "setnx-px"]),
+        (["--wait", "sleepy"], ["--wait", "sleepy", "backoff"]),
+        (["--algorithm", "redlock", "--wait", "fifo"], ["--wait", "fifo", "redlock"]),
+        (["--hold", "2parsecs"], ["--hold", "2parsecs"]),
+        (["--hold", "uniform:5ms-1ms"], ["--hold", "lower bound"]),
+        (["--ttl", "exp:2ms"], ["--ttl", "single duration"]),
+        (["--duration", "0"], ["--duration"]),
+        (["--rate", "-5"], ["--rate", "-5"]),
+        (["--arrivals", "bursty", "--rate", "10"], ["--arrivals", "bursty", "poisson"]),
+        (["--server", "localhost"], ["--server", "localhost", "host:port"]),
+        (["--server", "127.0.0.1:99999"], ["--server", "99999"]),
+        (["--algorithm", "redlock", "--server", "127.0.0.1:1"], ["--server", "redlock", "5"]),
+        (["--password-env", "LOCKBENCH_SURELY_UNSET_VAR"], ["LOCKBENCH_SURELY_UNSET_VAR", "not set"]),
+        (["--password-file", "/nonexistent/pw"], ["/nonexistent/pw"]),
+        (["--user", "alice"], ["--user", "--password-env"]),
+        (["--drift-factor", "1.5"], ["--drift-factor", "1.5"]),
+        (["--queues", "0"], ["--queues", "0"]),
+        (["--bogus-flag"], ["bogus-flag"]),
+    ]
+
+    @Test("bad values are refused with exit 64 and a message naming them", arguments: cases.indices)
+    func refused(index: Int) async throws {
+        let (arguments, mentions) = Self.cases[index]
+        let result = try await runBench(["run"] + arguments, boundSeconds: 30)
+        #expect(result.status == 64, "bench run \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        for word in mentions {
+            #expect(result.stderr.contains(word), "stderr lacks '\(word)': \(result.stderr)")
+        }
+        #expect(result.children.isEmpty, "no server may be started for a usage error")
+    }
+
+    @Test("an output path in a missing directory is refused before the run (exit 2)")
+    func badOutputPath() async throws {
+        let result = try await runBench(["run", "--csv", "/nonexistent-dir/x.csv", "--duration", "1s"], boundSeconds: 30)
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("/nonexistent-dir/x.csv"))
+        #expect(result.children.isEmpty, "the path is checked before any server starts")
+    }
+
+    @Test("an unreachable server is named with the OS error (exit 2)")
+    func unreachable() async throws {
+        let result = try await runBench(["run", "--server", "127.0.0.1:1", "--duration", "1s", "--client", "native"], boundSeconds: 30)
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("127.0.0.1:1"))
+        #expect(result.stderr.lowercased().contains("refused"))
+    }
+}
