@@ -1,11 +1,12 @@
 import Histogram
 
 /// An HDR histogram (3 significant digits, lowest discernible value 1) that clamps values above its
-/// ceiling instead of dropping them, allocates its buckets on first use, and encodes sparsely.
+/// ceiling instead of dropping them, grows its buckets only as far as the values it has seen, and
+/// encodes sparsely.
 ///
-/// Clamping matters because `Histogram.record` returns `false` and forgets a value above its range: a
-/// stall longer than the ceiling would vanish from the tail, the one place it must show. Every
-/// instance shares one bucket layout (only the ceiling differs), so any two merge losslessly.
+/// Clamping matters because a fixed-range `Histogram` forgets a value above its range (`record`
+/// returns `false`): a stall longer than the ceiling would vanish from the tail, the one place it must
+/// show. Every instance shares one bucket layout (only the ceiling differs), so any two merge losslessly.
 public struct ClampingHistogram: Sendable {
     /// One hour in nanoseconds: the ceiling for every duration the harness records.
     public static let oneHourNanos: UInt64 = 3_600_000_000_000
@@ -14,18 +15,23 @@ public struct ClampingHistogram: Sendable {
     public let highestTrackableValue: UInt64
     /// How many values were above the ceiling and recorded as the ceiling.
     public private(set) var clampedCount: UInt64 = 0
-    // `nil` until the first value: a recorder carries a dozen kinds, most runs use three, and each
-    // allocated histogram of nanoseconds up to an hour is ~270 KB per queue.
-    private var storage: Histogram<UInt64>?
+    // Starts at the smallest layout (16 KB) and auto-resizes up to the largest value recorded: a
+    // recorder carries nine of these, most runs use three, and a histogram sized for an hour of
+    // nanoseconds up front is 270 KB. Not an Optional: mutating a generic struct through `!` went
+    // through value witnesses and cost ~40 ns a record; this costs ~10.
+    private var storage: Histogram<UInt64>
 
     /// An empty histogram; values above `highestTrackableValue` (default: one hour of nanoseconds) clamp.
     public init(highestTrackableValue: UInt64 = ClampingHistogram.oneHourNanos) {
         precondition(highestTrackableValue >= 2, "a histogram needs a ceiling of at least 2")
         self.highestTrackableValue = highestTrackableValue
+        storage = Self.makeStorage()
     }
 
-    private static func makeStorage(_ highest: UInt64) -> Histogram<UInt64> {
-        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: highest, numberOfSignificantValueDigits: .three)
+    private static func makeStorage() -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        return histogram
     }
 
     /// Records one value.
@@ -42,47 +48,38 @@ public struct ClampingHistogram: Sendable {
             v = highestTrackableValue
             clampedCount &+= count
         }
-        if storage == nil { storage = Self.makeStorage(highestTrackableValue) }
-        storage!.record(v, count: count)
+        storage.record(v, count: count)
     }
 
     /// Adds every value of `other` (the layouts always match, so nothing is approximated).
     public mutating func merge(_ other: ClampingHistogram) {
-        guard let theirs = other.storage, theirs.totalCount > 0 else { return }
+        guard other.count > 0 else { return }
         clampedCount &+= other.clampedCount
-        if storage == nil {
-            storage = Self.makeStorage(highestTrackableValue)
-        }
-        // `add` traps when the other side holds a value beyond our backing array; a wider ceiling
-        // from another build or machine is legal, so grow instead.
-        storage!.autoResize = true
-        storage!.add(theirs)
-        storage!.autoResize = false
+        storage.add(other.storage) // grows (autoResize) when the other side saw larger values
     }
 
     /// Values recorded.
-    public var count: UInt64 { storage?.totalCount ?? 0 }
+    public var count: UInt64 { storage.totalCount }
 
     /// Whether nothing was recorded.
     public var isEmpty: Bool { count == 0 }
 
     /// The largest value recorded (exact, not rounded to its bucket); 0 when empty.
-    public var max: UInt64 { storage?.maxRecorded ?? 0 }
+    public var max: UInt64 { storage.maxRecorded }
 
     /// The smallest value recorded, to within bucket precision; 0 when empty.
-    public var min: UInt64 { isEmpty ? 0 : storage!.min }
+    public var min: UInt64 { isEmpty ? 0 : storage.min }
 
     /// The mean, from bucket midpoints (within the histogram's 0.1% precision); 0 when empty.
-    public var mean: Double { storage?.mean ?? 0 }
+    public var mean: Double { storage.mean }
 
     /// The value at `percentile` (0–100), the upper edge of its bucket, never above `max`; 0 when empty.
     public func value(atPercentile percentile: Double) -> UInt64 {
-        guard let storage, storage.totalCount > 0 else { return 0 }
-        return storage.valueAtPercentile(percentile)
+        isEmpty ? 0 : storage.valueAtPercentile(percentile)
     }
 
-    /// The underlying HDR histogram (an empty one when nothing was recorded).
-    public var histogram: Histogram<UInt64> { storage ?? Self.makeStorage(highestTrackableValue) }
+    /// The underlying HDR histogram (auto-resizing; values above `highestTrackableValue` never reach it).
+    public var histogram: Histogram<UInt64> { storage }
 
     /// HdrHistogram's percentile-distribution text (the `.hgrm` format HDR plotters read), values divided
     /// by `valueUnitScalingRatio` (1000 turns nanoseconds into microseconds).
@@ -96,13 +93,12 @@ public struct ClampingHistogram: Sendable {
 }
 
 extension ClampingHistogram: Equatable {
-    /// Equal when both hold the same counts in the same buckets (an unallocated histogram equals an
-    /// empty one), the same exact maximum, and the same ceiling and clamp count.
+    /// Equal when both hold the same counts in the same buckets (however far each has grown), the
+    /// same exact maximum, and the same ceiling and clamp count.
     public static func == (lhs: ClampingHistogram, rhs: ClampingHistogram) -> Bool {
         guard lhs.highestTrackableValue == rhs.highestTrackableValue, lhs.clampedCount == rhs.clampedCount,
               lhs.count == rhs.count, lhs.max == rhs.max else { return false }
-        if lhs.isEmpty { return true }
-        return lhs.storage! == rhs.storage!
+        return lhs.isEmpty || lhs.storage == rhs.storage
     }
 }
 
@@ -111,21 +107,24 @@ extension ClampingHistogram: Codable {
         case significantDigits, highestTrackableValue, clamped, max, buckets
     }
 
-    /// Writes the non-empty buckets only, as `[value, count]` pairs: the dense form is 33,792 counts
-    /// per histogram, nearly all zero, which would make every JSON result megabytes long.
+    /// Writes the non-empty buckets only, as one string of `value:count` pairs separated by spaces
+    /// (`"48127:3 49151:1"`). The dense form is 33,792 counts per histogram, nearly all zero; an array
+    /// of pairs, pretty-printed, spends four lines on each bucket and made a two-client JSON result a
+    /// megabyte.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(3, forKey: .significantDigits)
         try container.encode(highestTrackableValue, forKey: .highestTrackableValue)
         try container.encode(clampedCount, forKey: .clamped)
         try container.encode(max, forKey: .max)
-        var pairs: [[UInt64]] = []
-        if let storage, storage.totalCount > 0 {
+        var text = ""
+        if !isEmpty {
             for bucket in storage.recordedValues() {
-                pairs.append([bucket.value, UInt64(bucket.count)])
+                if !text.isEmpty { text += " " }
+                text += "\(bucket.value):\(bucket.count)"
             }
         }
-        try container.encode(pairs, forKey: .buckets)
+        try container.encode(text, forKey: .buckets)
     }
 
     /// Rebuilds the same buckets; the exact maximum is restored so `max` survives a round trip.
@@ -144,21 +143,17 @@ extension ClampingHistogram: Codable {
         }
         self.init(highestTrackableValue: highest)
         let maxValue = try container.decode(UInt64.self, forKey: .max)
-        let pairs = try container.decode([[UInt64]].self, forKey: .buckets)
-        guard !pairs.isEmpty else {
-            clampedCount = try container.decode(UInt64.self, forKey: .clamped)
-            return
-        }
-        var rebuilt = Self.makeStorage(Swift.max(highest, maxValue))
-        for pair in pairs {
-            guard pair.count == 2 else {
-                throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "bucket entry \(pair) is not a [value, count] pair")
+        let text = try container.decode(String.self, forKey: .buckets)
+        var rebuilt = Self.makeStorage()
+        for pair in text.split(separator: " ") {
+            let parts = pair.split(separator: ":")
+            guard parts.count == 2, let value = UInt64(parts[0]), let count = UInt64(parts[1]) else {
+                throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "bucket entry '\(pair)' is not value:count")
             }
-            let (value, count) = (pair[0], pair[1])
             // Record the maximum's bucket at the exact maximum and the others at their lowest
             // equivalent: same buckets, and `maxRecorded` comes back exact instead of rounded up.
             let exact = rebuilt.valuesAreEquivalent(value, maxValue) ? maxValue : rebuilt.lowestEquivalentForValue(value)
-            guard rebuilt.record(exact, count: count) else {
+            guard exact <= maxValue, rebuilt.record(exact, count: count) else {
                 throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "bucket value \(value) is above the histogram's maximum \(maxValue)")
             }
         }

@@ -115,18 +115,20 @@ extension PerSecondSeries: Codable {
         case acquisitions, failed, errors, maxAcquireNanos, sketch
     }
 
-    /// Writes the sketch as `[second, bucket, count]` triples for non-empty buckets only.
+    /// Writes the sketch's non-empty buckets as one string of `second:bucket:count` triples separated
+    /// by spaces, for the same reason `ClampingHistogram` does.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(acquisitions, forKey: .acquisitions)
         try container.encode(failed, forKey: .failed)
         try container.encode(errors, forKey: .errors)
         try container.encode(maxAcquireNanos, forKey: .maxAcquireNanos)
-        var triples: [[Int]] = []
+        var text = ""
         for (i, n) in sketch.enumerated() where n > 0 {
-            triples.append([i / CoarseLatencyBuckets.count, i % CoarseLatencyBuckets.count, Int(n)])
+            if !text.isEmpty { text += " " }
+            text += "\(i / CoarseLatencyBuckets.count):\(i % CoarseLatencyBuckets.count):\(n)"
         }
-        try container.encode(triples, forKey: .sketch)
+        try container.encode(text, forKey: .sketch)
     }
 
     /// Reads what `encode(to:)` wrote.
@@ -141,12 +143,13 @@ extension PerSecondSeries: Codable {
             throw DecodingError.dataCorruptedError(forKey: .acquisitions, in: container, debugDescription: "per-second arrays differ in length")
         }
         sketch = Array(repeating: 0, count: n * CoarseLatencyBuckets.count)
-        for triple in try container.decode([[Int]].self, forKey: .sketch) {
-            guard triple.count == 3, (0..<n).contains(triple[0]), (0..<CoarseLatencyBuckets.count).contains(triple[1]),
-                  let count = UInt32(exactly: triple[2]) else {
-                throw DecodingError.dataCorruptedError(forKey: .sketch, in: container, debugDescription: "bad sketch entry \(triple)")
+        for entry in try container.decode(String.self, forKey: .sketch).split(separator: " ") {
+            let parts = entry.split(separator: ":")
+            guard parts.count == 3, let second = Int(parts[0]), let bucket = Int(parts[1]), let count = UInt32(parts[2]),
+                  (0..<n).contains(second), (0..<CoarseLatencyBuckets.count).contains(bucket) else {
+                throw DecodingError.dataCorruptedError(forKey: .sketch, in: container, debugDescription: "bad sketch entry '\(entry)'")
             }
-            sketch[triple[0] * CoarseLatencyBuckets.count + triple[1]] = count
+            sketch[second * CoarseLatencyBuckets.count + bucket] = count
         }
     }
 }

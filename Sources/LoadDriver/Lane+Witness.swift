@@ -81,3 +81,16 @@ extension Lane {
         return Snapshot(acquisitions: acquisitionsSoFar, errors: errorsSoFar, p99Us: p99)
     }
 }
+
+extension Lane {
+    /// Servers whose command connection on this lane has failed (read on `queue`).
+    func deadEndpoints() -> Set<String> {
+        var dead = Set<String>()
+        for context in contexts {
+            for connection in context.connections where !connection.isOpen {
+                dead.insert(connection.endpoint.description)
+            }
+        }
+        return dead
+    }
+}

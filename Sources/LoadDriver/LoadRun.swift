@@ -74,6 +74,13 @@ public final class LoadRun: Sendable {
                 processBefore = ProcessStats.sample()
             }
             if let message = fatal.withLock({ $0 }) { reason = message; endedAt = now; break }
+            // A dead server may not fail any acquisition (waits retry quietly), so look at the sockets.
+            if let message = await deadServerMessage(lanes) {
+                fatal.withLock { if $0 == nil { $0 = message } }
+                reason = message
+                endedAt = now
+                break
+            }
             if let message = stopReason { reason = message; endedAt = min(now, windowEnd); break }
             if now >= windowEnd { break }
             if scenario.requests != nil, await Self.allDone(lanes) { endedAt = now; break }
@@ -120,6 +127,17 @@ public final class LoadRun: Sendable {
             fatalError: fatal.withLock { $0 },
             keysDeleted: deleted,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion)
+    }
+
+    /// A message when a server the run depends on has gone away: any, for a single server; for
+    /// Redlock, when fewer than a quorum of masters remain.
+    func deadServerMessage(_ lanes: [Lane]) async -> String? {
+        var dead = Set<String>()
+        for lane in lanes { dead.formUnion(await lane.onQueue { lane.deadEndpoints() }) }
+        guard !dead.isEmpty else { return nil }
+        let servers = activeEndpoints.count
+        if scenario.lock.algorithm == .redlock, servers - dead.count >= scenario.lock.redlock.quorum { return nil }
+        return "lost the connection to \(dead.sorted().joined(separator: ", ")) (server died or closed the connection)"
     }
 
     static func split(_ total: Int?, over sizes: [Int]) -> [Int?] {

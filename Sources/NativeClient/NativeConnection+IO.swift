@@ -153,6 +153,7 @@ extension NativeConnection {
             return item.repliesLeft <= 0
         }
         if done, let item = pending.popFirst() {
+            if item.subscribes { subscribesInFlight -= 1 }
             item.completion(.success(value))
         }
     }

@@ -10,10 +10,12 @@ extension NativeConnection {
         switch name.uppercased() {
         case "SUBSCRIBE", "SSUBSCRIBE":
             subscribedMode = true
+            subscribesInFlight += 1
             for case .string(let channel) in command.dropFirst() { subscribedChannels.insert(channel) }
             return max(1, command.count - 1)
         case "PSUBSCRIBE":
             subscribedMode = true
+            subscribesInFlight += 1
             for case .string(let pattern) in command.dropFirst() { subscribedPatterns.insert(pattern) }
             return max(1, command.count - 1)
         case "UNSUBSCRIBE", "SUNSUBSCRIBE":
@@ -60,6 +62,8 @@ extension NativeConnection {
     func noteSubscriptionChange(_ value: RESPValue) {
         guard subscribedMode, let items = value.elements, items.count == 3,
               let kind = items[0].string, kind.hasSuffix("unsubscribe"), items[2].integer == 0 else { return }
+        // A SUBSCRIBE sent after this UNSUBSCRIBE (pipelined) keeps the connection subscribed.
+        guard subscribesInFlight == 0 else { return }
         subscribedMode = false
     }
 

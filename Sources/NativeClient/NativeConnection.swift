@@ -43,6 +43,8 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     var subscribedChannels = Set<String>()
     var subscribedPatterns = Set<String>()
     var subscribedMode = false
+    /// SUBSCRIBE-family commands sent whose last confirmation has not arrived.
+    var subscribesInFlight = 0
     var flushScheduled = false
     var inReadHandler = false
     var connectCompletion: (@Sendable (Result<any RedisConnection, RedisError>) -> Void)?
@@ -144,7 +146,9 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         encoder.appendCommand(command)
         // The clock is read only when a command timeout needs it.
         let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
-        pending.append(PendingCommand(completion: completion, repliesLeft: expectedReplies(for: command), queuedAt: queuedAt))
+        let before = subscribesInFlight
+        let replies = expectedReplies(for: command)
+        pending.append(PendingCommand(completion: completion, repliesLeft: replies, queuedAt: queuedAt, subscribes: subscribesInFlight > before))
         scheduleFlush()
     }
 }

@@ -8,6 +8,8 @@ struct PendingCommand {
     var repliesLeft: Int
     /// When the command was queued (monotonic ns), for the command timeout.
     var queuedAt: UInt64
+    /// A SUBSCRIBE-family command (counted in `subscribesInFlight` until it completes).
+    var subscribes = false
 }
 
 /// A FIFO of pending commands that reuses its storage.

@@ -138,6 +138,9 @@ public enum SummaryTable {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
+        if showRatio {
+            out += "\n\(columns[2]): above 1 means \(columns[0]) is higher; better for throughput, worse for latency and cost.\n"
+        }
         return out
     }
 
@@ -156,7 +159,8 @@ public enum SummaryTable {
 
         let servers = "\(s.servers.count) server\(s.servers.count == 1 ? "" : "s")\(s.embeddedServers ? " (embedded)" : "")"
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
-        load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s") × pipeline \(s.pipeline)"
+        load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
+        load += s.pipeline > 0 ? " × pipeline \(s.pipeline)" : " (pipeline unlimited)"
         load += ", hold \(s.hold), think \(s.think), \(s.mode)"
         load += ", \(NumberText.fixed(s.durationS, s.durationS.rounded() == s.durationS ? 0 : 1)) s window after \(NumberText.fixed(s.warmupS, s.warmupS.rounded() == s.warmupS ? 0 : 1)) s warm-up"
         load += ", \(servers)"

@@ -8,9 +8,10 @@ struct CSVFile {
 
     init(path: String) throws {
         let records = try CSVText.parse(String(contentsOfFile: path, encoding: .utf8))
-        header = records.first ?? []
+        let names = records.first ?? []
+        header = names
         rows = records.dropFirst().map { record in
-            Dictionary(uniqueKeysWithValues: zip(header, record).map { ($0, $1) })
+            Dictionary(zip(names, record).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
         }
         for record in records.dropFirst() where record.count != header.count {
             throw CSVParseError(line: 0, reason: "a row has \(record.count) fields, the header \(header.count)")

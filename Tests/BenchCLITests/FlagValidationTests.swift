@@ -14,7 +14,7 @@ struct FlagValidationTests {
         (["--hold", "uniform:5ms-1ms"], ["--hold", "lower bound"]),
         (["--ttl", "exp:2ms"], ["--ttl", "single duration"]),
         (["--duration", "0"], ["--duration"]),
-        (["--rate", "-5"], ["--rate", "-5"]),
+        (["--rate=-5"], ["--rate", "-5"]),
         (["--arrivals", "bursty", "--rate", "10"], ["--arrivals", "bursty", "poisson"]),
         (["--server", "localhost"], ["--server", "localhost", "host:port"]),
         (["--server", "127.0.0.1:99999"], ["--server", "99999"]),

@@ -129,6 +129,18 @@ private func apply(_ e: Event, to r: inout QueueRecorder) {
         #expect(data.count < 200_000)
     }
 
+    @Test func malformedHistogramJSONIsRejected() {
+        func decode(_ json: String) throws -> ClampingHistogram {
+            try JSONDecoder().decode(ClampingHistogram.self, from: Data(json.utf8))
+        }
+        let good = #"{"significantDigits":3,"highestTrackableValue":1000,"clamped":0,"max":7,"buckets":"5:2 7:1"}"#
+        #expect((try? decode(good))?.count == 3)
+        #expect((try? decode(good))?.max == 7)
+        #expect(throws: DecodingError.self) { try decode(good.replacingOccurrences(of: "5:2", with: "5:x")) }
+        #expect(throws: DecodingError.self) { try decode(good.replacingOccurrences(of: "5:2", with: "900:2")) } // above max
+        #expect(throws: DecodingError.self) { try decode(good.replacingOccurrences(of: #""significantDigits":3"#, with: #""significantDigits":2"#)) }
+    }
+
     @Test func timelineCountsBySecondOfCompletion() {
         var r = QueueRecorder(contenders: 1, windowStartNanos: 1_000_000_000)
         r.recordAcquired(contender: 0, latencyNanos: 10_000, attempts: 1, completedAtNanos: 1_000_000_001)

@@ -45,4 +45,25 @@ struct PubSubTests {
             #expect(messages.items.first?.channel == prefix + "a")
         }
     }
+
+    @Test("UNSUBSCRIBE then SUBSCRIBE pipelined keeps the connection subscribed", arguments: allClients)
+    func resubscribePipelined(client: RedisClientKind) async throws {
+        try await withFleet { fleet in
+            let subscriber = try await connector(client).connect(to: fleet.endpoints[0])
+            let publisher = try await connector(client).connect(to: fleet.endpoints[0])
+            defer { subscriber.close(); publisher.close() }
+            let channel = uniquePrefix() + "chan"
+            let messages = Collector<RedisPushMessage>()
+            subscriber.setPushHandler { messages.append($0) }
+            _ = try await subscriber.send(["SUBSCRIBE", .string(channel)])
+            let replies = Collector<(Int, RedisReply)>()
+            subscriber.send(batch: [["UNSUBSCRIBE", .string(channel)], ["SUBSCRIBE", .string(channel)]]) { replies.append(($0, $1)) }
+            #expect(await replies.wait(for: 2))
+            #expect(replies.items.map { (try? $0.1.get())?.elements?.first?.string } == ["unsubscribe", "subscribe"])
+            #expect(try await publisher.send(["PUBLISH", .string(channel), "after"]) == .integer(1))
+            #expect(await messages.wait(for: 1))
+            #expect(messages.items.map { String(decoding: $0.payload, as: UTF8.self) } == ["after"])
+            #expect(subscriber.isOpen)
+        }
+    }
 }

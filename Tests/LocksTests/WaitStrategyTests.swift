@@ -147,8 +147,9 @@ struct WatchdogTests {
     func keepsAlive(client: RedisClientKind, algorithm: LockAlgorithmKind) async throws {
         let nodes = algorithm == .redlock ? 3 : 1
         try await withFleet(count: nodes) { fleet in
-            let ttl = 400
-            let spec = testSpec(algorithm, .backoff, ttlMs: ttl, redlock: RedlockSpec(nodes: nodes, perNodeTimeoutMs: 200))
+            // Renewals every 300 ms; a queue stalled for most of a TTL (a loaded CI box) would lose it.
+            let ttl = 900
+            let spec = testSpec(algorithm, .backoff, ttlMs: ttl, redlock: RedlockSpec(nodes: nodes, perNodeTimeoutMs: 500))
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints) { harness in
                 let key = uniquePrefix() + "k"
                 let locker = await harness.locker()
@@ -166,7 +167,7 @@ struct WatchdogTests {
                 #expect(renewals.count >= 3, "renewals every ttl/3")
                 #expect(renewals.count == atRelease.count, "no loss while held")
                 #expect(renewals.map(\.sequence) == Array(1...max(1, renewals.count)))
-                try await Task.sleep(for: .milliseconds(ttl * 2))
+                try await Task.sleep(for: .milliseconds(ttl * 3 / 2))
                 #expect(events.count == atRelease.count, "the watchdog must stop on release")
                 for endpoint in fleet.endpoints {
                     #expect(await probe(client, endpoint, ["EXISTS", .string(key)]) == .integer(0))
