@@ -12,7 +12,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Redis locks: acquire latency, fairness, Redlock TTL budget, safety and client cost.",
-        subcommands: [RunCommand.self, ServersCommand.self, CalibrateCommand.self]
+        subcommands: [
+            RunCommand.self, SweepCommand.self, GateCommand.self, ReportCommand.self, ChaosCommand.self,
+            ServersCommand.self, CalibrateCommand.self,
+        ]
     )
 
     /// Unblocks the termination signals before anything else runs, then parses and runs.
