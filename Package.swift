@@ -9,6 +9,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bench", targets: ["bench"]),
+        // For Benchmarks/ (a separate package that depends on this one by path): the layers its suites drive.
+        .library(
+            name: "LockbenchCore",
+            targets: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,11 +44,19 @@ let package = Package(
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: strict),
         .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics"], swiftSettings: strict),
+        .target(
+            name: "Gate",
+            dependencies: [
+                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics",
+                "Reports", "Calibration",
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
                 "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration",
+                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration", "Gate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -72,5 +85,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
+        .testTarget(
+            name: "GateTests",
+            dependencies: ["Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -112,6 +112,9 @@ public struct CostFigures: Codable, Sendable, Hashable {
     public var serverCommandUsecPerAcquisition: Double?
     /// Harness CPU per acquisition, µs: what a client design decides.
     public var clientCPUPerAcquisitionUs: Double?
+    /// Commands the clients sent per acquisition (an EVALSHA counts once, however many commands its
+    /// script runs): round trips a wait strategy costs, beside the server's own execution count.
+    public var clientCommandsPerAcquisition: Double?
 
     /// Per-acquisition figures from the raw deltas.
     public init(server: ServerStatsDelta?, client: ProcessCost?, acquisitions: Int) {

@@ -16,6 +16,8 @@ public struct DriverOutcome: Sendable {
     public var partialReason: String?
     /// A fatal error that ended the run, if any (e.g. a server that died).
     public var fatalError: String?
+    /// Commands the lock layer sent during the window.
+    public var clientCommands: Int
     /// Keys deleted under the run's prefix at the end.
     public var keysDeleted: Int
     /// Redis version reported by the first server.

@@ -94,3 +94,10 @@ extension Lane {
         return dead
     }
 }
+
+extension Lane {
+    /// Commands this lane's lock contexts have sent so far (read on `queue`).
+    func commandsSent() -> Int {
+        contexts.reduce(0) { $0 + $1.counters.commands }
+    }
+}

@@ -58,6 +58,7 @@ public final class LoadRun: Sendable {
         }
 
         var serverBefore: [ServerStats?] = Array(repeating: nil, count: control.count)
+        var commandsBefore = 0
         var processBefore: ProcessStats?
         var peak = ProcessStats.sample()
         var measuring = false
@@ -72,6 +73,7 @@ public final class LoadRun: Sendable {
                 measuring = true
                 serverBefore = await Self.snapshotServers(control)
                 processBefore = ProcessStats.sample()
+                commandsBefore = await Self.commandsSent(lanes)
             }
             if let message = fatal.withLock({ $0 }) { reason = message; endedAt = now; break }
             // A dead server may not fail any acquisition (waits retry quietly), so look at the sockets.
@@ -99,6 +101,7 @@ public final class LoadRun: Sendable {
         }
         // The window closes now: take the server and process snapshots before the drain adds work.
         let serverAfter = measuring ? await Self.snapshotServers(control) : []
+        let commandsInWindow = measuring ? await Self.commandsSent(lanes) - commandsBefore : 0
         let processAfter = ProcessStats.max(peak, ProcessStats.sample())
         let actualEnd = min(endedAt, LockClock.monotonicNanos())
         await withTaskGroup(of: Void.self) { group in
@@ -125,6 +128,7 @@ public final class LoadRun: Sendable {
             partial: partial,
             partialReason: reason,
             fatalError: fatal.withLock { $0 },
+            clientCommands: commandsInWindow,
             keysDeleted: deleted,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion)
     }
@@ -146,6 +150,12 @@ public final class LoadRun: Sendable {
         var quotas = sizes.map { max(1, total * $0 / all) }
         quotas[0] += max(0, total - quotas.reduce(0, +))
         return quotas
+    }
+
+    static func commandsSent(_ lanes: [Lane]) async -> Int {
+        var total = 0
+        for lane in lanes { total += await lane.onQueue { lane.commandsSent() } }
+        return total
     }
 
     static func allDone(_ lanes: [Lane]) async -> Bool {

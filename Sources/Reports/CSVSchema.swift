@@ -125,6 +125,7 @@ public enum CSVSchema {
         Column("watchdog_late_p99_us", "µs", "How late watchdog renewals ran against their ttl/3 schedule, 99th percentile.") { f($0.measurements.watchdog?.lateness?.p99Us, 3) },
         Column("watchdog_failures", "count", "Watchdog renewals that found the lock lost.") { i($0.measurements.watchdog?.failures) },
         Column("server_cmds_per_acquire", "commands", "Server command executions per acquisition over the window (INFO commandstats delta, script-internal commands included, the harness's INFO calls excluded).") { f($0.measurements.cost.serverCommandsPerAcquisition, 3) },
+        Column("client_cmds_per_acquire", "commands", "Commands the clients sent per acquisition in the window (an EVALSHA counts once): the round trips a wait strategy costs.") { f($0.measurements.cost.clientCommandsPerAcquisition, 3) },
         Column("server_cpu_us_per_acquire", "µs", "Server CPU (used_cpu_sys + used_cpu_user delta, all servers) per acquisition.") { f($0.measurements.cost.serverCPUPerAcquisitionUs, 3) },
         Column("server_cmd_us_per_acquire", "µs", "Server time executing commands (commandstats usec) per acquisition.") { f($0.measurements.cost.serverCommandUsecPerAcquisition, 3) },
         Column("client_cpu_us_per_acquire", "µs", "Harness process CPU (user + system) per acquisition.") { f($0.measurements.cost.clientCPUPerAcquisitionUs, 3) },

@@ -91,6 +91,7 @@ public enum SummaryTable {
         ])
         sections.append([
             row("server commands/acquisition", format: { NumberText.fixed($0, 2) }) { $0.measurements.cost.serverCommandsPerAcquisition },
+            row("client commands sent/acquisition", format: { NumberText.fixed($0, 2) }) { $0.measurements.cost.clientCommandsPerAcquisition },
             row("server CPU/acquisition (µs)") { $0.measurements.cost.serverCPUPerAcquisitionUs },
             row("client CPU/acquisition (µs)") { $0.measurements.cost.clientCPUPerAcquisitionUs },
             row("client CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.cpuPercent },

@@ -85,9 +85,12 @@ final class RunSession: Sendable {
                     Terminal.progress(ProgressLine.render(snapshot))
                 }
                 if showProgress { Terminal.endProgress() }
-                let measurements = Measurements(
+                var measurements = Measurements(
                     raw: measured.recorder, windowS: measured.windowSeconds,
                     server: ServerStatsDelta.sum(measured.serverDeltas.compactMap { $0 }), client: measured.process)
+                if measurements.acquisitions > 0 {
+                    measurements.cost.clientCommandsPerAcquisition = Double(measured.clientCommands) / Double(measurements.acquisitions)
+                }
                 var identity = RunIdentity.current(redisVersion: measured.redisVersion ?? fleet?.redisVersion ?? "unknown")
                 identity.runID = runID
                 let result = RunResult(identity: identity, scenario: scenario, measurements: measurements,

@@ -107,7 +107,7 @@ extension ScenarioOptions {
             kind: waitKind, fixedDelayMs: Int(try fixedMs("fixed-delay", fixedDelay)),
             backoffBaseMs: max(1, Int(try fixedMs("backoff-base", backoffBase, min: 1))),
             backoffCapMs: max(1, Int(try fixedMs("backoff-cap", backoffCap, min: 1))),
-            fallbackMs: max(1, Int(try fixedMs("fallback", fallback, min: 1))))
+            fallbackMs: try fallback.map { max(1, Int(try fixedMs("fallback", $0, min: 1))) })
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithmKind, wait: wait, ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw ValidationError("\(error)") }

@@ -60,16 +60,16 @@ struct ScenarioOptions: ParsableArguments {
     var driftFixed = "2ms"
 
     @Option(help: ArgumentHelp("fixed wait: delay between attempts.", valueName: "time"))
-    var fixedDelay = "5ms"
+    var fixedDelay = "\(WaitSpec(kind: .fixed).fixedDelayMs)ms"
 
     @Option(help: ArgumentHelp("backoff wait: first ceiling of the full-jitter backoff.", valueName: "time"))
-    var backoffBase = "1ms"
+    var backoffBase = "\(WaitSpec(kind: .backoff).backoffBaseMs)ms"
 
     @Option(help: ArgumentHelp("backoff wait: largest ceiling.", valueName: "time"))
-    var backoffCap = "50ms"
+    var backoffCap = "\(WaitSpec(kind: .backoff).backoffCapMs)ms"
 
-    @Option(help: ArgumentHelp("pubsub/fifo wait: retry after this long without a wake-up message.", valueName: "time"))
-    var fallback = "200ms"
+    @Option(help: ArgumentHelp("pubsub/fifo wait: retry after this long without a wake-up message (default: 200ms for pubsub, 1s for fifo).", valueName: "time"))
+    var fallback: String?
 
     @Option(help: ArgumentHelp("Client clock skew spread (legacy-getset): contenders' clocks differ by up to ± this.", valueName: "time"))
     var clockSkew = "0"

@@ -1,0 +1,114 @@
+import LoadDriver
+import Reports
+
+/// A scenario the gate runs, under a short stable name that baselines and results are matched by.
+public struct GateScenario: Codable, Sendable, Hashable {
+    /// Short name, e.g. `contended`.
+    public var name: String
+    /// What each run does (`client` is set per run; `servers` is filled in when servers start).
+    public var scenario: Scenario
+    /// The clients measured, in the order of the first round.
+    public var clients: [String]
+
+    /// A scenario under `name` for `clients`.
+    public init(name: String, scenario: Scenario, clients: [String]) {
+        self.name = name
+        self.scenario = scenario
+        self.clients = clients
+    }
+}
+
+/// One interleaved round: every client once and the reference once, back to back on the same servers.
+public struct GatePair: Codable, Sendable, Hashable {
+    /// The job (a separate start of the servers and the measurement) this round belongs to, from 1.
+    public var job: Int
+    /// The round within the job, from 1.
+    public var round: Int
+    /// The order the runs went in, e.g. `["native", "hiredis", "redis-benchmark"]`.
+    public var order: [String]
+    /// One entry per client.
+    public var runs: [RunFigures]
+    /// The reference measured in this round; `nil` in hard-gate-only measurements.
+    public var reference: ReferenceFigures?
+
+    /// A round with the given parts.
+    public init(job: Int, round: Int, order: [String], runs: [RunFigures], reference: ReferenceFigures?) {
+        self.job = job
+        self.round = round
+        self.order = order
+        self.runs = runs
+        self.reference = reference
+    }
+
+    /// The run of `client`, if it ran.
+    public func run(_ client: String) -> RunFigures? { runs.first { $0.client == client } }
+}
+
+/// Every round measured for one scenario.
+public struct ScenarioSamples: Codable, Sendable, Hashable {
+    /// The scenario.
+    public var gateScenario: GateScenario
+    /// Its rounds, in the order they ran.
+    public var pairs: [GatePair]
+
+    /// Rounds for a scenario.
+    public init(gateScenario: GateScenario, pairs: [GatePair]) {
+        self.gateScenario = gateScenario
+        self.pairs = pairs
+    }
+
+    /// The scenario's name.
+    public var name: String { gateScenario.name }
+
+    /// `metric` for `client`, one value per round that has one (normalised by that round's reference).
+    public func values(_ metric: GateMetric, client: String) -> [Double] {
+        pairs.compactMap { pair in pair.run(client).flatMap { metric.value($0, reference: pair.reference) } }
+    }
+
+    /// The same without the reference.
+    public func rawValues(_ metric: GateMetric, client: String) -> [Double] {
+        pairs.compactMap { pair in pair.run(client).flatMap { metric.rawValue($0) } }
+    }
+
+    /// Whether every round carries a reference, which the relative gates need.
+    public var hasReference: Bool { !pairs.isEmpty && pairs.allSatisfy { $0.reference != nil } }
+}
+
+/// What one `bench gate` job measured (`--save FILE` writes it, `--current FILE` reads it back).
+public struct GateMeasurement: Codable, Sendable {
+    /// `lockbench-gate-measurement/1`.
+    public var format: String
+    /// Where, when and from which code.
+    public var identity: RunIdentity
+    /// `release` or `debug`: ratios from the two differ several-fold, so they are never compared.
+    public var build: String
+    /// The command line that measured it.
+    public var command: String
+    /// An artificial hold added to every client run, µs (0 for a real measurement).
+    public var injectedDelayUs: Int
+    /// The scenarios and their rounds.
+    public var scenarios: [ScenarioSamples]
+
+    /// This format's name.
+    public static let formatName = "lockbench-gate-measurement/1"
+
+    /// A measurement with the given parts.
+    public init(identity: RunIdentity, build: String, command: String, injectedDelayUs: Int, scenarios: [ScenarioSamples]) {
+        format = Self.formatName
+        self.identity = identity
+        self.build = build
+        self.command = command
+        self.injectedDelayUs = injectedDelayUs
+        self.scenarios = scenarios
+    }
+}
+
+/// How this binary was compiled: a debug harness is several times slower per acquisition, and a
+/// baseline from one build type says nothing about the other.
+public let buildConfiguration: String = {
+    #if DEBUG
+    return "debug"
+    #else
+    return "release"
+    #endif
+}()
