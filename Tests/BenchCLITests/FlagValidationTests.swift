@@ -1,3 +1,5 @@
+import Foundation
+import Reports
 import Testing
 
 /// Every bad flag value names the flag, the value and what is allowed, and exits 64 before any work.
@@ -52,5 +54,18 @@ struct FlagValidationTests {
         #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains("127.0.0.1:1"))
         #expect(result.stderr.lowercased().contains("refused"))
+    }
+}
+
+/// The README documents every CSV column under its exact name.
+@Suite("README")
+struct ReadmeTests {
+    @Test("every --csv column appears in the README's schema table")
+    func csvColumnsDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        for column in CSVSchema.summary.map(\.name) {
+            #expect(readme.contains("| `\(column)` |"), "README lacks CSV column \(column): run `bench csv-schema` and paste the table")
+        }
     }
 }
