@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),

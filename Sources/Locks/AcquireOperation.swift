@@ -222,7 +222,8 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     // MARK: fifo
 
     var fifoKeys: [String] {
-        spec.algorithm == .fenced ? [key, LockKeys.queue(key), LockKeys.fence(key)] : [key, LockKeys.queue(key)]
+        let fifo = [key, LockKeys.queue(key), LockKeys.queueDeadlines(key)]
+        return spec.algorithm == .fenced ? fifo + [LockKeys.fence(key)] : fifo
     }
 
     func fifoStart() {

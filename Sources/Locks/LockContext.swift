@@ -6,8 +6,10 @@ import RedisConnection
 public enum LockKeys {
     /// `fenced`: the per-key fencing counter (never expires, so tokens only increase).
     public static func fence(_ key: String) -> String { key + ":fence" }
-    /// `fifo`: the per-key ticket list.
+    /// `fifo`: the per-key ticket list (tokens in arrival order).
     public static func queue(_ key: String) -> String { key + ":fifo" }
+    /// `fifo`: the per-key ticket deadlines (hash token → server-ms deadline).
+    public static func queueDeadlines(_ key: String) -> String { key + ":fifo:dl" }
     /// `pubsub`/`fifo`: the per-key channel a release publishes on.
     public static func channel(_ key: String) -> String { key + ":wake" }
 }

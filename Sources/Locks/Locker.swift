@@ -80,7 +80,7 @@ public final class Locker: @unchecked Sendable {
                 args.append(.string(channel))
             case .fifo:
                 script = LockScripts.fifoRelease
-                keys.append(LockKeys.queue(grant.key))
+                keys += [LockKeys.queue(grant.key), LockKeys.queueDeadlines(grant.key)]
                 if spec.algorithm == .fenced { keys.append(LockKeys.fence(grant.key)) }
                 args += [.integer(Int64(spec.ttlMs)), .string(channel), ""]
             default:

@@ -57,15 +57,18 @@ public enum LockScripts {
 
     /// FIFO enqueue-and-try, one round trip.
     ///
-    /// `KEYS[1]` lock, `KEYS[2]` ticket list, optional `KEYS[3]` fencing counter; `ARGV[1]` token,
-    /// `ARGV[2]` ttl ms, `ARGV[3]` ticket ttl ms, `ARGV[4]` our current ticket ('' for none), `ARGV[5]` channel.
-    /// A ticket is the list element `<server-ms deadline>:<token>`, in arrival order.
-    /// Returns `{1, fence}` when we hold the lock (fence 0 when unfenced), else `{0, ticket, requeued}`.
-    /// When the lock is free it is served to the oldest live ticket, dropping expired (abandoned) ones,
-    /// and handed over with a `PUBLISH <channel> <token>:<fence>`; a newcomer never jumps the queue.
-    /// Cost when the lock is held: 4 (EVALSHA, GET, TIME, RPUSH); a refresh costs 5 (LPOS, LSET).
+    /// `KEYS[1]` lock, `KEYS[2]` ticket list (tokens in arrival order), `KEYS[3]` ticket deadlines (hash
+    /// token → server-ms deadline), optional `KEYS[4]` fencing counter; `ARGV[1]` token, `ARGV[2]` ttl ms,
+    /// `ARGV[3]` ticket ttl ms, `ARGV[4]` our current ticket ('' for none), `ARGV[5]` channel.
+    /// A ticket is our token in the list plus its deadline in the hash; a ticket is live while its deadline
+    /// is in the future. Returns `{1, fence}` when we hold the lock (fence 0 when unfenced), else
+    /// `{0, ticket, requeued}`. When the lock is free it is served to the oldest live ticket, dropping
+    /// abandoned ones, and handed over with a `PUBLISH <channel> <token>:<fence>`; a newcomer never jumps
+    /// the queue. Deadlines live in a hash so that a waiter's refresh is O(1): with thousands of waiters,
+    /// finding a ticket in the list (LPOS) on every refresh made the server the bottleneck.
+    /// Cost when the lock is held: 5 (EVALSHA, GET, TIME, RPUSH, HSET); a refresh costs 5 (HEXISTS, HSET).
     public static let fifoAcquire = LockScript(name: "fifo-acquire", source: """
-        local lock, queue, fence = KEYS[1], KEYS[2], KEYS[3]
+        local lock, queue, deadlines, fence = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
         local token, ttl, ticketTtl, mine, channel = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
         local holder = redis.call('get', lock)
         if holder == token then
@@ -76,12 +79,10 @@ public enum LockScripts {
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         if not holder then
           while true do
-            local head = redis.call('lindex', queue, 0)
-            if not head then break end
-            local sep = string.find(head, ':', 1, true)
-            local deadline = tonumber(string.sub(head, 1, sep - 1))
-            local owner = string.sub(head, sep + 1)
-            redis.call('lpop', queue)
+            local owner = redis.call('lpop', queue)
+            if not owner then break end
+            local deadline = tonumber(redis.call('hget', deadlines, owner) or '-1')
+            redis.call('hdel', deadlines, owner)
             if owner == token then
               redis.call('set', lock, token, 'PX', ttl)
               if fence then return {1, redis.call('incr', fence)} end
@@ -102,17 +103,15 @@ public enum LockScripts {
             return {1, 0}
           end
         end
-        local ticket = string.format('%.0f', now + ticketTtl) .. ':' .. token
-        if mine ~= '' then
-          local pos = redis.call('lpos', queue, mine)
-          if pos then
-            redis.call('lset', queue, pos, ticket)
-            return {0, ticket, 0}
-          end
+        local deadline = string.format('%.0f', now + ticketTtl)
+        if mine ~= '' and redis.call('hexists', deadlines, token) == 1 then
+          redis.call('hset', deadlines, token, deadline)
+          return {0, token, 0}
         end
-        redis.call('rpush', queue, ticket)
-        if mine ~= '' then return {0, ticket, 1} end
-        return {0, ticket, 0}
+        redis.call('rpush', queue, token)
+        redis.call('hset', deadlines, token, deadline)
+        if mine ~= '' then return {0, token, 1} end
+        return {0, token, 0}
         """)
 
     /// FIFO release-and-hand-off (also a waiter's withdrawal), one round trip.
@@ -120,22 +119,24 @@ public enum LockScripts {
     /// `KEYS` as `fifoAcquire`; `ARGV[1]` token, `ARGV[2]` ttl ms, `ARGV[3]` channel, `ARGV[4]` a ticket to
     /// withdraw ('' for none). Returns 0 when we did not hold the lock, 1 when we released it with nobody
     /// waiting, 2 when it was handed to the oldest live ticket (and published as `<token>:<fence>`).
-    /// Cost with a waiter: 6 (EVALSHA, GET, TIME, LPOP, SET, PUBLISH; +INCR when fenced).
+    /// Cost with a waiter: 7 (EVALSHA, GET, TIME, LPOP, HGET, HDEL, SET, PUBLISH; +INCR when fenced).
     public static let fifoRelease = LockScript(name: "fifo-release", source: """
-        local lock, queue, fence = KEYS[1], KEYS[2], KEYS[3]
-        if ARGV[4] ~= '' then redis.call('lrem', queue, 1, ARGV[4]) end
+        local lock, queue, deadlines, fence = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+        if ARGV[4] ~= '' then
+          redis.call('hdel', deadlines, ARGV[4])
+          redis.call('lrem', queue, 1, ARGV[4])
+        end
         if redis.call('get', lock) ~= ARGV[1] then return 0 end
         local t = redis.call('time')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         while true do
-          local head = redis.call('lpop', queue)
-          if not head then
+          local owner = redis.call('lpop', queue)
+          if not owner then
             redis.call('del', lock)
             return 1
           end
-          local sep = string.find(head, ':', 1, true)
-          local deadline = tonumber(string.sub(head, 1, sep - 1))
-          local owner = string.sub(head, sep + 1)
+          local deadline = tonumber(redis.call('hget', deadlines, owner) or '-1')
+          redis.call('hdel', deadlines, owner)
           if deadline >= now then
             redis.call('set', lock, owner, 'PX', ARGV[2])
             local f = 0

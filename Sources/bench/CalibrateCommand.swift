@@ -38,8 +38,18 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An existing server (host:port or unix:path) instead of a local one.", valueName: "endpoint"))
     var server: String?
 
-    @Flag(help: "Skip the decoder comparison.")
-    var skipDecode = false
+    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, w1 (comma-separated).", valueName: "list"))
+    var workloads = "decode,pipeline,rtt,lock-cycle,w1"
+
+    @Option(help: ArgumentHelp("W1: contenders (each on its own key).", valueName: "n"))
+    var w1Contenders = 512
+
+    @Option(help: ArgumentHelp("W1: connections.", valueName: "n"))
+    var w1Connections = 4
+
+    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "w1"]
+
+    var selected: Set<String> { Set(workloads.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
 
     func validate() throws {
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100, not \(rounds).") }
@@ -49,10 +59,17 @@ struct CalibrateCommand: AsyncParsableCommand {
         if let server {
             do { _ = try Endpoint(parsing: server) } catch { throw ValidationError("--server: \(error)") }
         }
+        let unknown = selected.subtracting(Self.knownWorkloads)
+        guard unknown.isEmpty else {
+            throw ValidationError("--workloads: unknown \(unknown.sorted().joined(separator: ", ")); use \(Self.knownWorkloads.sorted().joined(separator: ", ")).")
+        }
+        guard (1...100_000).contains(w1Contenders) else { throw ValidationError("--w1-contenders must be 1...100000, not \(w1Contenders).") }
+        guard (1...256).contains(w1Connections) else { throw ValidationError("--w1-connections must be 1...256, not \(w1Connections).") }
     }
 
     func run() async throws {
-        if !skipDecode { decodeComparison() }
+        if selected.contains("decode") { decodeComparison() }
+        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "w1"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
             printError("bench calibrate: \(error)")
@@ -98,7 +115,28 @@ struct CalibrateCommand: AsyncParsableCommand {
         let native = try await NativeConnector().connect(to: endpoint)
         let hiredis = try await HiredisConnector().connect(to: endpoint)
         defer { native.close(); hiredis.close() }
+        if selected.contains("pipeline") {
+            try await pipelineComparison(native: native, hiredis: hiredis, endpoint: endpoint, benchmark: benchmark,
+                                         prefix: prefix, keyspace: keyspace, command: command)
+        }
+        if selected.contains("rtt") {
+            try await roundTripComparison(native: native, hiredis: hiredis, endpoint: endpoint, benchmark: benchmark,
+                                          prefix: prefix, keyspace: keyspace, command: command)
+        }
+        if selected.contains("lock-cycle") {
+            try await lockCycleComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
+        }
+        if selected.contains("w1") {
+            try await w1Comparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native)
+        }
+        let deleted = try await native.deleteKeys(prefix: prefix)
+        print("\nDeleted \(deleted) keys under \(prefix)")
+    }
 
+    func pipelineComparison(
+        native: any RedisConnection, hiredis: any RedisConnection, endpoint: Endpoint, benchmark: String,
+        prefix: String, keyspace: Int, command: [String]
+    ) async throws {
         print("\nOne connection, SET key xxx NX PX 10000, \(requests) commands at depth \(depth), server \(endpoint) (\(rounds) rounds)")
         var nativeVsRB: [Double] = [], hiredisVsRB: [Double] = [], nativeVsHiredis: [Double] = []
         for round in 0..<rounds {
@@ -119,7 +157,12 @@ struct CalibrateCommand: AsyncParsableCommand {
             print("  round \(round + 1): redis-benchmark \(Int(rb))/s  native \(Int(n))/s  hiredis \(Int(h))/s")
         }
         print("  median ratios: native/redis-benchmark \(fmt(median(nativeVsRB)))  hiredis/redis-benchmark \(fmt(median(hiredisVsRB)))  native/hiredis \(fmt(median(nativeVsHiredis)))")
+    }
 
+    func roundTripComparison(
+        native: any RedisConnection, hiredis: any RedisConnection, endpoint: Endpoint, benchmark: String,
+        prefix: String, keyspace: Int, command: [String]
+    ) async throws {
         print("\nOne connection, unpipelined round trips (\(roundTrips) per round), p50")
         var nativeP50: [Double] = [], hiredisP50: [Double] = []
         for round in 0..<rounds {
@@ -139,8 +182,6 @@ struct CalibrateCommand: AsyncParsableCommand {
             print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs  native \(fmt(n)) µs  hiredis \(fmt(h)) µs")
         }
         print("  median p50 ratios (lower is faster): native/redis-benchmark \(fmt(median(nativeP50)))  hiredis/redis-benchmark \(fmt(median(hiredisP50)))")
-        let deleted = try await native.deleteKeys(prefix: prefix)
-        print("\nDeleted \(deleted) keys under \(prefix)")
     }
 }
 

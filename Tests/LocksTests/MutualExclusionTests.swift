@@ -54,7 +54,7 @@ struct MutualExclusionTests {
                 #expect(counters.wakeups > 0, "waiters must be woken by messages")
             }
             // No lock key left behind (fifo: no ticket either).
-            let leftover = try await inspect(client, fleet.endpoints[0], ["EXISTS", .string(key), .string(LockKeys.queue(key))])
+            let leftover = try await inspect(client, fleet.endpoints[0], ["EXISTS", .string(key), .string(LockKeys.queue(key)), .string(LockKeys.queueDeadlines(key))])
             #expect(leftover == .integer(0))
         }
     }

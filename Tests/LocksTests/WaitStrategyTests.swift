@@ -88,7 +88,8 @@ struct WaitStrategyTests {
                     #expect(await eventually { await probe(client, fleet.endpoints[0], ["LLEN", .string(queueKey)]) == .integer(Int64(expected)) })
                     if i == 3 {
                         // A waiter that vanished: its ticket's deadline (server ms) is long past.
-                        _ = await probe(client, fleet.endpoints[0], ["RPUSH", .string(queueKey), "1:deadbeefdeadbeefdeadbeefdeadbeef"])
+                        _ = await probe(client, fleet.endpoints[0], ["RPUSH", .string(queueKey), "deadbeefdeadbeefdeadbeefdeadbeef"])
+                        _ = await probe(client, fleet.endpoints[0], ["HSET", .string(LockKeys.queueDeadlines(key)), "deadbeefdeadbeefdeadbeefdeadbeef", "1"])
                         tickets += 1
                     }
                 }
@@ -104,7 +105,7 @@ struct WaitStrategyTests {
                 let counters = await harness.counters()
                 #expect(counters.fallbacks == 0, "hand-offs, not polling")
                 #expect(counters.wakeups == 6)
-                #expect(await probe(client, fleet.endpoints[0], ["EXISTS", .string(key), .string(queueKey)]) == .integer(0))
+                #expect(await probe(client, fleet.endpoints[0], ["EXISTS", .string(key), .string(queueKey), .string(LockKeys.queueDeadlines(key))]) == .integer(0))
                 // One enqueue script per waiter, one release script each: nothing else on the command path.
                 #expect(order.allSatisfy { $0.1.commands == 1 && $0.1.attempts == 1 })
             }

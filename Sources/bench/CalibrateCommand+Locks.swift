@@ -1,0 +1,67 @@
+import Calibration
+import HiredisClient
+import Locks
+import NativeClient
+import RedisConnection
+
+extension CalibrateCommand {
+    /// Uncontended setnx-px acquire + release on one connection vs two `redis-benchmark -c 1` round trips.
+    func lockCycleComparison(endpoint: Endpoint, benchmark: String, prefix: String, keyspace: Int, command: [String]) async throws {
+        print("\nUncontended setnx-px cycle (acquire + Lua release), 1 connection, \(roundTrips) cycles per round, p50")
+        var nativeCycle: [Double] = [], hiredisCycle: [Double] = [], nativeAcquire: [Double] = [], hiredisAcquire: [Double] = []
+        for round in 0..<rounds {
+            var rb = 0.0
+            var n = LockCycleResult(acquireUs: [], cycleUs: []), h = n
+            for step in 0..<3 {
+                switch (round + step) % 3 {
+                case 0:
+                    rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
+                                                    requests: roundTrips, keyspace: keyspace, command: command).p50Us
+                case 1:
+                    n = try await LockCycle.run(connector: NativeConnector(), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "n:")
+                default:
+                    h = try await LockCycle.run(connector: HiredisConnector(), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "h:")
+                }
+            }
+            nativeCycle.append(n.cycleP50 / (2 * rb)); hiredisCycle.append(h.cycleP50 / (2 * rb))
+            nativeAcquire.append(n.acquireP50 / rb); hiredisAcquire.append(h.acquireP50 / rb)
+            print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs (2 round trips \(fmt(2 * rb)) µs)  native cycle \(fmt(n.cycleP50)) µs, acquire \(fmt(n.acquireP50)) µs  hiredis cycle \(fmt(h.cycleP50)) µs, acquire \(fmt(h.acquireP50)) µs")
+        }
+        print("  median ratios (lower is faster): cycle/2 RTT native \(fmt(median(nativeCycle))) hiredis \(fmt(median(hiredisCycle)));  acquire/1 RTT native \(fmt(median(nativeAcquire))) hiredis \(fmt(median(hiredisAcquire)))")
+    }
+
+    /// W1: many contenders on their own keys, acquire + release back to back, against redis-benchmark
+    /// running the same two commands at the same connections and pipeline depth.
+    func w1Comparison(endpoint: Endpoint, benchmark: String, prefix: String, native: any RedisConnection) async throws {
+        let depth = max(1, w1Contenders / w1Connections)
+        print("\nW1: \(w1Contenders) contenders on their own keys, setnx-px acquire + release, \(w1Connections) connections (≈ depth \(depth)), 5 s windows")
+        // The release script must be loaded for redis-benchmark's EVALSHA.
+        _ = try await native.call("SCRIPT", "LOAD", .string(LockScripts.compareAndDelete.source))
+        let setCommand = ["SET", prefix + "w1:__rand_int__", "token", "NX", "PX", "10000"]
+        let releaseCommand = ["EVALSHA", LockScripts.compareAndDelete.sha1, "1", prefix + "w1:__rand_int__", "token"]
+        var nativeRatio: [Double] = [], hiredisRatio: [Double] = [], nativeVsHiredis: [Double] = []
+        for round in 0..<rounds {
+            var reference = 0.0, n = 0.0, h = 0.0
+            for step in 0..<3 {
+                switch (round + step) % 3 {
+                case 0:
+                    // One cycle is one SET and one EVALSHA: the cycle rate is the harmonic combination.
+                    let set = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: depth,
+                                                         requests: requests, keyspace: w1Contenders, command: setCommand).requestsPerSecond
+                    let release = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: depth,
+                                                             requests: requests, keyspace: w1Contenders, command: releaseCommand).requestsPerSecond
+                    reference = 1 / (1 / set + 1 / release)
+                case 1:
+                    n = try await PipelinedLockWorkload.run(connector: NativeConnector(), endpoint: endpoint, contenders: w1Contenders,
+                                                            connections: w1Connections, durationS: 5, keyPrefix: prefix + "w1n:")
+                default:
+                    h = try await PipelinedLockWorkload.run(connector: HiredisConnector(), endpoint: endpoint, contenders: w1Contenders,
+                                                            connections: w1Connections, durationS: 5, keyPrefix: prefix + "w1h:")
+                }
+            }
+            nativeRatio.append(n / reference); hiredisRatio.append(h / reference); nativeVsHiredis.append(n / h)
+            print("  round \(round + 1): redis-benchmark SET+EVALSHA \(Int(reference)) cycles/s  native \(Int(n))/s  hiredis \(Int(h))/s")
+        }
+        print("  median ratios: native/redis-benchmark \(fmt(median(nativeRatio)))  hiredis/redis-benchmark \(fmt(median(hiredisRatio)))  native/hiredis \(fmt(median(nativeVsHiredis)))")
+    }
+}
