@@ -103,7 +103,12 @@ final class Lane: @unchecked Sendable {
     func stop(windowEndAt end: UInt64?) {
         dispatchPrecondition(condition: .onQueue(queue))
         if let end, end < windowEnd { windowEnd = end }
-        guard !stopping else { return }
+        // Already stopping (a --requests quota was met): the lane may be drained already, and a
+        // drain waiter registered since then must hear it now rather than at its time bound.
+        guard !stopping else {
+            checkDrained()
+            return
+        }
         stopping = true
         for i in contenders.indices where [.idle, .thinking, .parked].contains(contenders[i].phase) {
             contenders[i].phase = .stopped
