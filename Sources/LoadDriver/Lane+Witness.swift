@@ -19,8 +19,16 @@ extension Lane {
             state.releasedAt = 0
         }
         state.holders.append(i)
-        let validity = max(0, grant.validityMs)
-        state.holderValidUntil.append(now &+ UInt64(validity * 1_000_000))
+        // A lease is counted from when the acquisition started, never from the reply: the server's
+        // TTL began before the reply arrived, and counting from the reply would call a legitimate
+        // take-over just after expiry a double grant. Redlock's validity already subtracts its elapsed time.
+        let validUntil: UInt64
+        if scenario.lock.algorithm == .redlock {
+            validUntil = now &+ UInt64(max(0, grant.validityMs) * 1_000_000)
+        } else {
+            validUntil = grant.startedAtNanos &+ UInt64(max(0, grant.ttlMs)) &* 1_000_000
+        }
+        state.holderValidUntil.append(validUntil)
         keys[key] = state
     }
 
