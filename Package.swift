@@ -47,16 +47,26 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics",
-                "Reports", "Calibration",
+                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports",
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Sweep",
+            dependencies: ["RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Chaos",
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
                 "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration", "Gate",
+                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration", "Gate", "Sweep",
+                "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -85,9 +95,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
             dependencies: ["Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChaosTests",
+            dependencies: ["Chaos", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
             swiftSettings: strict
         ),
     ]

@@ -1,14 +1,18 @@
 /// The figures the relative gates compare, each as a number that does not depend on how fast this
 /// machine happens to be right now.
+///
+/// Throughput and latency are the client under test (the scenario's first client, `native`) divided
+/// by the reference client (the second, `hiredis`) run right next to it in the same round, on the
+/// same servers: a busy neighbour or a slower machine moves both and cancels out. Jain's index is
+/// already a ratio (of grant counts), so each client's is compared as measured.
 public enum GateMetric: String, Codable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Acquisitions per second ÷ the reference's SET requests per second.
+    /// Acquisitions per second, client ÷ reference client.
     case throughput
-    /// Acquire p50 ÷ the reference's mean SET latency.
+    /// Acquire p50, client ÷ reference client.
     case acquireP50 = "acquire-p50"
-    /// Acquire p99 ÷ the reference's mean SET latency.
+    /// Acquire p99, client ÷ reference client.
     case acquireP99 = "acquire-p99"
-    /// Jain's fairness index as measured: a ratio of grant counts, so machine speed cancels inside it
-    /// and no reference is needed.
+    /// Jain's fairness index as measured.
     case jain
 
     /// The command-line and file name.
@@ -22,27 +26,11 @@ public enum GateMetric: String, Codable, Sendable, Hashable, CaseIterable, Custo
         }
     }
 
-    /// What the normalised number means, for tables and the README.
-    public var unit: String {
-        switch self {
-        case .throughput: return "acq/s ÷ ref SET/s"
-        case .acquireP50: return "p50 ÷ ref mean"
-        case .acquireP99: return "p99 ÷ ref mean"
-        case .jain: return "index"
-        }
-    }
+    /// Whether the metric is divided by the reference client's (throughput, latency) or taken as
+    /// measured, per client (Jain).
+    public var isClientRatio: Bool { self != .jain }
 
-    /// The normalised value of one run against the reference measured next to it.
-    public func value(_ run: RunFigures, reference: ReferenceFigures?) -> Double? {
-        switch self {
-        case .jain: return run.jain
-        case .throughput: return Self.ratio(run.acquisitionsPerSecond, reference?.requestsPerSecond)
-        case .acquireP50: return Self.ratio(run.acquireP50Us, reference?.meanUs)
-        case .acquireP99: return Self.ratio(run.acquireP99Us, reference?.meanUs)
-        }
-    }
-
-    /// The value without the reference (the raw figure), to show what normalising buys.
+    /// The value without the reference (the raw figure).
     public func rawValue(_ run: RunFigures) -> Double? {
         switch self {
         case .jain: return run.jain
@@ -52,6 +40,7 @@ public enum GateMetric: String, Codable, Sendable, Hashable, CaseIterable, Custo
         }
     }
 
+    /// `a / b` when both are positive and finite.
     static func ratio(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b, b > 0, a.isFinite, b.isFinite, a > 0 else { return nil }
         return a / b

@@ -7,7 +7,8 @@ public struct GateScenario: Codable, Sendable, Hashable {
     public var name: String
     /// What each run does (`client` is set per run; `servers` is filled in when servers start).
     public var scenario: Scenario
-    /// The clients measured, in the order of the first round.
+    /// The clients measured, in the order of the first round. The first is the client under test,
+    /// the second the reference its throughput and latency are divided by.
     public var clients: [String]
 
     /// A scenario under `name` for `clients`.
@@ -18,26 +19,23 @@ public struct GateScenario: Codable, Sendable, Hashable {
     }
 }
 
-/// One interleaved round: every client once and the reference once, back to back on the same servers.
+/// One interleaved round: every client once, back to back on the same servers.
 public struct GatePair: Codable, Sendable, Hashable {
     /// The job (a separate start of the servers and the measurement) this round belongs to, from 1.
     public var job: Int
     /// The round within the job, from 1.
     public var round: Int
-    /// The order the runs went in, e.g. `["native", "hiredis", "redis-benchmark"]`.
+    /// The order the runs went in, e.g. `["hiredis", "native"]`.
     public var order: [String]
     /// One entry per client.
     public var runs: [RunFigures]
-    /// The reference measured in this round; `nil` in hard-gate-only measurements.
-    public var reference: ReferenceFigures?
 
     /// A round with the given parts.
-    public init(job: Int, round: Int, order: [String], runs: [RunFigures], reference: ReferenceFigures?) {
+    public init(job: Int, round: Int, order: [String], runs: [RunFigures]) {
         self.job = job
         self.round = round
         self.order = order
         self.runs = runs
-        self.reference = reference
     }
 
     /// The run of `client`, if it ran.
@@ -60,18 +58,35 @@ public struct ScenarioSamples: Codable, Sendable, Hashable {
     /// The scenario's name.
     public var name: String { gateScenario.name }
 
-    /// `metric` for `client`, one value per round that has one (normalised by that round's reference).
-    public func values(_ metric: GateMetric, client: String) -> [Double] {
-        pairs.compactMap { pair in pair.run(client).flatMap { metric.value($0, reference: pair.reference) } }
+    /// What `metric` is reported for: `native/hiredis` for a client ratio (none with one client),
+    /// each client for Jain.
+    public func subjects(_ metric: GateMetric) -> [String] {
+        let clients = gateScenario.clients
+        guard metric.isClientRatio else { return clients }
+        return clients.count >= 2 ? ["\(clients[0])/\(clients[1])"] : []
     }
 
-    /// The same without the reference.
-    public func rawValues(_ metric: GateMetric, client: String) -> [Double] {
-        pairs.compactMap { pair in pair.run(client).flatMap { metric.rawValue($0) } }
+    /// `metric` for `subject` (from `subjects`), one value per round that has one: the client's figure
+    /// over the reference client's in the same round, or a client's own.
+    public func values(_ metric: GateMetric, subject: String) -> [Double] {
+        let names = subject.split(separator: "/").map(String.init)
+        return pairs.compactMap { pair in
+            guard let numerator = pair.run(names[0]).flatMap({ metric.rawValue($0) }) else { return nil }
+            guard names.count == 2 else { return numerator }
+            return GateMetric.ratio(numerator, pair.run(names[1]).flatMap { metric.rawValue($0) })
+        }
     }
 
-    /// Whether every round carries a reference, which the relative gates need.
-    public var hasReference: Bool { !pairs.isEmpty && pairs.allSatisfy { $0.reference != nil } }
+    /// The subject's numerator as measured, without the reference client (what dividing saves).
+    public func rawValues(_ metric: GateMetric, subject: String) -> [Double] {
+        let client = String(subject.split(separator: "/").first ?? "")
+        return pairs.compactMap { pair in pair.run(client).flatMap { metric.rawValue($0) } }
+    }
+
+    /// Whether every round ran every client, which the client ratios need.
+    public var hasReference: Bool {
+        !pairs.isEmpty && pairs.allSatisfy { pair in gateScenario.clients.allSatisfy { pair.run($0) != nil } }
+    }
 }
 
 /// What one `bench gate` job measured (`--save FILE` writes it, `--current FILE` reads it back).
@@ -84,7 +99,7 @@ public struct GateMeasurement: Codable, Sendable {
     public var build: String
     /// The command line that measured it.
     public var command: String
-    /// An artificial hold added to every client run, µs (0 for a real measurement).
+    /// An artificial hold added to the client under test's runs, µs (0 for a real measurement).
     public var injectedDelayUs: Int
     /// The scenarios and their rounds.
     public var scenarios: [ScenarioSamples]

@@ -123,18 +123,3 @@ extension TimeDistribution {
         }
     }
 }
-
-/// One `redis-benchmark` run on the same server in the same job: the yardstick the harness's figures
-/// are divided by, so a slower machine or a busier neighbour moves both and cancels out.
-public struct ReferenceFigures: Codable, Sendable, Hashable {
-    /// SET NX PX requests per second.
-    public var requestsPerSecond: Double
-    /// Mean request latency, µs (1 µs resolution; its p50 comes in coarser HDR buckets).
-    public var meanUs: Double
-
-    /// A reference with the given figures.
-    public init(requestsPerSecond: Double, meanUs: Double) {
-        self.requestsPerSecond = requestsPerSecond
-        self.meanUs = meanUs
-    }
-}

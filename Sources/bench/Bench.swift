@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Redis locks: acquire latency, fairness, Redlock TTL budget, safety and client cost.",
         subcommands: [
-            RunCommand.self, SweepCommand.self, GateCommand.self, ReportCommand.self, ChaosCommand.self,
+            RunCommand.self, SweepCommand.self, GateCommand.self, ReportCommand.self, ChaosCommand.self, ChaosWorkerCommand.self,
             ServersCommand.self, CalibrateCommand.self, SchemaCommand.self,
         ]
     )

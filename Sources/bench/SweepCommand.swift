@@ -1,10 +1,270 @@
 import ArgumentParser
+import Foundation
+import LoadDriver
+import Reports
+import Sweep
 
-/// `bench sweep`: being written; replaced by the real command in this change.
+/// `bench sweep`: a grid of scenarios, repeated and interleaved, into one CSV, with the knee.
 struct SweepCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sweep", abstract: "Run a grid of scenarios into one CSV and report the knee.")
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a grid of scenarios into one CSV and report the knee.",
+        discussion: """
+            Axis flags take comma lists; every combination is a cell, run on one client with the same \
+            validation as bench run. Every other bench run scenario flag takes one value and applies to \
+            all cells. Keys follow --contention (contenders per key, default 10) unless --keys is given. \
+            A cell the validation refuses (e.g. redlock × fifo) is skipped with a note; a value that no \
+            cell can use is refused. A grid may also come from --file sweep.json (flag names as keys, \
+            lists for axes); command-line flags win.
+
+            --repeat N runs every cell N times, interleaved: round r runs each cell once, in an order \
+            shuffled per round with the seed. The embedded servers (5 when redlock is in the grid) start \
+            once for the whole sweep. Each finished run is appended to --csv at once (one row per run, \
+            the bench run schema), so Ctrl-C keeps every finished row and marks the one cut short \
+            partial; --resume then skips the runs already complete in the CSV (matched on the scenario \
+            columns, endpoints and seed aside).
+
+            The knee of each algorithm/wait/client series is the highest load (contenders, or --rate in \
+            open loop) whose median p99 acquire latency over the repeats is within --slo and whose error \
+            rate ((failed acquisitions + errors) per acquisition started) is within --max-error-rate, \
+            with every lower load passing too. Open loop judges the p99 measured from each request's \
+            intended start.
+
+            Exit codes: 0 the sweep completed; 1 a run failed (a server died; resume with --resume) or a \
+            safe algorithm showed a mutual-exclusion violation; 2 environment error (no redis-server, \
+            server unreachable, output not writable); 64 usage error; 130 interrupted by Ctrl-C.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Axis: clients (native, hiredis; both = the two).", valueName: "list"))
+    var client: String?
+
+    @Option(help: ArgumentHelp("Axis: lock algorithms, e.g. setnx-px,redlock.", valueName: "list"))
+    var algorithm: String?
+
+    @Option(help: ArgumentHelp("Axis: wait strategies, e.g. backoff,pubsub,fifo.", valueName: "list"))
+    var wait: String?
+
+    @Option(help: ArgumentHelp("Axis (load, closed loop): contender counts, e.g. 1,10,100,1000.", valueName: "list"))
+    var contenders: String?
+
+    @Option(help: ArgumentHelp("Axis: contenders per key; keys = ⌈contenders ÷ this⌉ in each cell (default 10).", valueName: "list"))
+    var contention: String?
+
+    @Option(help: ArgumentHelp("Axis: fixed key counts (instead of --contention).", valueName: "list"))
+    var keys: String?
+
+    @Option(help: ArgumentHelp("Axis: connections per server.", valueName: "list"))
+    var connections: String?
+
+    @Option(help: ArgumentHelp("Axis: pipeline limits per connection.", valueName: "list"))
+    var pipeline: String?
+
+    @Option(help: ArgumentHelp("Axis (load, open loop): arrival rates per second, e.g. 1000,2000,4000.", valueName: "list"))
+    var rate: String?
+
+    @Option(help: ArgumentHelp("Axis: hold times, e.g. 1ms,5ms.", valueName: "list"))
+    var hold: String?
+
+    @Option(help: ArgumentHelp("Axis: think times.", valueName: "list"))
+    var think: String?
+
+    @Option(help: ArgumentHelp("Axis: lock TTLs, e.g. 1s,10s.", valueName: "list"))
+    var ttl: String?
+
+    @Option(help: ArgumentHelp("Read the grid and scenario flags from this JSON file (see discussion).", valueName: "file"))
+    var file: String?
+
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Runs per cell, interleaved across cells (default 1).", valueName: "n"))
+    var repeats: Int?
+
+    @Option(help: ArgumentHelp("Knee: p99 acquire latency bound (default 50ms).", valueName: "time"))
+    var slo: String?
+
+    @Option(help: ArgumentHelp("Knee: error-rate bound, a fraction or a percentage (default 1%).", valueName: "rate"))
+    var maxErrorRate: String?
+
+    @Option(help: ArgumentHelp("Write the knee table to this CSV (replaced).", valueName: "file"))
+    var kneeCsv: String?
+
+    @Flag(help: "Skip runs (cell × repeat) already complete in --csv.")
+    var resume = false
+
+    @Flag(help: "Print the cells, the skipped combinations and the run order, then exit.")
+    var dryRun = false
+
+    @OptionGroup var output: OutputOptions
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Other bench run scenario flags, one value each (e.g. --duration 3s --warmup 1s --seed 7).", valueName: "bench-run-flags"))
+    var scenarioFlags: [String] = []
+
+    /// Everything the flags decide, validated.
+    struct Spec {
+        var plan: SweepPlan
+        var repeats: Int
+        var criteria: KneeCriteria
+        var seed: UInt64
+    }
+
+    func validate() throws {
+        if resume && output.csv == nil { throw ValidationError("--resume needs --csv FILE: the runs to skip are read from it.") }
+        _ = try spec()
+    }
+
+    func spec() throws -> Spec {
+        var sweepFile: SweepFile?
+        if let file {
+            do { sweepFile = try SweepFile(path: file) } catch { throw ValidationError(error.message) }
+        }
+        if let sweepFile {
+            do { _ = try ScenarioOptions.parse(sweepFile.arguments) } catch {
+                throw ValidationError("\(file!): \(ScenarioOptions.message(for: error))")
+            }
+        }
+        let base = (sweepFile?.arguments ?? []) + scenarioFlags
+        let defaults: ScenarioOptions
+        do { defaults = try ScenarioOptions.parse(base) } catch { throw ValidationError(ScenarioOptions.message(for: error)) }
+
+        var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
+        let given: [SweepAxis: String?] = [
+            .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
+            .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl,
+        ]
+        // keys and contention are alternatives: either on the command line replaces both from the file.
+        if keys != nil || contention != nil {
+            lists[.keys] = nil
+            lists[.contention] = nil
+        }
+        for (axis, value) in given { if let value { lists[axis] = value } }
+        // Strategy and client always label the cells, so they are axes even with one value.
+        if lists[.client] == nil { lists[.client] = "both" }
+        if lists[.algorithm] == nil { lists[.algorithm] = defaults.algorithm }
+        if lists[.wait] == nil { lists[.wait] = defaults.wait }
+
+        let grid: SweepGrid
+        do { grid = try SweepGrid(lists: lists) } catch { throw ValidationError(error.message) }
+        let plan: SweepPlan
+        do {
+            plan = try SweepPlan.make(grid: grid, base: base, defaultContenders: defaults.contenders, validate: Self.planCell)
+        } catch {
+            throw ValidationError(error.message)
+        }
+
+        let repeatCount = repeats ?? sweepFile?.repeats ?? 1
+        guard (1...100).contains(repeatCount) else { throw ValidationError("--repeat '\(repeatCount)' is invalid: use 1...100.") }
+        let sloText = slo ?? sweepFile?.slo ?? "50ms"
+        guard case .fixed(let sloUs)? = try? TimeDistribution(parsing: sloText), sloUs > 0 else {
+            throw ValidationError("--slo '\(sloText)' is invalid: give a duration above 0 such as 50ms or 500us.")
+        }
+        let errorText = maxErrorRate ?? sweepFile?.maxErrorRate ?? "1%"
+        guard let fraction = Self.fraction(errorText) else {
+            throw ValidationError("--max-error-rate '\(errorText)' is invalid: give a fraction in [0, 1] such as 0.01, or a percentage such as 1%.")
+        }
+        return Spec(plan: plan, repeats: repeatCount, criteria: KneeCriteria(sloUs: Double(sloUs), maxErrorRate: fraction),
+                    seed: defaults.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
+    }
+
+    /// One cell's flags through `bench run`'s own parsing and validation.
+    static func planCell(_ arguments: [String]) throws -> CellPlan {
+        let options: ScenarioOptions
+        do { options = try ScenarioOptions.parse(arguments) } catch { throw SweepGridError(ScenarioOptions.message(for: error)) }
+        let planned = try options.plan()
+        return CellPlan(scenario: planned.scenario, connection: planned.connection, endpoints: planned.endpoints, embeddedCount: planned.embeddedCount)
+    }
+
+    /// `0.01` or `1%` as a fraction in [0, 1].
+    static func fraction(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
+        guard let value, value.isFinite, (0...1).contains(value) else { return nil }
+        return value
+    }
 
     func run() async throws {
-        throw ValidationError("bench sweep is not available in this build yet.")
+        let spec = try spec()
+        let plan = spec.plan
+        var earlierRows: [SummaryRow] = []
+        if resume, let csv = output.csv {
+            do { earlierRows = try SweepResume.completedRows(csvPath: csv) } catch {
+                Terminal.error("bench sweep: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        let done = SweepResume.done(cells: plan.cells, rows: earlierRows, repeats: spec.repeats)
+        let schedule = SweepSchedule.order(cellCount: plan.cells.count, repeats: spec.repeats, done: done, seed: spec.seed)
+        let planned = schedule.map { plan.cells[$0.cell].plan.scenario }.map { $0.warmupS + $0.durationS }
+        let skippedRuns = done.reduce(0, +)
+        var header = "sweep: \(plan.cells.count) cell\(plan.cells.count == 1 ? "" : "s") × \(spec.repeats) repeat\(spec.repeats == 1 ? "" : "s")"
+        if resume { header += ", \(skippedRuns) run\(skippedRuns == 1 ? "" : "s") already in \(output.csv ?? "")" }
+        header += ": \(schedule.count) run\(schedule.count == 1 ? "" : "s"), \(SweepProgress.duration(planned.reduce(0, +))) of warm-up and windows plus setup; seed \(spec.seed)"
+
+        if dryRun {
+            print(header)
+            for skipped in plan.skipped { print("skip  \(skipped.label): \(skipped.reason)") }
+            for (n, run) in schedule.enumerated() {
+                print("\(n + 1). round \(run.round + 1): \(plan.cells[run.cell].label)")
+            }
+            return
+        }
+        Terminal.note(header)
+        for skipped in plan.skipped {
+            Terminal.note("skipping \(skipped.label): \(skipped.reason)")
+        }
+
+        var earlierJSON: [RunResult] = []
+        if resume, let json = output.json, let data = FileManager.default.contents(atPath: json), !data.isEmpty {
+            earlierJSON = (try? JSONReportWriter.decode(data)) ?? []
+        }
+        let outputs = SweepOutputs(csv: output.csv, contendersCSV: output.contendersCsv, timeseriesCSV: output.timeseriesCsv,
+                                   hgrm: output.hgrm, json: output.json, earlierJSON: earlierJSON)
+        do {
+            try outputs.preflight()
+            if let kneeCsv { try KneeTable.preflight(path: kneeCsv) }
+        } catch {
+            Terminal.error("bench sweep: \(error)")
+            throw ExitCode(2)
+        }
+
+        let progress = SweepProgress(planned: planned)
+        let runner = SweepRunner(cells: plan.cells, schedule: schedule, seed: spec.seed, repeats: spec.repeats, progress: progress) { result in
+            try outputs.write(result)
+        }
+        let outcome = await runner.execute()
+        progress.clear()
+
+        let rows = SweepResume.rows(earlierRows, of: plan.cells) + outcome.results.map(SummaryRow.init)
+        let knees = SeriesKnee.all(rows, criteria: spec.criteria)
+        if !rows.isEmpty {
+            print(KneeTable.render(knees, criteria: spec.criteria), terminator: "")
+            if let kneeCsv {
+                do {
+                    try KneeTable.writeCSV(knees, criteria: spec.criteria, to: kneeCsv)
+                    Terminal.note("wrote \(kneeCsv)")
+                } catch {
+                    Terminal.error("bench sweep: \(error)")
+                    throw ExitCode(2)
+                }
+            }
+        }
+        for path in [output.csv, output.contendersCsv, output.timeseriesCsv, output.hgrm, output.json].compactMap({ $0 }) where !outcome.results.isEmpty {
+            Terminal.note("wrote \(path)")
+        }
+
+        if let failure = outcome.writeError ?? outcome.environmentError {
+            Terminal.error("bench sweep: \(failure)")
+            throw ExitCode(2)
+        }
+        if outcome.interrupted {
+            Terminal.error("bench sweep: interrupted; \(outcome.results.filter { !$0.partial }.count) finished run(s) are in the outputs. Run the same command with --resume to finish.")
+            throw ExitCode(130)
+        }
+        if let failure = outcome.runError {
+            Terminal.error("bench sweep: \(failure). The rows so far are written; fix the cause and run the same command with --resume.")
+            throw ExitCode(1)
+        }
+        if let unsafe = outcome.results.first(where: RunCommand.violatesSafety) {
+            Terminal.error("bench sweep: \(unsafe.scenario.lock.algorithm) showed mutual-exclusion violations (run \(unsafe.identity.runID)); see the mutex_violations column.")
+            throw ExitCode(1)
+        }
     }
 }

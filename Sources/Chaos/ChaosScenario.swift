@@ -1,0 +1,49 @@
+import Locks
+
+/// The fault scenarios `bench chaos` runs. Raw values are the names used on the command line and in
+/// every output row (`SafetyRow.scenario`).
+public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// A holder frozen past its TTL (in process, and as a SIGSTOPped worker process) wakes and writes.
+    case clientPause = "client-pause"
+    /// The primary dies before the lock write reached its replica; the replica is promoted.
+    case failover
+    /// A Redlock node that granted the lock restarts empty, within the TTL or only after it.
+    case redlockRestart = "redlock-restart"
+    /// 1, 2 and 3 of 5 Redlock nodes killed or paused while contenders run.
+    case redlockLoss = "redlock-loss"
+    /// Client clock offsets for legacy-getset (setnx-px as the control), and the faketime check.
+    case clockSkew = "clock-skew"
+    /// Connection resets (`CLIENT KILL`) and a paused server with client command timeouts.
+    case network
+
+    /// The raw value.
+    public var description: String { rawValue }
+
+    /// Algorithms this scenario can run. Redlock-specific faults run Redlock only; failover and the
+    /// network faults are about one server (and its replica), so they run the single-instance locks.
+    public var supportedAlgorithms: [LockAlgorithmKind] {
+        switch self {
+        case .clientPause: return LockAlgorithmKind.allCases
+        case .failover, .network: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .redlockRestart, .redlockLoss: return [.redlock]
+        case .clockSkew: return [.legacyGetset, .setnxPX]
+        }
+    }
+
+    /// What runs when `--algorithm` is not given: the algorithms each debate is about.
+    public var defaultAlgorithms: [LockAlgorithmKind] {
+        switch self {
+        case .clientPause: return [.setnxPX, .fenced, .redlock]
+        case .failover: return [.setnxPX, .fenced]
+        case .redlockRestart, .redlockLoss: return [.redlock]
+        case .clockSkew: return [.legacyGetset, .setnxPX]
+        case .network: return [.setnxPX]
+        }
+    }
+
+    /// The algorithms to run given an `--algorithm` filter (`nil`: the defaults), in a stable order.
+    public func algorithms(filter: [LockAlgorithmKind]?) -> [LockAlgorithmKind] {
+        guard let filter else { return defaultAlgorithms }
+        return supportedAlgorithms.filter { filter.contains($0) }
+    }
+}

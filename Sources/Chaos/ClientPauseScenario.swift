@@ -1,0 +1,107 @@
+import Dispatch
+import Locks
+import RedisConnection
+import Reports
+
+/// Scenario 1: a holder is frozen (a stop-the-world GC pause) for longer than its TTL; a contender takes
+/// the lock; the holder wakes, still believing it holds the lock, and writes.
+///
+/// The pause is placed by the scenario, right after the holder's first write, and lasts exactly until
+/// the contender has been granted: no sleep has to guess how long "past the TTL" is.
+extension ChaosRun {
+    /// A short TTL, so each trial waits a fraction of a second for the lock to expire.
+    static func pauseSpec(_ algorithm: LockAlgorithmKind) -> LockSpec {
+        LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: 300,
+                 redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 100))
+    }
+
+    /// The in-process variant: the holder's serial queue (its connections, timers and code) is suspended.
+    func clientPauseInProcess(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind) async throws(ChaosEnvironmentError) -> SafetyRow {
+        let spec = Self.pauseSpec(algorithm)
+        return try await withFleet(count: spec.commandConnections) { fleet throws(ChaosEnvironmentError) in
+            let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "pause-holder", seed: 11)
+            let contenderContext: LockContext
+            do throws(ChaosEnvironmentError) {
+                contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "pause-contender", seed: 12)
+            } catch {
+                await LockSessions.close(holderContext)
+                throw error
+            }
+            var tally = RowTally(.clientPause, "in-process", algorithm, client)
+            let ledger = SafetyLedger()
+            for trial in 0..<plan.trials where !interrupted {
+                tally.trials += 1
+                let key = prefix + "pause:\(client):\(algorithm):\(trial)"
+                let holder = await LockSessions.locker(holderContext)
+                let contender = await LockSessions.locker(contenderContext)
+                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
+                    tally.failedAcquisitions += 1
+                    tally.problems.append("the holder was not granted")
+                    continue
+                }
+                tally.acquisitions += 1
+                ledger.enter(key: key, holder: "holder", validUntilNanos: SafetyLedger.validUntil(first, algorithm: algorithm))
+                await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
+
+                let pausedAt = LockClock.monotonicNanos()
+                holderContext.queue.suspend()
+                let outcome = await contender.acquire(key: key, timeoutMs: spec.ttlMs * 4 + 2_000)
+                holderContext.queue.resume()
+                // The holder's queue runs again: whatever it was doing when frozen continues now.
+                await holderContext.onQueue {}
+                guard let second = outcome.grant else {
+                    tally.failedAcquisitions += 1
+                    tally.problems.append("the contender was not granted after the pause")
+                    ledger.exit(key: key, holder: "holder")
+                    _ = await holder.release(first)
+                    continue
+                }
+                // (Granted while the holder was still frozen: the resume above came after the grant.)
+                await recordSecondHolder(&tally, ledger: ledger, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
+                tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "holder-2"))
+                ledger.exit(key: key, holder: "holder")
+                _ = await holder.release(first)
+                ledger.exit(key: key, holder: "contender")
+                _ = await contender.release(second)
+            }
+            tally.absorb(ledger)
+            await checkNoKeys(fleet.endpoints, prefix: prefix + "pause:\(client):\(algorithm):", tally: &tally)
+            await LockSessions.close(holderContext)
+            await LockSessions.close(contenderContext)
+            return Self.judgePause(tally)
+        }
+    }
+
+    /// The holder's first write, before anything goes wrong: must be accepted.
+    func firstWrite(_ tally: inout RowTally, key: String, fence: Int64?, value: String) async {
+        if case .success(true) = await resource.write(key: key, fence: fence, value: value) { return }
+        tally.problems.append("the first holder's write was not accepted")
+    }
+
+    /// The contender got the lock: into the ledger, and its write to the resource.
+    func recordSecondHolder(
+        _ tally: inout RowTally, ledger: SafetyLedger, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64
+    ) async {
+        tally.acquisitions += 1
+        tally.unavailability.append(millis(from: faultAt, to: grant.grantedAtNanos))
+        ledger.enter(key: key, holder: "contender", validUntilNanos: SafetyLedger.validUntil(grant, algorithm: algorithm),
+                     now: grant.grantedAtNanos)
+        if case .success(true) = await resource.write(key: key + ":resource", fence: grant.fencingToken, value: "contender-1") { return }
+        tally.problems.append("the contender's write was not accepted")
+    }
+
+    /// Any lease-based lock lets the woken holder overlap; only a fencing token stops its write.
+    static func judgePause(_ tally: RowTally) -> SafetyRow {
+        let n = tally.trials
+        let overlapped = "The paused holder woke still believing it held the lock: 2 holders at once in \(ofTrials(tally.overlaps, n))"
+        let noDouble = tally.doubleGrants == 0 ? " The lock itself was granted only after the lease ran out (0 double grants)." : " Double grants: \(tally.doubleGrants)."
+        if tally.algorithm == .fenced {
+            let confirmed = tally.overlaps == n && tally.staleWritesRejected == n && tally.staleWritesAccepted == 0 && tally.doubleGrants == 0
+            return tally.row(predicted: "overlap; stale write rejected", confirmed: confirmed,
+                             verdict: "\(overlapped), but its fencing token was older than the new holder's and the resource refused \(ofTrials(tally.staleWritesRejected, n)) stale writes.\(noDouble)")
+        }
+        let confirmed = tally.overlaps == n && tally.staleWritesAccepted == n && tally.doubleGrants == 0
+        return tally.row(predicted: "overlap; stale write accepted", confirmed: confirmed,
+                         verdict: "\(overlapped), and with no token to check the resource accepted its stale write in \(ofTrials(tally.staleWritesAccepted, n)).\(noDouble)")
+    }
+}

@@ -1,0 +1,84 @@
+import Locks
+import RedisConnection
+import Reports
+
+/// Scenario 5: client clock skew. A holder with a true clock takes the lock and holds it for 200 ms of
+/// its 1 s TTL; a second client whose clock runs ahead by the row's skew keeps trying meanwhile.
+/// `legacy-getset` judges expiry by the client's clock, so a skew beyond TTL − hold (800 ms) makes the
+/// live lock look expired and it is taken over: a double grant. `setnx-px` lets the server's TTL decide,
+/// so it is the control row: no skew matters.
+extension ChaosRun {
+    static let skewTTL = 1_000
+    static let skewHoldMs = 200
+    /// Offsets of the second client's clock, ms: two below the threshold, two above.
+    static let skewsMs: [Int64] = [0, 400, 1_500, 3_000]
+
+    func clockSkew(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, skewMs: Int64) async throws(ChaosEnvironmentError) -> SafetyRow {
+        let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.skewTTL)
+        return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
+            let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "skew-holder", seed: 51)
+            let skewedContext: LockContext
+            do throws(ChaosEnvironmentError) {
+                skewedContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "skew-contender", seed: 52)
+            } catch {
+                await LockSessions.close(holderContext)
+                throw error
+            }
+            var tally = RowTally(.clockSkew, "client clock +\(skewMs) ms", algorithm, client)
+            let ledger = SafetyLedger()
+            for trial in 0..<plan.trials where !interrupted {
+                tally.trials += 1
+                let key = prefix + "skew:\(client):\(algorithm):\(skewMs):\(trial)"
+                let holder = await LockSessions.locker(holderContext)
+                let skewed = await LockSessions.locker(skewedContext, clockOffsetMs: skewMs)
+                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
+                    tally.failedAcquisitions += 1
+                    tally.problems.append("the holder was not granted")
+                    continue
+                }
+                tally.acquisitions += 1
+                ledger.enter(key: key, holder: "holder", validUntilNanos: SafetyLedger.validUntil(first, algorithm: algorithm))
+                let holdEnd = first.grantedAtNanos + UInt64(Self.skewHoldMs) * 1_000_000
+                let outcome = await skewed.acquire(key: key, deadlineNanos: holdEnd)
+                if let second = outcome.grant {
+                    tally.acquisitions += 1
+                    ledger.enter(key: key, holder: "skewed", validUntilNanos: SafetyLedger.validUntil(second, algorithm: algorithm),
+                                 now: second.grantedAtNanos)
+                } else {
+                    tally.failedAcquisitions += 1
+                }
+                let now = LockClock.monotonicNanos()
+                if now < holdEnd { try? await Task.sleep(nanoseconds: holdEnd - now) }
+                ledger.exit(key: key, holder: "holder")
+                let released = await holder.release(first)
+                if let second = outcome.grant {
+                    // The holder's DEL (its own expiry had not passed, by its clock) removed the lock the
+                    // skewed client took over: a wrong-owner delete, the design's second flaw.
+                    if released.outcome == .released { tally.wrongOwnerDeletes += 1 }
+                    ledger.exit(key: key, holder: "skewed")
+                    _ = await skewed.release(second)
+                }
+            }
+            tally.absorb(ledger)
+            await checkNoKeys(fleet.endpoints, prefix: prefix + "skew:\(client):\(algorithm):\(skewMs):", tally: &tally)
+            await LockSessions.close(holderContext)
+            await LockSessions.close(skewedContext)
+            return Self.judgeSkew(tally, skewMs: skewMs)
+        }
+    }
+
+    static func judgeSkew(_ tally: RowTally, skewMs: Int64) -> SafetyRow {
+        let n = tally.trials
+        let threshold = Int64(skewTTL - skewHoldMs)
+        guard tally.algorithm == .legacyGetset else {
+            return tally.row(predicted: "no double grant", confirmed: tally.doubleGrants == 0 && tally.overlaps == 0,
+                             verdict: "The server's TTL decides expiry, so a client clock \(skewMs) ms ahead changed nothing: \(tally.doubleGrants) double grants in \(n) trials.")
+        }
+        if skewMs > threshold {
+            return tally.row(predicted: "double grant", confirmed: tally.doubleGrants == n,
+                             verdict: "A clock \(skewMs) ms ahead saw the live lock as expired and took it over with GETSET: double grant in \(ofTrials(tally.doubleGrants, n)) trials; the first holder's DEL then removed the new holder's lock in \(ofTrials(tally.wrongOwnerDeletes, n)).")
+        }
+        return tally.row(predicted: "no double grant", confirmed: tally.doubleGrants == 0 && tally.overlaps == 0,
+                         verdict: "A clock \(skewMs) ms ahead stays under TTL − hold (\(threshold) ms): the lock never looked expired while held, \(tally.doubleGrants) double grants in \(n) trials.")
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Locks
+import RedisConnection
+import RedisFleet
+import Reports
+
+/// Scenario 2: failover with asynchronous replication. A client takes the lock on the primary; the
+/// primary dies before the lock reached the replica; the replica is promoted (`REPLICAOF NO ONE`, or by
+/// Sentinel); a second client asks the promoted replica for the same lock.
+extension ChaosRun {
+    struct FailoverVariant: Sendable {
+        var name: String
+        /// `WAIT 1 <ms>` after acquiring; a holder that sees 0 replicas gives the lock back.
+        var waitMs: Int?
+        /// Replication held down while the lock is taken (the write certainly does not reach the replica).
+        var replicaBehind: Bool
+        var sentinel: Bool
+    }
+
+    /// The first holder's lease outlives the whole trial (Sentinel included), so a second grant is a
+    /// double grant, not a lease that ran out.
+    static let failoverSpecTTL = 5_000
+    /// How long the second client tries on the promoted replica.
+    static let failoverWindowMs = 500
+    /// `WAIT`'s timeout: long enough that a replica in sync acknowledges within it even on a busy
+    /// machine (its ack normally takes well under a millisecond on loopback).
+    static let waitTimeoutMs = 300
+
+    func failoverVariants() -> [FailoverVariant] {
+        var variants = [FailoverVariant(name: "async, replica behind, REPLICAOF NO ONE", waitMs: nil, replicaBehind: true, sentinel: false)]
+        if plan.sentinel {
+            if SentinelFailover.available {
+                variants.append(FailoverVariant(name: "async, replica behind, Sentinel", waitMs: nil, replicaBehind: true, sentinel: true))
+            } else {
+                note("failover: redis-sentinel is not on PATH, so the Sentinel variant was skipped (Debian/Ubuntu: apt-get install redis-sentinel).")
+            }
+        }
+        variants.append(FailoverVariant(name: "WAIT 1 \(Self.waitTimeoutMs)ms, replica behind", waitMs: Self.waitTimeoutMs, replicaBehind: true, sentinel: false))
+        variants.append(FailoverVariant(name: "WAIT 1 \(Self.waitTimeoutMs)ms, replica in sync", waitMs: Self.waitTimeoutMs, replicaBehind: false, sentinel: false))
+        return variants
+    }
+
+    func failover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: FailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
+        let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.failoverSpecTTL)
+        var tally = RowTally(.failover, variant.name, algorithm, client)
+        var holderRefusals = 0
+        var contenderRefusals = 0
+        let ledger = SafetyLedger()
+        for trial in 0..<plan.trials where !interrupted {
+            tally.trials += 1
+            let key = prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
+            try await withFleet(count: 2, options: Replication.serverOptions) { fleet throws(ChaosEnvironmentError) in
+                let (primary, replica) = (fleet.endpoints[0], fleet.endpoints[1])
+                try await Replication.attach(replica: replica, to: primary, password: UUID().uuidString)
+                if variant.sentinel {
+                    try await withFleet(count: 1, options: try SentinelFailover.options(monitoring: primary)) { sentinels throws(ChaosEnvironmentError) in
+                        try await SentinelFailover.waitUntilKnown(replica, sentinel: sentinels.endpoints[0])
+                        try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
+                                                holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
+                            try await SentinelFailover.waitUntilPromoted(replica, sentinel: sentinels.endpoints[0])
+                        }
+                    }
+                } else {
+                    try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
+                                            holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
+                        try Replication.promote(replica)
+                    }
+                }
+            }
+        }
+        tally.absorb(ledger)
+        return Self.judgeFailover(tally, variant, holderRefusals: holderRefusals, contenderRefusals: contenderRefusals)
+    }
+
+    private func failoverTrial(
+        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, key: String,
+        ledger: SafetyLedger, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
+        promote: () async throws(ChaosEnvironmentError) -> Void
+    ) async throws(ChaosEnvironmentError) {
+        let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [fleet.endpoints[0]], label: "failover-holder", seed: 31)
+        do throws(ChaosEnvironmentError) {
+            try await failoverSteps(spec, client, variant, fleet: fleet, holderContext: holderContext, key: key, ledger: ledger, tally: &tally,
+                                    holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals, promote: promote)
+        } catch {
+            await LockSessions.close(holderContext)
+            throw error
+        }
+        await LockSessions.close(holderContext)
+    }
+
+    private func failoverSteps(
+        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, holderContext: LockContext,
+        key: String, ledger: SafetyLedger, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
+        promote: () async throws(ChaosEnvironmentError) -> Void
+    ) async throws(ChaosEnvironmentError) {
+        let (primary, replica) = (fleet.endpoints[0], fleet.endpoints[1])
+        if variant.replicaBehind { try await Replication.holdLinkDown(primary: primary) }
+        let holder = await LockSessions.locker(holderContext)
+        guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
+            tally.failedAcquisitions += 1
+            tally.problems.append("the first client was not granted on the primary")
+            return
+        }
+        var holding = true
+        if let waitMs = variant.waitMs {
+            let acknowledged = await Replication.waitForReplica(holderContext.connections[0], timeoutMs: waitMs)
+            if case .failure(let failure) = acknowledged { tally.problems.append("\(failure)") }
+            if (try? acknowledged.get()) ?? 0 < 1 {
+                // Not on any replica: this holder treats the lock as not acquired and gives it back.
+                holding = false
+                holderRefusals += 1
+                tally.failedAcquisitions += 1
+                _ = await holder.release(first)
+            }
+        }
+        if holding {
+            tally.acquisitions += 1
+            ledger.enter(key: key, holder: "first", validUntilNanos: SafetyLedger.validUntil(first, algorithm: spec.algorithm))
+            await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "first-1")
+        }
+
+        let killedAt = LockClock.monotonicNanos()
+        fleet.kill(0)
+        try await promote()
+        let contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [replica], label: "failover-contender", seed: 32)
+        let contender = await LockSessions.locker(contenderContext)
+        let outcome = await contender.acquire(key: key, timeoutMs: Self.failoverWindowMs)
+        if let second = outcome.grant {
+            await recordSecondHolder(&tally, ledger: ledger, key: key, grant: second, algorithm: spec.algorithm, faultAt: killedAt)
+            if holding {
+                // The first holder, whose lease is still valid, writes again.
+                tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "first-2"))
+            }
+            ledger.exit(key: key, holder: "contender")
+            _ = await contender.release(second)
+        } else {
+            contenderRefusals += 1
+            tally.failedAcquisitions += 1
+            // Nobody can take the lock until the replicated key expires (its holder's release went to the dead primary).
+            tally.unavailability.append(Double(Self.failoverWindowMs) + Replication.remainingTTL(key, at: replica))
+        }
+        if holding { ledger.exit(key: key, holder: "first") }
+        await LockSessions.close(contenderContext)
+    }
+
+    static func judgeFailover(_ tally: RowTally, _ variant: FailoverVariant, holderRefusals: Int, contenderRefusals: Int) -> SafetyRow {
+        let n = tally.trials
+        let down = String(format: "%.0f", tally.meanUnavailabilityMs)
+        guard let waitMs = variant.waitMs else {
+            var verdict = "Failover lost the lock: the promoted replica granted it to a second client in \(ofTrials(tally.doubleGrants, n)) trials while the first client's lease was valid (the lock write never reached the replica); lock back after \(down) ms."
+            var confirmed = tally.doubleGrants == n
+            if tally.algorithm == .fenced {
+                verdict += " Fencing did not help: the token counter was lost too, the new holder got the same token, and the first holder's later write was accepted in \(ofTrials(tally.staleWritesAccepted, n))."
+                confirmed = confirmed && tally.staleWritesAccepted == n
+            }
+            return tally.row(predicted: "double grant", confirmed: confirmed, verdict: verdict)
+        }
+        if variant.replicaBehind {
+            let confirmed = tally.doubleGrants == 0 && tally.overlaps == 0 && holderRefusals == n
+            return tally.row(predicted: "no double grant; first client refused", confirmed: confirmed,
+                             verdict: "WAIT 1 \(waitMs) saw no replica, so the first client gave the lock back in \(ofTrials(holderRefusals, n)) trials: no double grant (\(tally.doubleGrants)), at the cost of a failed acquisition while the replica lagged.")
+        }
+        let confirmed = tally.doubleGrants == 0 && tally.overlaps == 0 && contenderRefusals == n
+        let timedOut = holderRefusals > 0 ? " (WAIT timed out in \(ofTrials(holderRefusals, n)) trials: the replica did not acknowledge in time, so the first client gave the lock back.)" : ""
+        return tally.row(predicted: "no double grant; lock unavailable until TTL", confirmed: confirmed,
+                         verdict: "WAIT 1 \(waitMs) confirmed the replica had the lock, so the promoted replica refused the second client in \(ofTrials(contenderRefusals, n)) trials: \(tally.doubleGrants) double grants; the lock stayed unavailable for about \(down) ms, until the replicated key expired.\(timedOut)")
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+import HiredisClient
+import Locks
+import NativeClient
+import RESP
+import RedisConnection
+import Synchronization
+
+/// Opening and closing lock contexts for chaos runs: each on a serial queue of its own, so pausing one
+/// (suspending its queue) freezes exactly one contender.
+enum LockSessions {
+    /// The connector for a client kind.
+    static func connector(_ kind: RedisClientKind) -> any RedisConnector {
+        switch kind {
+        case .native: return NativeConnector()
+        case .hiredis: return HiredisConnector()
+        }
+    }
+
+    private static let sequence = Atomic<UInt64>(0)
+
+    /// A fresh queue and wheel, labelled for diagnostics.
+    static func wheel(_ label: String) -> TimerWheel {
+        let n = sequence.add(1, ordering: .relaxed).newValue
+        return TimerWheel(queue: DispatchQueue(label: "lockbench.chaos.\(label).\(n)"))
+    }
+
+    /// Opens a context that needs every server up (and loads the scripts).
+    static func open(
+        spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], label: String, seed: UInt64,
+        options: ConnectionOptions = ConnectionOptions(connectTimeoutMs: 1_000)
+    ) async throws(ChaosEnvironmentError) -> LockContext {
+        let wheel = wheel(label)
+        do {
+            return try await LockContext.open(spec: spec, connector: connector(client), endpoints: endpoints,
+                                              wheel: wheel, seed: seed, options: options)
+        } catch {
+            wheel.invalidate()
+            throw ChaosEnvironmentError(.connect, "\(label): cannot open a \(spec.algorithm) lock on \(endpoints.map(\.description).joined(separator: ", ")): \(error)")
+        }
+    }
+
+    /// Opens a context that tolerates servers that are down, as a client that reconnects would: a
+    /// server that refuses gets a stand-in connection whose every command fails at once (a failed
+    /// Redlock vote). Scripts are not preloaded: a paused server would never answer `SCRIPT LOAD`,
+    /// and EVALSHA falls back to EVAL anyway.
+    static func openTolerant(
+        spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], label: String, seed: UInt64,
+        options: ConnectionOptions
+    ) async -> LockContext {
+        let wheel = wheel(label)
+        var connections: [any RedisConnection] = []
+        for endpoint in endpoints.prefix(spec.commandConnections) {
+            do {
+                connections.append(try await connector(client).connect(to: endpoint, options: options, queue: wheel.queue))
+            } catch {
+                connections.append(DownConnection(endpoint: endpoint, queue: wheel.queue, error: error, client: client))
+            }
+        }
+        // The spec was validated by the scenario and the connections were made on the wheel's queue,
+        // the two things `init` checks.
+        return try! LockContext(spec: spec, wheel: wheel, connections: connections, seed: seed)
+    }
+
+    /// Closes a context and its wheel.
+    static func close(_ context: LockContext) async {
+        await context.onQueue {
+            context.close()
+            context.wheel.invalidate()
+        }
+    }
+
+    /// Whether every command connection of `context` can still send.
+    static func allOpen(_ context: LockContext) async -> Bool {
+        await context.onQueue { context.connections.allSatisfy(\.isOpen) }
+    }
+
+    /// A new contender on `context`.
+    static func locker(_ context: LockContext, clockOffsetMs: Int64 = 0) async -> Locker {
+        await context.onQueue { context.makeLocker(clockOffsetMs: clockOffsetMs) }
+    }
+}
+
+/// A connection to a server that refused it: every command fails at once with that error, as a
+/// client library reports a node it cannot reach. Lets a Redlock context run with a node down.
+final class DownConnection: RedisConnection, @unchecked Sendable {
+    // @unchecked: immutable after init.
+    let endpoint: Endpoint
+    let queue: DispatchQueue
+    let error: RedisError
+    let clientName: String
+
+    init(endpoint: Endpoint, queue: DispatchQueue, error: RedisError, client: RedisClientKind) {
+        self.endpoint = endpoint
+        self.queue = queue
+        self.error = error
+        self.clientName = client.rawValue
+    }
+
+    func send(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
+        // Asynchronously, like a real client's failure: callers must never see a reply before `send` returns.
+        let error = self.error
+        queue.async { completion(.failure(error)) }
+    }
+
+    func setPushHandler(_ handler: RedisPushHandler?) {}
+
+    func close() {}
+
+    var isOpen: Bool { false }
+}

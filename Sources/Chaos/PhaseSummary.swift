@@ -1,0 +1,62 @@
+import Foundation
+
+/// Acquisition rate, latency and Redlock validity margin in one phase of a load run (before, during
+/// and after a fault): the availability side of the safety table.
+public struct PhaseSummary: Codable, Sendable, Hashable {
+    /// The scenario, e.g. `redlock-loss`.
+    public var scenario: String
+    /// The row's variant, e.g. `2 of 5 killed`.
+    public var variant: String
+    /// The algorithm.
+    public var algorithm: String
+    /// The client.
+    public var client: String
+    /// `before`, `during` or `after`.
+    public var phase: String
+    /// Length of the phase as measured, seconds.
+    public var seconds: Double
+    /// Grants in the phase.
+    public var grants: Int
+    /// Acquisitions that ended without the lock in the phase.
+    public var failed: Int
+    /// Grants per second.
+    public var ratePerSecond: Double
+    /// Acquire latency percentiles, ms (`nil` without grants).
+    public var p50Ms: Double?
+    /// See `p50Ms`.
+    public var p99Ms: Double?
+    /// Smallest validity a grant came with, ms (Redlock: `ttl − elapsed − drift`; others: the TTL).
+    public var minValidityMs: Double?
+
+    init(scenario: String, variant: String, algorithm: String, client: String, phase: String,
+         record: ContenderLoop.Record, from start: UInt64, to end: UInt64) {
+        self.scenario = scenario
+        self.variant = variant
+        self.algorithm = algorithm
+        self.client = client
+        self.phase = phase
+        seconds = end > start ? Double(end - start) / 1e9 : 0
+        let inside = record.grants.filter { $0.at >= start && $0.at < end }
+        grants = inside.count
+        failed = record.failures.filter { $0 >= start && $0 < end }.count
+        ratePerSecond = seconds > 0 ? Double(grants) / seconds : 0
+        let latencies = inside.map { Double($0.latencyNanos) / 1e6 }.sorted()
+        p50Ms = Self.percentile(latencies, 0.50)
+        p99Ms = Self.percentile(latencies, 0.99)
+        minValidityMs = inside.map(\.validityMs).min()
+    }
+
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)
+        return sorted[max(0, index)]
+    }
+
+    /// `before 312/s p99 4.1 ms min validity 975 ms`, for verdicts.
+    var brief: String {
+        var text = "\(phase) \(String(format: "%.0f", ratePerSecond))/s"
+        if let p99Ms { text += " p99 \(String(format: "%.1f", p99Ms)) ms" }
+        if let minValidityMs, algorithm == "redlock" { text += " min validity \(String(format: "%.0f", minValidityMs)) ms" }
+        return text
+    }
+}

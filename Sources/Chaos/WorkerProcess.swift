@@ -1,0 +1,208 @@
+import Foundation
+import Locks
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `bench chaos-worker` child: spawned with `posix_spawn`, talked to over its stdin/stdout, frozen
+/// with SIGSTOP and thawed with SIGCONT, and always killed and reaped.
+///
+/// Never orphaned: it runs under `setpriv --pdeathsig KILL` (when setpriv is there) from a thread that
+/// lives until the child is reaped (the death signal follows the spawning *thread*), it exits on EOF of
+/// its stdin (our pipe, closed when we die), and it sits in its own process group, which the kernel
+/// sends SIGHUP + SIGCONT when it is orphaned with a stopped member.
+final class WorkerProcess: Sendable {
+    private struct State {
+        var exited = false
+        var status: Int32 = 0
+        var output: [String] = []
+        var partial: [UInt8] = []
+        var outputClosed = false
+        var stdinFD: Int32 = -1
+    }
+
+    /// The worker's pid (valid until reaped; every signal checks `exited` under the lock first).
+    let pid: Int32
+    private let state: Mutex<State>
+
+    private init(pid: Int32, stdinFD: Int32) {
+        self.pid = pid
+        var initial = State()
+        initial.stdinFD = stdinFD
+        self.state = Mutex(initial)
+    }
+
+    // MARK: spawning
+
+    /// Writing to the stdin of a worker that has just died must be an `EPIPE`, not a SIGPIPE that kills
+    /// the harness (with its servers still to stop); process-wide, as the hiredis client also does.
+    private static let sigpipeIgnored: Bool = {
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+        return true
+    }()
+
+    /// Starts `executable arguments...`; throws when it cannot be spawned.
+    static func spawn(executable: String, arguments: [String]) async throws(ChaosEnvironmentError) -> WorkerProcess {
+        _ = sigpipeIgnored
+        var toChild: [Int32] = [0, 0]
+        var fromChild: [Int32] = [0, 0]
+        guard pipe(&toChild) == 0 else { throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))") }
+        guard pipe(&fromChild) == 0 else {
+            close(toChild[0]); close(toChild[1])
+            throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))")
+        }
+        // Our ends must not leak into other children (a redis-server holding the worker's stdin open
+        // would keep it from ever seeing EOF).
+        _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
+        var argv = [executable] + arguments
+        if let setpriv = ToolSearch.onPath("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
+        let request = SpawnRequest(argv: argv, childStdin: toChild[0], childStdout: fromChild[1], parentStdin: toChild[1])
+        let spawned: Result<WorkerProcess, ChaosEnvironmentError> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                switch request.spawn() {
+                case .failure(let error):
+                    continuation.resume(returning: .failure(error))
+                case .success(let pid):
+                    let worker = WorkerProcess(pid: pid, stdinFD: request.parentStdin)
+                    continuation.resume(returning: .success(worker))
+                    // This thread now lives exactly as long as the child: see the type's comment.
+                    worker.waitForExit()
+                }
+            }
+            thread.name = "lockbench.chaos.worker-spawner"
+            thread.start()
+        }
+        close(toChild[0])
+        close(fromChild[1])
+        switch spawned {
+        case .failure(let error):
+            close(toChild[1])
+            close(fromChild[0])
+            throw error
+        case .success(let worker):
+            worker.startReading(fromChild[0])
+            return worker
+        }
+    }
+
+    /// Blocks (on the spawner thread) until the child exits, then reaps it under the lock, so a signal
+    /// can never reach a pid the kernel has handed to someone else.
+    private func waitForExit() {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        state.withLock { s in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            s.exited = true
+            s.status = status
+            if s.stdinFD >= 0 { close(s.stdinFD); s.stdinFD = -1 }
+        }
+    }
+
+    private func startReading(_ fd: Int32) {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                state.withLock { s in
+                    s.partial += buffer[0..<n]
+                    while let newline = s.partial.firstIndex(of: UInt8(ascii: "\n")) {
+                        s.output.append(String(decoding: s.partial[..<newline], as: UTF8.self))
+                        s.partial.removeSubrange(...newline)
+                    }
+                }
+            }
+            close(fd)
+            state.withLock { $0.outputClosed = true }
+        }
+        thread.name = "lockbench.chaos.worker-reader"
+        thread.start()
+    }
+
+    // MARK: talking
+
+    /// Writes one line to the worker's stdin; false when it is gone.
+    @discardableResult
+    func send(_ line: String) -> Bool {
+        state.withLock { s in
+            guard !s.exited, s.stdinFD >= 0 else { return false }
+            let bytes = Array((line + "\n").utf8)
+            return bytes.withUnsafeBytes { write(s.stdinFD, $0.baseAddress, $0.count) } == bytes.count
+        }
+    }
+
+    /// The next output line starting with `word` (other lines are kept as diagnostics), or `nil` when
+    /// the worker closed its output or `timeoutMs` passed.
+    func expect(_ word: String, timeoutMs: Int) async -> String? {
+        let deadline = LockClock.monotonicNanos() + UInt64(timeoutMs) * 1_000_000
+        while LockClock.monotonicNanos() < deadline {
+            let (line, closed): (String?, Bool) = state.withLock { s in
+                if let index = s.output.firstIndex(where: { $0.hasPrefix(word + " ") || $0 == word || $0.hasPrefix("ERROR") }) {
+                    return (s.output.remove(at: index), false)
+                }
+                return (nil, s.outputClosed)
+            }
+            if let line { return line }
+            if closed { return nil }
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return nil
+    }
+
+    /// Every line the worker printed that no `expect` took (its errors, usually).
+    var diagnostics: [String] { state.withLock { $0.output } }
+
+    // MARK: signals
+
+    /// SIGSTOPs the worker and returns once the kernel reports it stopped (bounded); false if it is gone.
+    func freeze() async -> Bool {
+        guard signal(SIGSTOP) else { return false }
+        let deadline = LockClock.monotonicNanos() + 2_000_000_000
+        while LockClock.monotonicNanos() < deadline {
+            if processState == "T" { return true }
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        return false
+    }
+
+    /// SIGCONTs the worker.
+    func thaw() { signal(SIGCONT) }
+
+    /// SIGKILLs the worker (a stopped one too) unless it has exited. Idempotent.
+    func kill() { signal(SIGKILL) }
+
+    @discardableResult
+    private func signal(_ number: Int32) -> Bool {
+        state.withLock { s in
+            guard !s.exited else { return false }
+            return Glibc.kill(pid, number) == 0
+        }
+    }
+
+    /// Waits for the exit status (bounded); `nil` when still running.
+    func waitExit(timeoutMs: Int) async -> Int32? {
+        let deadline = LockClock.monotonicNanos() + UInt64(timeoutMs) * 1_000_000
+        while LockClock.monotonicNanos() < deadline {
+            if let status = state.withLock({ $0.exited ? $0.status : nil }) { return status }
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return nil
+    }
+
+    /// Kills the worker if needed and waits until it is reaped; returns whether it was (bounded).
+    func terminate() async -> Bool {
+        kill()
+        return await waitExit(timeoutMs: 5_000) != nil
+    }
+
+    /// The state letter from /proc/<pid>/stat (`T` = stopped), read past the parenthesised name.
+    private var processState: Character? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].first { $0 != " " }
+    }
+}

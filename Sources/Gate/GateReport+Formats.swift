@@ -1,0 +1,104 @@
+import Foundation
+
+extension GateReport {
+    /// Markdown for a pull-request comment or a CI job summary: the verdict first, then both tables.
+    public func markdown() -> String {
+        func row(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        func table(_ header: [String], _ rows: [[String]]) -> [String] {
+            [row(header), row(header.map { _ in "---" })] + rows.map(row)
+        }
+        var lines = ["## bench gate: \(failed ? "❌" : "✅") \(summary)", ""]
+        lines += context.map { "- \($0)" }
+        lines += notes.map { "- note: \($0)" }
+        lines += ["", "### Hard gates", ""]
+        lines += table(Self.hardHeader, hardCells())
+        if !relative.isEmpty {
+            lines += ["", "### Relative gates", "",
+                      Self.relativeExplanation + ".", ""]
+            lines += table(Self.relativeHeader, relativeCells())
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// JUnit XML: one suite for the hard gates, one for the relative gates, a test case per check, so
+    /// a CI system lists each failed check by name.
+    public func junit() -> String {
+        var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#]
+        let suites = [("hard gates", hardCases()), ("relative gates", relativeCases())].filter { !$0.1.isEmpty }
+        let tests = suites.reduce(0) { $0 + $1.1.count }
+        let failures = suites.reduce(0) { $0 + $1.1.filter { $0.failure != nil }.count }
+        lines.append(#"<testsuites name="bench gate" tests="\#(tests)" failures="\#(failures)">"#)
+        for (name, cases) in suites {
+            let suiteFailures = cases.filter { $0.failure != nil }.count
+            let skipped = cases.filter(\.skipped).count
+            lines.append(#"  <testsuite name="\#(Self.xml(name))" tests="\#(cases.count)" failures="\#(suiteFailures)" skipped="\#(skipped)">"#)
+            for test in cases {
+                let open = #"    <testcase classname="\#(Self.xml(test.classname))" name="\#(Self.xml(test.name))""#
+                if let failure = test.failure {
+                    lines.append(open + ">")
+                    lines.append(#"      <failure message="\#(Self.xml(failure))">\#(Self.xml(failure))</failure>"#)
+                    lines.append("    </testcase>")
+                } else if test.skipped {
+                    lines.append(open + ">")
+                    lines.append(#"      <skipped message="\#(Self.xml(test.detail))"/>"#)
+                    lines.append("    </testcase>")
+                } else {
+                    lines.append(open + "/>")
+                }
+            }
+            lines.append("  </testsuite>")
+        }
+        lines.append("</testsuites>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    struct JUnitCase {
+        var classname: String
+        var name: String
+        var failure: String?
+        var skipped: Bool
+        var detail: String
+    }
+
+    func hardCases() -> [JUnitCase] {
+        hard.map { check in
+            let text = "\(check.value) (bound \(check.bound))" + (check.detail.map { ": \($0)" } ?? "")
+            return JUnitCase(
+                classname: "gate.hard.\(check.scenario)", name: "\(check.client) \(check.check)",
+                failure: check.verdict == .fail ? text : nil, skipped: check.verdict == .skipped, detail: text)
+        }
+    }
+
+    func relativeCases() -> [JUnitCase] {
+        relativeCells().enumerated().map { index, cells in
+            let row = relative[index]
+            let text = "baseline \(cells[3]), current \(cells[4]), ratio \(cells[5]), CI \(cells[6]), threshold \(cells[7])"
+                + (row.note.map { ": \($0)" } ?? "")
+            return JUnitCase(
+                classname: "gate.relative.\(row.scenario)", name: "\(row.client) \(row.metric.rawValue)",
+                failure: row.verdict == .fail ? text : nil, skipped: row.verdict == .skipped, detail: text)
+        }
+    }
+
+    /// Text escaped for XML attributes and content (the five predefined entities; control characters
+    /// other than tab and newline are not allowed in XML 1.0 and are dropped).
+    static func xml(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,121 @@
+import BenchMetrics
+import LoadDriver
+import RedisConnection
+import Reports
+
+/// What one cell runs, as the scenario validation produced it from the cell's flags.
+public struct CellPlan: Sendable {
+    /// The scenario (one client). Its seed is replaced per run, so repeats are independent samples.
+    public var scenario: Scenario
+    /// AUTH, SELECT and timeouts.
+    public var connection: ConnectionOptions
+    /// Servers named with `--server`; empty means the sweep's embedded fleet.
+    public var endpoints: [Endpoint]
+    /// Servers the cell needs from the embedded fleet (5 for Redlock by default, else 1).
+    public var embeddedCount: Int
+
+    /// A plan with these parts.
+    public init(scenario: Scenario, connection: ConnectionOptions, endpoints: [Endpoint], embeddedCount: Int) {
+        self.scenario = scenario
+        self.connection = connection
+        self.endpoints = endpoints
+        self.embeddedCount = embeddedCount
+    }
+}
+
+/// A cell that will run.
+public struct PlannedCell: Sendable {
+    /// Its position among the runnable cells.
+    public var index: Int
+    /// Its coordinates.
+    public var values: SweepCellValues
+    /// For progress lines.
+    public var label: String
+    /// What it runs.
+    public var plan: CellPlan
+
+    /// The scenario with the servers it will record: the embedded fleet's first `embeddedCount`, or
+    /// the ones named. `endpoints` are the fleet's when the sweep started one.
+    public func scenario(endpoints fleet: [Endpoint]) -> (Scenario, [Endpoint]) {
+        let endpoints = plan.endpoints.isEmpty ? Array(fleet.prefix(plan.embeddedCount)) : plan.endpoints
+        var scenario = plan.scenario
+        scenario.servers = endpoints.map(\.description)
+        return (scenario, endpoints)
+    }
+
+    /// The cell's identity as summary rows carry it (`SummaryRow.scenarioKey`): how `--resume` finds
+    /// runs of this cell already in the CSV. Endpoints and seed are not part of it, so a resumed sweep
+    /// on a new embedded fleet with fresh seeds still matches.
+    public var key: String {
+        var scenario = plan.scenario
+        let count = plan.endpoints.isEmpty ? plan.embeddedCount : plan.endpoints.count
+        scenario.servers = Array(repeating: "-", count: count)
+        let placeholder = RunIdentity(runID: "", time: "", gitSHA: "", host: "", cores: 0, os: "", swiftVersion: "", redisVersion: "")
+        let empty = Measurements(raw: QueueRecorder(contenders: 0, windowStartNanos: 0), windowS: 0)
+        return SummaryRow(RunResult(identity: placeholder, scenario: scenario, measurements: empty)).scenarioKey
+    }
+}
+
+/// A combination the grid produced that cannot run, and why (e.g. redlock × fifo).
+public struct SkippedCell: Sendable {
+    /// The cell's label.
+    public var label: String
+    /// The validation's message.
+    public var reason: String
+}
+
+/// The grid turned into runnable cells.
+///
+/// Policy for invalid combinations: a cell the scenario validation refuses is **skipped with a note**
+/// (redlock has no fifo wait, 40 keys cannot serve 10 contenders), because a grid is a product and
+/// some products make no sense. A value that fails in **every** cell it appears in is refused outright
+/// (exit 64), since no cell could use it: that is a typo or a bad value, not a combination.
+public struct SweepPlan: Sendable {
+    /// Cells that will run, in grid order.
+    public var cells: [PlannedCell]
+    /// Cells left out, in grid order.
+    public var skipped: [SkippedCell]
+
+    /// Validates every cell of `grid` with `validate` (which receives the cell's `bench run` flags).
+    public static func make(
+        grid: SweepGrid, base: [String], defaultContenders: Int, validate: ([String]) throws -> CellPlan
+    ) throws(SweepGridError) -> SweepPlan {
+        let shown = grid.varying + [.contenders, .rate].filter { grid.axes[$0] != nil && !grid.varying.contains($0) }
+        var cells: [PlannedCell] = []
+        var skipped: [SkippedCell] = []
+        var failures: [(SweepCellValues, String)] = []
+        for values in grid.cells {
+            let label = values.label(showing: shown)
+            do {
+                let plan = try validate(values.arguments(base: base, defaultContenders: defaultContenders))
+                cells.append(PlannedCell(index: cells.count, values: values, label: label, plan: plan))
+            } catch {
+                let message = "\(error)"
+                skipped.append(SkippedCell(label: label, reason: message))
+                failures.append((values, message))
+            }
+        }
+        if cells.isEmpty, let first = failures.first {
+            // One reason for every cell: a base flag or a single-valued axis is wrong; say just that.
+            if failures.allSatisfy({ $0.1 == first.1 }) { throw SweepGridError(first.1) }
+        }
+        for axis in SweepAxis.nesting {
+            for value in grid.axes[axis] ?? [] {
+                let containing = grid.cells.filter { $0.values[axis] == value }
+                let failed = failures.filter { $0.0.values[axis] == value }
+                if !containing.isEmpty && failed.count == containing.count {
+                    let reason = failed[0].1
+                    // The validation usually names the flag and value itself; then its words suffice.
+                    if reason.contains("\(axis.flag) '\(value)'") { throw SweepGridError(reason) }
+                    throw SweepGridError("\(axis.flag) '\(value)' cannot be used in any cell of this grid: \(reason)")
+                }
+            }
+        }
+        return SweepPlan(cells: cells, skipped: skipped)
+    }
+
+    /// Servers the embedded fleet needs: the most any cell uses (0 when every cell names its servers).
+    public var embeddedServers: Int {
+        cells.filter { $0.plan.endpoints.isEmpty }.map(\.plan.embeddedCount).max() ?? 0
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Copied from Tests/BenchCLITests/BenchProcess.swift (test targets cannot share files), trimmed to
+// what the gate's exit-code tests need.
+
+/// The `bench` binary SwiftPM builds next to the test bundle.
+let benchExecutable: String? = {
+    guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+    var directory = URL(fileURLWithPath: test).deletingLastPathComponent()
+    if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
+    let path = directory.appendingPathComponent("bench").path
+    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+}()
+
+/// A finished `bench` invocation.
+struct BenchResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `bench` as a user would, with `CI=1`; the bound only stops a broken build from hanging the suite.
+func runBench(_ arguments: [String], boundSeconds: Double = 60) async throws -> BenchResult {
+    let bench = try #require(benchExecutable, "build the bench product first (swift build --build-tests)")
+    let inherited = ProcessInfo.processInfo.environment
+    let environment = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/tmp", "CI": "1"]
+    let child = try SpawnedProcess(path: bench, arguments: arguments, environment: environment)
+    let deadline = Date().addingTimeInterval(boundSeconds)
+    var status: Int32?
+    while status == nil {
+        status = child.poll()
+        if status != nil { break }
+        if Date() > deadline {
+            kill(child.pid, SIGKILL)
+            Issue.record("bench \(arguments.joined(separator: " ")) did not finish within \(boundSeconds) s")
+            status = child.wait()
+            break
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    let (out, err) = await child.output()
+    return BenchResult(status: status ?? -1, stdout: out, stderr: err)
+}
+
+/// A child started with posix_spawn, its stdout and stderr read to the end on their own threads.
+final class SpawnedProcess: @unchecked Sendable {
+    // @unchecked: `pid` is immutable; the readers are separate tasks joined in `output()`.
+    let pid: Int32
+    private let stdoutReader: PipeReader
+    private let stderrReader: PipeReader
+
+    init(path: String, arguments: [String], environment: [String: String]) throws {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_addclose(&actions, outPipe[0])
+        posix_spawn_file_actions_addclose(&actions, errPipe[0])
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The runner's threads block signals; the child must start as a shell would start it.
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard rc == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL)
+        }
+        pid = child
+        let outFD = outPipe[0]
+        let errFD = errPipe[0]
+        stdoutReader = PipeReader(fd: outFD)
+        stderrReader = PipeReader(fd: errFD)
+    }
+
+    /// The exit status once exited (128 + n when killed by signal n), else nil.
+    func poll() -> Int32? {
+        var status: Int32 = 0
+        let rc = waitpid(pid, &status, WNOHANG)
+        guard rc == pid else { return nil }
+        return Self.decode(status)
+    }
+
+    /// Waits for the exit status.
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Self.decode(status)
+    }
+
+    static func decode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    func output() async -> (String, String) {
+        let out = await stdoutReader.data()
+        let err = await stderrReader.data()
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+///
+/// Not a Task: a blocking read would hold one of the few cooperative threads (two on this machine)
+/// until the child exits, and every `Task.sleep` in the test would wait for it.
+final class PipeReader: Sendable {
+    private let result = Mutex<Data?>(nil)
+
+    init(fd: Int32) {
+        Thread.detachNewThread { [self] in
+            let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
+            self.result.withLock { $0 = data }
+        }
+    }
+
+    func data() async -> Data {
+        while true {
+            if let data = result.withLock({ $0 }) { return data }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
