@@ -71,15 +71,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared by the test targets (test targets cannot share files): real redis-servers, the bench
+        // binary spawned as a user would, collectors.
+        .target(
+            name: "TestSupport",
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
         .testTarget(
             name: "ClientTests",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["TestSupport", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "LocksTests",
-            dependencies: ["Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["TestSupport", "Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
@@ -91,19 +99,19 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
+            dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
-            dependencies: ["Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            dependencies: ["TestSupport", "Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ChaosTests",
-            dependencies: ["Chaos", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
+            dependencies: ["TestSupport", "Chaos", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
             swiftSettings: strict
         ),
     ]

@@ -9,7 +9,8 @@ import Reports
 /// With the restart delayed past the TTL (the remedy proposed for Redlock), it cannot.
 extension ChaosRun {
     static let restartSpec = LockSpec(
-        algorithm: .redlock, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: 2_000,
+        // Long enough that a restart on a loaded machine still lands inside the first lease.
+        algorithm: .redlock, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: 6_000,
         redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 100))
 
     func redlockRestart(_ client: RedisClientKind, delayed: Bool) async throws(ChaosEnvironmentError) -> SafetyRow {

@@ -5,20 +5,12 @@ import RedisConnection
 import Reports
 import Synchronization
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The `bench` binary SwiftPM builds next to the test bundle (`swift build --build-tests` builds it):
-/// the SIGSTOP scenario's worker, and the command-line tests' subject.
-let benchExecutable: String? = {
-    guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    var directory = URL(fileURLWithPath: test).deletingLastPathComponent()
-    if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
-    let path = directory.appendingPathComponent("bench").path
-    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-}()
 
 /// A plan for one scenario, one trial, native client, no Sentinel unless asked.
 func plan(_ scenario: ChaosScenario, algorithms: [LockAlgorithmKind]? = nil, client: RedisClientKind = .native,

@@ -1,3 +1,4 @@
+import TestSupport
 import Chaos
 import Foundation
 import Reports

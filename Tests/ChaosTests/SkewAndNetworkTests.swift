@@ -1,4 +1,5 @@
 @testable import Chaos
+import TestSupport
 import Locks
 import Reports
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import RESP
 import RedisConnection
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import BenchMetrics
 import Gate
 import LoadDriver

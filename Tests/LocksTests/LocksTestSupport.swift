@@ -8,68 +8,7 @@ import RedisConnection
 import RedisFleet
 import Synchronization
 import Testing
-
-// Copied from Tests/ClientTests/ClientSupport.swift (test targets cannot share files), plus lock helpers.
-
-/// Both clients, so every lock test runs once per client.
-let allClients: [RedisClientKind] = RedisClientKind.allCases
-
-func connector(_ kind: RedisClientKind) -> any RedisConnector {
-    switch kind {
-    case .native: return NativeConnector()
-    case .hiredis: return HiredisConnector()
-    }
-}
-
-/// A key prefix unique to one test, so tests sharing a server never touch each other's keys.
-func uniquePrefix(_ test: String = #function) -> String {
-    "lockbench:test:\(test.prefix(while: { $0 != "(" })):\(UInt64.random(in: 0...UInt64.max)):"
-}
-
-/// Starts a fleet, runs `body`, and always stops the fleet.
-func withFleet<R>(
-    count: Int = 1, options: RedisServerOptions = RedisServerOptions(),
-    _ body: (RedisFleet) async throws -> R
-) async throws -> R {
-    let fleet = try await RedisFleet.start(count: count, options: options)
-    do {
-        let result = try await body(fleet)
-        await fleet.stop()
-        return result
-    } catch {
-        await fleet.stop()
-        throw error
-    }
-}
-
-/// Collects items from any queue, for asserting counts and order.
-final class Collector<Element: Sendable>: Sendable {
-    private let storage = Mutex<[Element]>([])
-
-    func append(_ element: Element) { storage.withLock { $0.append(element) } }
-    var items: [Element] { storage.withLock { $0 } }
-    var count: Int { storage.withLock { $0.count } }
-
-    /// Waits until `n` items arrived; the bound only stops a broken implementation from hanging the suite.
-    func wait(for n: Int, boundSeconds: Double = 30) async -> Bool {
-        let deadline = Date().addingTimeInterval(boundSeconds)
-        while count < n {
-            if Date() > deadline { return false }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return true
-    }
-}
-
-/// Polls `condition` until it holds; the bound only stops a broken implementation from hanging the suite.
-func eventually(boundSeconds: Double = 20, _ condition: () async -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(boundSeconds)
-    while !(await condition()) {
-        if Date() > deadline { return false }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return true
-}
+import TestSupport
 
 /// One context per queue, each with its own wheel; closed together.
 struct LockHarness: Sendable {

@@ -1,3 +1,4 @@
+import TestSupport
 import Locks
 import RESP
 import RedisConnection

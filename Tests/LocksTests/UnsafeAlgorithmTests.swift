@@ -1,3 +1,4 @@
+import TestSupport
 import Dispatch
 import Locks
 import RESP

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The `bench` binary SwiftPM builds next to the test bundle (`Scripts/test` builds it first).
-let benchExecutable: String? = {
+public let benchExecutable: String? = {
     guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
     var directory = URL(fileURLWithPath: test).deletingLastPathComponent()
     if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
@@ -16,19 +16,22 @@ let benchExecutable: String? = {
 }()
 
 /// A finished `bench` invocation.
-struct BenchResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    /// redis-server children seen while it ran.
-    var children: [Int32]
+public struct BenchResult: Sendable {
+    /// Exit status (128 + n when killed by signal n).
+    public var status: Int32
+    /// Everything it wrote to stdout.
+    public var stdout: String
+    /// Everything it wrote to stderr.
+    public var stderr: String
+    /// Child processes (redis-servers, workers) seen while it ran.
+    public var children: [Int32]
 }
 
 /// Runs `bench` as a user would, with `CI=1` so no progress line is drawn.
 ///
 /// `afterStart` runs once the process is up (e.g. to send SIGINT or kill a server); the bound only stops
 /// a broken build from hanging the suite.
-func runBench(
+public func runBench(
     _ arguments: [String], environment extra: [String: String] = [:], boundSeconds: Double = 120,
     afterStart: ((Int32) async -> Void)? = nil
 ) async throws -> BenchResult {
@@ -70,13 +73,15 @@ func runBench(
 }
 
 /// A child started with posix_spawn, its stdout and stderr read to the end on their own threads.
-final class SpawnedProcess: @unchecked Sendable {
+public final class SpawnedProcess: @unchecked Sendable {
     // @unchecked: `pid` is immutable; the readers are separate tasks joined in `output()`.
-    let pid: Int32
+    /// The child's pid.
+    public let pid: Int32
     private let stdoutReader: PipeReader
     private let stderrReader: PipeReader
 
-    init(path: String, arguments: [String], environment: [String: String]) throws {
+    /// Starts `path` with `arguments` and exactly `environment`, stdin from /dev/null.
+    public init(path: String, arguments: [String], environment: [String: String]) throws {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
@@ -123,7 +128,7 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// The exit status once exited (128 + n when killed by signal n), else nil.
-    func poll() -> Int32? {
+    public func poll() -> Int32? {
         var status: Int32 = 0
         let rc = waitpid(pid, &status, WNOHANG)
         guard rc == pid else { return nil }
@@ -131,7 +136,7 @@ final class SpawnedProcess: @unchecked Sendable {
     }
 
     /// Waits for the exit status.
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return Self.decode(status)
@@ -142,7 +147,8 @@ final class SpawnedProcess: @unchecked Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    func output() async -> (String, String) {
+    /// Everything written to stdout and stderr, once both pipes closed.
+    public func output() async -> (String, String) {
         let out = await stdoutReader.data()
         let err = await stderrReader.data()
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
@@ -171,12 +177,14 @@ final class PipeReader: Sendable {
     }
 }
 
-func childPIDs(of parent: Int32) -> [Int32] {
+/// Processes whose parent is `parent`.
+public func childPIDs(of parent: Int32) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap(Int32.init).filter { parentPID(of: $0) == parent }
 }
 
-func parentPID(of pid: Int32) -> Int32? {
+/// The parent of `pid`, from /proc.
+public func parentPID(of pid: Int32) -> Int32? {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let close = stat.lastIndex(of: ")") else { return nil }
     let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -184,7 +192,7 @@ func parentPID(of pid: Int32) -> Int32? {
 }
 
 /// True when `pid` no longer runs (gone, or a zombie awaiting init).
-func isGone(_ pid: Int32) -> Bool {
+public func isGone(_ pid: Int32) -> Bool {
     if kill(pid, 0) != 0 { return true }
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let close = stat.lastIndex(of: ")") else { return true }
@@ -192,7 +200,7 @@ func isGone(_ pid: Int32) -> Bool {
 }
 
 /// A fresh temporary directory for a test's output files.
-func temporaryDirectory() throws -> URL {
+public func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("lockbench-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
