@@ -3,15 +3,17 @@ import RedisConnection
 import Reports
 
 /// Scenario 5: client clock skew. A holder with a true clock takes the lock and holds it for 200 ms of
-/// its 1 s TTL; a second client whose clock runs ahead by the row's skew keeps trying meanwhile.
-/// `legacy-getset` judges expiry by the client's clock, so a skew beyond TTL − hold (800 ms) makes the
+/// its 3 s TTL; a second client whose clock runs ahead by the row's skew keeps trying meanwhile.
+/// `legacy-getset` judges expiry by the client's clock, so a skew beyond TTL − hold (2.8 s) makes the
 /// live lock look expired and it is taken over: a double grant. `setnx-px` lets the server's TTL decide,
 /// so it is the control row: no skew matters.
 extension ChaosRun {
-    static let skewTTL = 1_000
+    /// Long enough that, on a loaded machine, both holders still release before their own expiry
+    /// (a late legacy release deletes nothing, which would leave the key and hide the wrong-owner delete).
+    static let skewTTL = 3_000
     static let skewHoldMs = 200
     /// Offsets of the second client's clock, ms: two below the threshold, two above.
-    static let skewsMs: [Int64] = [0, 400, 1_500, 3_000]
+    static let skewsMs: [Int64] = [0, 400, 4_000, 8_000]
 
     func clockSkew(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, skewMs: Int64) async throws(ChaosEnvironmentError) -> SafetyRow {
         let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.skewTTL)

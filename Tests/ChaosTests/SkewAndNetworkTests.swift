@@ -10,9 +10,9 @@ struct SkewAndNetworkTests {
     @Test("legacy-getset grants twice when a client clock runs past TTL − hold, not below; setnx-px never")
     func skew() async throws {
         let rows = try await withChaosRun(plan(.clockSkew)) { run throws(ChaosEnvironmentError) in
-            [try await run.clockSkew(.legacyGetset, .native, skewMs: 1_500),
+            [try await run.clockSkew(.legacyGetset, .native, skewMs: 4_000),
              try await run.clockSkew(.legacyGetset, .native, skewMs: 400),
-             try await run.clockSkew(.setnxPX, .native, skewMs: 3_000)]
+             try await run.clockSkew(.setnxPX, .native, skewMs: 8_000)]
         }
         #expect(rows[0].doubleGrants == 1 && rows[0].wrongOwnerDeletes == 1 && rows[0].confirmed, "\(describe(rows[0]))")
         #expect(rows[1].doubleGrants == 0 && rows[1].confirmed, "\(describe(rows[1]))")
