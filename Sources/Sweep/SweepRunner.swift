@@ -102,16 +102,7 @@ public final class SweepRunner: Sendable {
                 break
             }
             current.withLock { $0 = nil }
-            var measurements = Measurements(
-                raw: measured.recorder, windowS: measured.windowSeconds,
-                server: ServerStatsDelta.sum(measured.serverDeltas.compactMap { $0 }), client: measured.process)
-            if measurements.acquisitions > 0 {
-                measurements.cost.clientCommandsPerAcquisition = Double(measured.clientCommands) / Double(measurements.acquisitions)
-            }
-            var identity = RunIdentity.current(redisVersion: measured.redisVersion ?? fleet?.redisVersion ?? "unknown")
-            identity.runID = runID
-            let result = RunResult(identity: identity, scenario: scenario, measurements: measurements,
-                                   partial: measured.partial, partialReason: measured.partialReason, error: measured.fatalError)
+            let result = RunResult(measured: measured, scenario: scenario, runID: runID, fallbackRedisVersion: fleet?.redisVersion)
             progress.runFinished(result)
             outcome.results.append(result)
             do {

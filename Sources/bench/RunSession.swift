@@ -85,16 +85,7 @@ final class RunSession: Sendable {
                     Terminal.progress(ProgressLine.render(snapshot))
                 }
                 if showProgress { Terminal.endProgress() }
-                var measurements = Measurements(
-                    raw: measured.recorder, windowS: measured.windowSeconds,
-                    server: ServerStatsDelta.sum(measured.serverDeltas.compactMap { $0 }), client: measured.process)
-                if measurements.acquisitions > 0 {
-                    measurements.cost.clientCommandsPerAcquisition = Double(measured.clientCommands) / Double(measurements.acquisitions)
-                }
-                var identity = RunIdentity.current(redisVersion: measured.redisVersion ?? fleet?.redisVersion ?? "unknown")
-                identity.runID = runID
-                let result = RunResult(identity: identity, scenario: scenario, measurements: measurements,
-                                       partial: measured.partial, partialReason: measured.partialReason, error: measured.fatalError)
+                let result = RunResult(measured: measured, scenario: scenario, runID: runID, fallbackRedisVersion: fleet?.redisVersion)
                 perClient[kind, default: []].append(result)
                 if measured.fatalError != nil { break }
             } catch {

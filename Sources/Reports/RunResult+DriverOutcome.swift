@@ -1,0 +1,19 @@
+import BenchMetrics
+import LoadDriver
+
+extension RunResult {
+    /// The result of one driver run: every figure derived from what the driver measured, the servers'
+    /// INFO deltas summed (Redlock has N), and the identity stamped with `runID`.
+    public init(measured: DriverOutcome, scenario: Scenario, runID: String, fallbackRedisVersion: String?) {
+        var measurements = Measurements(
+            raw: measured.recorder, windowS: measured.windowSeconds,
+            server: ServerStatsDelta.sum(measured.serverDeltas.compactMap { $0 }), client: measured.process)
+        if measurements.acquisitions > 0 {
+            measurements.cost.clientCommandsPerAcquisition = Double(measured.clientCommands) / Double(measurements.acquisitions)
+        }
+        var identity = RunIdentity.current(redisVersion: measured.redisVersion ?? fallbackRedisVersion ?? "unknown")
+        identity.runID = runID
+        self.init(identity: identity, scenario: scenario, measurements: measurements,
+                  partial: measured.partial, partialReason: measured.partialReason, error: measured.fatalError)
+    }
+}
