@@ -113,6 +113,20 @@ extension NativeConnection {
         assertOnQueue()
         if case .failed = state { return }
         state = .failed(error)
+        releaseIO()
+        encoder.reset()
+        writeOffset = 0
+        let waiting = pending.removeAll()
+        for item in waiting { item.completion(.failure(error)) }
+        let completion = connectCompletion
+        connectCompletion = nil
+        completion?(.failure(error))
+        pushHandler = nil
+        retainedWhileConnecting = nil
+    }
+
+    /// Cancels the timers and sources and closes the socket: on failure, and in `deinit`.
+    func releaseIO() {
         connectTimer?.cancel()
         connectTimer = nil
         commandTimer?.cancel()
@@ -131,15 +145,6 @@ extension NativeConnection {
         readSource = nil
         writeSource = nil
         socket = nil
-        encoder.reset()
-        writeOffset = 0
-        let waiting = pending.removeAll()
-        for item in waiting { item.completion(.failure(error)) }
-        let completion = connectCompletion
-        connectCompletion = nil
-        completion?(.failure(error))
-        pushHandler = nil
-        retainedWhileConnecting = nil
     }
 
     static func mapSocketError(_ error: SocketError, endpoint: Endpoint, during phase: String) -> RedisError {

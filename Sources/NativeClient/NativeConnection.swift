@@ -24,6 +24,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     /// `native`.
     public let clientName = "native"
     let options: ConnectionOptions
+    let queueToken: QueueToken
 
     enum State {
         case idle, connecting, handshaking, ready
@@ -58,7 +59,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         self.options = options
         self.queue = queue
         self.readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
-        QueueIdentity.mark(queue)
+        self.queueToken = QueueToken.of(queue)
     }
 
     deinit {
@@ -68,14 +69,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         if !leftovers.isEmpty {
             queue.async { for item in leftovers { item.completion(.failure(error)) } }
         }
-        if let readSource, let writeSource {
-            if !readSourceResumed { readSource.resume() }
-            readSource.cancel()
-            if !writeSourceRunning { writeSource.resume() }
-            writeSource.cancel()
-        } else {
-            socket?.close()
-        }
+        releaseIO()
         readBuffer.deallocate()
     }
 
@@ -97,7 +91,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     /// Runs `body` on `queue`: at once when already there (the driver's case), else with one hop.
     @inline(__always)
     func onQueue(_ body: @escaping @Sendable () -> Void) {
-        if QueueIdentity.isCurrent(queue) { body() } else { queue.async(execute: body) }
+        if queueToken.isCurrent { body() } else { queue.async(execute: body) }
     }
 
     // MARK: RedisConnection
@@ -150,19 +144,5 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         let replies = expectedReplies(for: command)
         pending.append(PendingCommand(completion: completion, repliesLeft: replies, queuedAt: queuedAt, subscribes: subscribesInFlight > before))
         scheduleFlush()
-    }
-}
-
-/// Marks queues so a connection can tell, cheaply, whether the caller is already on its queue.
-enum QueueIdentity {
-    private static let key = DispatchSpecificKey<ObjectIdentifier>()
-
-    static func mark(_ queue: DispatchQueue) {
-        queue.setSpecific(key: key, value: ObjectIdentifier(queue))
-    }
-
-    @inline(__always)
-    static func isCurrent(_ queue: DispatchQueue) -> Bool {
-        DispatchQueue.getSpecific(key: key) == ObjectIdentifier(queue)
     }
 }
