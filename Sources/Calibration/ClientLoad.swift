@@ -1,4 +1,5 @@
 import Dispatch
+import Locks
 import RESP
 import RedisConnection
 
@@ -33,7 +34,7 @@ final class PipelineLoop: @unchecked Sendable {
     var startedAt: UInt64 = 0
     var sentAt: UInt64 = 0
     var latencies: [Double] = []
-    var rng = UInt64(0x9E37_79B9_7F4A_7C15)
+    var rng = SplitMix64(seed: 1)
     var finish: (@Sendable (ClientLoadResult) -> Void)?
 
     init(connection: any RedisConnection, depth: Int, total: Int, keyPrefix: String, keyspace: Int) {
@@ -55,12 +56,9 @@ final class PipelineLoop: @unchecked Sendable {
         }
     }
 
+    /// Spreads keys over the keyspace as redis-benchmark's `-r` does.
     func nextKey() -> Int {
-        // xorshift: cheap, and spreads keys over the keyspace as redis-benchmark's -r does.
-        rng ^= rng << 13
-        rng ^= rng >> 7
-        rng ^= rng << 17
-        return Int(rng % UInt64(keyspace))
+        Int(rng.next() % UInt64(keyspace))
     }
 
     func sendBatch() {

@@ -36,14 +36,9 @@ public enum DecodeComparison {
         var decoder = RESPDecoder()
         var decoded = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        workload.bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let end = min(offset + chunk, raw.count)
-                decoder.feed(UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
-                while let _ = try? decoder.next() { decoded += 1 }
-                offset = end
-            }
+        inChunks(workload.bytes, of: chunk) { piece in
+            decoder.feed(piece)
+            while let _ = try? decoder.next() { decoded += 1 }
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         precondition(decoded == workload.replies, "native decoded \(decoded) of \(workload.replies)")
@@ -55,18 +50,25 @@ public enum DecodeComparison {
         let reader = HiredisReplyReader()
         var decoded = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        workload.bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let end = min(offset + chunk, raw.count)
-                reader.feed(UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
-                while reader.nextReply() { decoded += 1 }
-                offset = end
-            }
+        inChunks(workload.bytes, of: chunk) { piece in
+            reader.feed(piece)
+            while reader.nextReply() { decoded += 1 }
         }
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
         precondition(decoded == workload.replies, "hiredis decoded \(decoded) of \(workload.replies)")
         return elapsed
+    }
+
+    /// Hands `bytes` to `body` in pieces of `size`, as successive socket reads would.
+    static func inChunks(_ bytes: [UInt8], of size: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let end = min(offset + size, raw.count)
+                body(UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
+                offset = end
+            }
+        }
     }
 
     /// Interleaved rounds (native, hiredis, hiredis, native, …) so drift hits both alike; returns the

@@ -1,21 +1,4 @@
-/// A small seeded generator (SplitMix64), so a gate's confidence interval is the same every time it is
-/// computed from the same samples: a verdict that changed on re-reading the same file would be noise
-/// of our own making.
-public struct GateRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// A generator started from `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import Locks
 
 /// A two-sided interval, e.g. a 95% bootstrap confidence interval of a ratio.
 public struct Interval: Codable, Sendable, Hashable {
@@ -57,7 +40,9 @@ public enum Bootstrap {
         let current = current.filter(\.isFinite)
         let baseline = baseline.filter(\.isFinite)
         guard let mc = median(current), let mb = median(baseline), mb != 0 else { return nil }
-        var rng = GateRandom(seed: seed)
+        // Seeded: the same samples give the same interval every time, so re-reading a file cannot
+        // change a verdict through noise of our own making.
+        var rng = SplitMix64(seed: seed)
         var ratios: [Double] = []
         ratios.reserveCapacity(max(resamples, 1))
         var scratchC = current

@@ -1,3 +1,4 @@
+import Locks
 import TestSupport
 import Gate
 import Testing
@@ -12,7 +13,7 @@ struct BootstrapTests {
 
     @Test("equal distributions pass")
     func equalPasses() {
-        var rng = GateRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let baseline = GateFixtures.logNormal(10, median: 1, sigma: 0.05, rng: &rng)
         let current = GateFixtures.logNormal(10, median: 1, sigma: 0.05, rng: &rng)
         #expect(verdict(current: current, baseline: baseline, threshold: 0.1) == .pass)
@@ -21,7 +22,7 @@ struct BootstrapTests {
 
     @Test("a clearly shifted distribution fails, in the bad direction only")
     func shiftedFails() {
-        var rng = GateRandom(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let baseline = GateFixtures.logNormal(10, median: 1, sigma: 0.05, rng: &rng)
         let slower = GateFixtures.logNormal(10, median: 0.6, sigma: 0.05, rng: &rng)
         #expect(verdict(current: slower, baseline: baseline, threshold: 0.2) == .fail)
@@ -33,7 +34,7 @@ struct BootstrapTests {
 
     @Test("noisy but equal distributions pass: a wide interval never fails by itself")
     func noisyEqualPasses() {
-        var rng = GateRandom(seed: 13)
+        var rng = SplitMix64(seed: 13)
         for _ in 0..<20 {
             let baseline = GateFixtures.logNormal(5, median: 1, sigma: 0.35, rng: &rng)
             let current = GateFixtures.logNormal(5, median: 1, sigma: 0.35, rng: &rng)
@@ -52,7 +53,7 @@ struct BootstrapTests {
 
     @Test("the 95% interval contains the true ratio in about 95% of trials")
     func coverage() {
-        var rng = GateRandom(seed: 14)
+        var rng = SplitMix64(seed: 14)
         let trueRatio = 1.3
         var covered = 0
         let trials = 150
@@ -70,7 +71,7 @@ struct BootstrapTests {
 
     @Test("the same samples and seed give the same interval")
     func deterministic() {
-        var rng = GateRandom(seed: 15)
+        var rng = SplitMix64(seed: 15)
         let a = GateFixtures.logNormal(7, median: 1, sigma: 0.3, rng: &rng)
         let b = GateFixtures.logNormal(7, median: 1, sigma: 0.3, rng: &rng)
         let first = Bootstrap.ratioOfMedians(current: a, baseline: b, seed: 9)!

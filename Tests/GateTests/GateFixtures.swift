@@ -15,7 +15,7 @@ enum GateFixtures {
 
     /// `n` draws of a log-normal around `median` with log-sd `sigma`: skewed and positive, like the
     /// figures of a noisy machine.
-    static func logNormal(_ n: Int, median: Double, sigma: Double, rng: inout GateRandom) -> [Double] {
+    static func logNormal(_ n: Int, median: Double, sigma: Double, rng: inout SplitMix64) -> [Double] {
         (0..<n).map { _ in
             // Box-Muller from two uniforms in (0, 1].
             let u1 = Double(rng.next() >> 11 + 1) / Double(1 << 53)
