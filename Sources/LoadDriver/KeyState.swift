@@ -14,6 +14,36 @@ struct KeyState {
     var waitingHead = 0
     var gone: Set<UInt64> = []
 
+    /// A holder enters the witness: returns how many were already inside, how many of those were
+    /// still within their lease, and the hand-off time since the last release (nil if none pending).
+    mutating func enter(_ contender: Int, validUntil: UInt64, now: UInt64) -> (inside: Int, stillValid: Int, handoffNanos: UInt64?) {
+        let stillValid = holderValidUntil.reduce(0) { $0 + ($1 > now ? 1 : 0) }
+        let inside = holders.count
+        var handoff: UInt64?
+        if releasedAt != 0 {
+            handoff = now &- releasedAt
+            releasedAt = 0
+        }
+        holders.append(contender)
+        holderValidUntil.append(validUntil)
+        return (inside, stillValid, handoff)
+    }
+
+    /// A holder leaves, writing with its fencing token if it has one; returns true when that write was
+    /// stale (a higher token had already been seen) and so rejected.
+    mutating func exit(_ contender: Int, fence: Int64?, now: UInt64) -> Bool {
+        var stale = false
+        if let fence {
+            if fence < highestFence { stale = true } else { highestFence = fence }
+        }
+        if let at = holders.firstIndex(of: contender) {
+            holders.remove(at: at)
+            holderValidUntil.remove(at: at)
+        }
+        releasedAt = now
+        return stale
+    }
+
     mutating func arrive(_ seq: UInt64) {
         waiting.append(seq)
     }

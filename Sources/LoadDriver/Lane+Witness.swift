@@ -7,18 +7,6 @@ extension Lane {
     /// (mutual-exclusion violation); if that holder's own grant was still valid, the lock service
     /// granted the key twice (a double grant), rather than a holder outliving its TTL.
     func witnessEnter(_ i: Int, grant: LockGrant, now: UInt64, counts: Bool) {
-        let key = contenders[i].key
-        var state = keys[key]!
-        if !state.holders.isEmpty {
-            recorder.recordMutexOverlap(state.holders.count)
-            let stillValid = state.holderValidUntil.filter { $0 > now }.count
-            if stillValid > 0 { recorder.recordDoubleGrant(stillValid) }
-        }
-        if state.releasedAt != 0 {
-            if counts { recorder.recordHandoff(nanos: now &- state.releasedAt) }
-            state.releasedAt = 0
-        }
-        state.holders.append(i)
         // A lease is counted from when the acquisition started, never from the reply: the server's
         // TTL began before the reply arrived, and counting from the reply would call a legitimate
         // take-over just after expiry a double grant. Redlock's validity already subtracts its elapsed time.
@@ -28,28 +16,20 @@ extension Lane {
         } else {
             validUntil = grant.startedAtNanos &+ UInt64(max(0, grant.ttlMs)) &* 1_000_000
         }
-        state.holderValidUntil.append(validUntil)
-        keys[key] = state
+        // Mutated in place through the dictionary: copying the state out would copy its arrays on
+        // every grant.
+        let entered = keys[contenders[i].key]!.enter(i, validUntil: validUntil, now: now)
+        if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
+        if entered.stillValid > 0 { recorder.recordDoubleGrant(entered.stillValid) }
+        if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
     }
 
     /// Leaves the witness and, for fenced locks, writes to the fenced resource with the grant's token
     /// (at the end of the hold, which is when a paused holder would write stale data).
     func witnessExit(_ i: Int, grant: LockGrant, now: UInt64) {
-        let key = contenders[i].key
-        var state = keys[key]!
-        if let fence = grant.fencingToken {
-            if fence < state.highestFence {
-                recorder.recordStaleWriteRejected()
-            } else {
-                state.highestFence = fence
-            }
+        if keys[contenders[i].key]!.exit(i, fence: grant.fencingToken, now: now) {
+            recorder.recordStaleWriteRejected()
         }
-        if let at = state.holders.firstIndex(of: i) {
-            state.holders.remove(at: at)
-            state.holderValidUntil.remove(at: at)
-        }
-        state.releasedAt = now
-        keys[key] = state
     }
 
     func observeRedlock(_ report: RedlockAttemptReport) {
