@@ -19,14 +19,8 @@ extension ChaosRun {
     func clientPauseInProcess(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind) async throws(ChaosEnvironmentError) -> SafetyRow {
         let spec = Self.pauseSpec(algorithm)
         return try await withFleet(count: spec.commandConnections) { fleet throws(ChaosEnvironmentError) in
-            let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "pause-holder", seed: 11)
-            let contenderContext: LockContext
-            do throws(ChaosEnvironmentError) {
-                contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "pause-contender", seed: 12)
-            } catch {
-                await LockSessions.close(holderContext)
-                throw error
-            }
+            let (holderContext, contenderContext) = try await LockSessions.openPair(
+                spec: spec, client: client, endpoints: fleet.endpoints, labels: ("pause-holder", "pause-contender"), seeds: (11, 12))
             var tally = RowTally(.clientPause, "in-process", algorithm, client)
             let ledger = SafetyLedger()
             for trial in 0..<plan.trials where !interrupted {

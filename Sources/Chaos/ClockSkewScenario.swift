@@ -18,14 +18,8 @@ extension ChaosRun {
     func clockSkew(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, skewMs: Int64) async throws(ChaosEnvironmentError) -> SafetyRow {
         let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.skewTTL)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
-            let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "skew-holder", seed: 51)
-            let skewedContext: LockContext
-            do throws(ChaosEnvironmentError) {
-                skewedContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "skew-contender", seed: 52)
-            } catch {
-                await LockSessions.close(holderContext)
-                throw error
-            }
+            let (holderContext, skewedContext) = try await LockSessions.openPair(
+                spec: spec, client: client, endpoints: fleet.endpoints, labels: ("skew-holder", "skew-contender"), seeds: (51, 52))
             var tally = RowTally(.clockSkew, "client clock +\(skewMs) ms", algorithm, client)
             let ledger = SafetyLedger()
             for trial in 0..<plan.trials where !interrupted {

@@ -40,6 +40,20 @@ enum LockSessions {
         }
     }
 
+    /// Opens two contexts on the same servers (a holder and its rival), each on its own queue; if the
+    /// second cannot open, the first is closed before the error is thrown.
+    static func openPair(
+        spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], labels: (String, String), seeds: (UInt64, UInt64)
+    ) async throws(ChaosEnvironmentError) -> (LockContext, LockContext) {
+        let first = try await open(spec: spec, client: client, endpoints: endpoints, label: labels.0, seed: seeds.0)
+        do {
+            return (first, try await open(spec: spec, client: client, endpoints: endpoints, label: labels.1, seed: seeds.1))
+        } catch {
+            await close(first)
+            throw error
+        }
+    }
+
     /// Opens a context that tolerates servers that are down, as a client that reconnects would: a
     /// server that refuses gets a stand-in connection whose every command fails at once (a failed
     /// Redlock vote). Scripts are not preloaded: a paused server would never answer `SCRIPT LOAD`,

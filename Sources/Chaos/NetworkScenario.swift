@@ -61,12 +61,7 @@ extension ChaosRun {
             let record = loop.snapshot
             let after = record.grants.filter { $0.at > recoveredAt }.count
 
-            tally.trials = 1
-            tally.acquisitions = record.grants.count
-            tally.failedAcquisitions = record.failures.count
-            tally.errors = record.errors
-            tally.unavailability = [record.longestGapMs(from: faultAt, to: end)]
-            tally.absorb(ledger)
+            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
             if !left.isEmpty { tally.problems.append("keys left: \(left.prefix(3).joined(separator: ", "))") }
             let errorList = record.errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let confirmed = tally.errorCount > 0 && stuck == 0 && tally.overlaps == 0 && tally.doubleGrants == 0 && after > 0

@@ -68,12 +68,7 @@ extension ChaosRun {
                           phase("after", recovered + Self.phaseSettleNanos, end)]
             self.record(phases)
 
-            tally.trials = 1
-            tally.acquisitions = record.grants.count
-            tally.failedAcquisitions = record.failures.count
-            tally.errors = record.errors
-            tally.unavailability = [record.longestGapMs(from: faultAt, to: end)]
-            tally.absorb(ledger)
+            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
             if stuck > 0 { tally.problems.append("\(stuck) contender(s) stuck") }
             if !left.isEmpty { tally.problems.append("keys left after recovery: \(left.prefix(3).joined(separator: ", "))") }
             let recoveryMs = record.grants.map(\.at).filter { $0 > recovered }.min().map { millis(from: recovered, to: $0) }

@@ -30,6 +30,17 @@ struct RowTally: Sendable {
         self.client = client
     }
 
+    /// Takes a contender loop's record as one trial: its grants, failures and errors, the longest time
+    /// without a grant between `faultAt` and `end`, and the ledger's counts.
+    mutating func absorb(_ record: ContenderLoop.Record, ledger: SafetyLedger, faultAt: UInt64, end: UInt64) {
+        trials = 1
+        acquisitions = record.grants.count
+        failedAcquisitions = record.failures.count
+        errors = record.errors
+        unavailability = [record.longestGapMs(from: faultAt, to: end)]
+        absorb(ledger)
+    }
+
     /// Takes the ledger's counts (call once, after the last trial).
     mutating func absorb(_ ledger: SafetyLedger) {
         overlaps += ledger.overlaps
