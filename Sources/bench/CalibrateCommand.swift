@@ -72,7 +72,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "w1"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
-            printError("bench calibrate: \(error)")
+            Terminal.error("bench calibrate: \(error)")
             throw ExitCode(2)
         }
         var fleet: RedisFleet?
@@ -85,7 +85,7 @@ struct CalibrateCommand: AsyncParsableCommand {
                 fleet = started
                 endpoint = started.endpoints[0]
             } catch {
-                printError("bench calibrate: \(error)")
+                Terminal.error("bench calibrate: \(error)")
                 throw ExitCode(2)
             }
         }
@@ -93,7 +93,7 @@ struct CalibrateCommand: AsyncParsableCommand {
             try await networkComparison(endpoint: endpoint, benchmark: benchmark)
         } catch {
             await fleet?.stop()
-            printError("bench calibrate: \(error)")
+            Terminal.error("bench calibrate: \(error)")
             throw ExitCode(2)
         }
         await fleet?.stop()
@@ -189,7 +189,3 @@ func fmt(_ value: Double) -> String {
     value.isFinite ? String(format: "%.2f", value) : "n/a"
 }
 
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}

@@ -54,7 +54,7 @@ struct ServersCommand: AsyncParsableCommand {
         do {
             fleet = try await RedisFleet.start(count: count, options: options)
         } catch {
-            printError("bench servers: \(error)")
+            Terminal.error("bench servers: \(error)")
             throw ExitCode(2)
         }
 
@@ -65,7 +65,7 @@ struct ServersCommand: AsyncParsableCommand {
                     let reply = try RedisProbe.ping(endpoint, timeoutMs: 1_000)
                     print("\(endpoint) \(reply.hasPrefix("+") ? String(reply.dropFirst()) : reply)")
                 } catch {
-                    printError("bench servers: \(error)")
+                    Terminal.error("bench servers: \(error)")
                     failures += 1
                 }
             }
@@ -75,18 +75,14 @@ struct ServersCommand: AsyncParsableCommand {
         }
 
         for endpoint in fleet.endpoints { print(endpoint) }
-        printError("redis-server \(fleet.redisVersion): \(count) server\(count == 1 ? "" : "s") on \(unix ? "Unix sockets" : "127.0.0.1"). Press Ctrl-C to stop.")
+        Terminal.error("redis-server \(fleet.redisVersion): \(count) server\(count == 1 ? "" : "s") on \(unix ? "Unix sockets" : "127.0.0.1"). Press Ctrl-C to stop.")
         // stdout is block-buffered into a pipe or file, and a script waiting for the endpoints must get them now.
         // fflush(nil) flushes every stream without touching the `stdout` global, which Swift 6 rejects.
         fflush(nil)
 
         var iterator = signals.makeAsyncIterator()
         let signal = await iterator.next() ?? SIGTERM
-        printError("bench servers: signal \(signal), stopping \(count) server\(count == 1 ? "" : "s").")
+        Terminal.error("bench servers: signal \(signal), stopping \(count) server\(count == 1 ? "" : "s").")
         await fleet.stop()
-    }
-
-    private func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -18,7 +18,7 @@ enum Terminal {
 
     /// A side note on stderr (keeps stdout for the table).
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        error(message)
     }
 
     /// Rewrites the current line (progress).
