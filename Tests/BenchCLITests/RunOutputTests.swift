@@ -104,8 +104,12 @@ struct RunOutputTests {
         let result = try await runBench(
             ["run", "--client", "native", "--duration", "15s", "--warmup", "0", "--contenders", "20", "--keys", "5", "--csv", csv],
             afterStart: { pid in
-                try? await Task.sleep(for: .seconds(3))
-                kill(pid, SIGINT)
+                // Interrupt once the run is under way (its embedded server is up), however slow the machine.
+                onOwnThread {
+                    waitBlocking { !childPIDs(of: pid).isEmpty }
+                    usleep(2_000_000)
+                    kill(pid, SIGINT)
+                }
             })
         #expect(result.status == 130, "exit \(result.status): \(result.stderr) \(result.stdout.prefix(400))")
         let table = try CSVFile(path: csv)
@@ -126,8 +130,16 @@ struct RunOutputTests {
             ["run", "--server", fleet.endpoints[0].description, "--client", "hiredis", "--duration", "60s",
              "--warmup", "0", "--contenders", "20", "--keys", "5", "--csv", csv],
             afterStart: { _ in
-                try? await Task.sleep(for: .seconds(3))
-                fleet.kill(0)
+                // Kill the server once bench's connections are on it, however slow the machine.
+                let endpoint = fleet.endpoints[0]
+                onOwnThread {
+                    waitBlocking {
+                        let clients = (try? RedisProbe.command(["CLIENT", "LIST"], at: endpoint))?.string ?? ""
+                        return clients.split(separator: "\n").count > 2
+                    }
+                    usleep(2_000_000)
+                    fleet.kill(0)
+                }
             })
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(fleet.endpoints[0].description), "the error names the server: \(result.stderr)")

@@ -149,8 +149,9 @@ struct WatchdogTests {
     func keepsAlive(client: RedisClientKind, algorithm: LockAlgorithmKind) async throws {
         let nodes = algorithm == .redlock ? 3 : 1
         try await withFleet(count: nodes) { fleet in
-            // Renewals every 300 ms; a queue stalled for most of a TTL (a loaded CI box) would lose it.
-            let ttl = 900
+            // Renewals every ttl/3; a queue stalled for most of a TTL (a loaded CI box) would lose it, and a
+            // 900 ms TTL did under two concurrent suites, so the TTL leaves a loaded machine room.
+            let ttl = 2_000
             let spec = testSpec(algorithm, .backoff, ttlMs: ttl, redlock: RedlockSpec(nodes: nodes, perNodeTimeoutMs: 500))
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints) { harness in
                 let key = uniquePrefix() + "k"

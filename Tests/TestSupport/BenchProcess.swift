@@ -205,3 +205,20 @@ public func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Runs `body` on a thread of its own, so a fault placed "in two seconds" happens in two seconds even
+/// when the test runner's few cooperative threads are busy elsewhere (a `Task.sleep` there can wake late).
+public func onOwnThread(_ body: @escaping @Sendable () -> Void) {
+    Thread.detachNewThread(body)
+}
+
+/// Blocks the calling thread until `condition` holds or `boundSeconds` pass; returns whether it held.
+@discardableResult
+public func waitBlocking(boundSeconds: Double = 60, until condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(boundSeconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        usleep(20_000)
+    }
+    return true
+}
