@@ -117,6 +117,11 @@ final class DownConnection: RedisConnection, @unchecked Sendable {
         queue.async { completion(.failure(error)) }
     }
 
+    func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int) {
+        let error = self.error
+        queue.async { receiver.receive(.failure(error), tag: tag) }
+    }
+
     func setPushHandler(_ handler: RedisPushHandler?) {}
 
     func close() {}

@@ -40,6 +40,35 @@ extension HiredisConnection {
         }
     }
 
+    /// Accepts one pre-encoded command on `queue`. The ordinary case goes straight to hiredis; a
+    /// failed, held or subscribed connection takes the argument path, which knows those cases.
+    func submit(encoded command: UnsafeRawBufferPointer, _ target: ReplyTarget) {
+        guard failure == nil, holdUntilConfirmed == nil, !isSubscribed, let context else {
+            submit(Self.arguments(of: command), target)
+            return
+        }
+        let sentAt = commandTimeoutNs == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let box = PendingCommand(target, sentAt: sentAt)
+        pending.append(box)
+        enterHiredis()
+        let status = redisAsyncFormattedCommand(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(), command.baseAddress?.assumingMemoryBound(to: CChar.self), command.count)
+        if status != REDIS_OK {
+            complete(box, .failure(failure ?? RedisError(.io, endpoint: endpointText, detail: "hiredis refused the command (context closing or out of memory)")))
+        }
+        leaveHiredis()
+    }
+
+    /// The arguments of an encoded command (an array of bulk strings), for the rare paths.
+    static func arguments(of command: UnsafeRawBufferPointer) -> [RedisArgument] {
+        var decoder = RESPDecoder()
+        decoder.feed(command)
+        guard case .array(let items?)? = try? decoder.next() else { return [] }
+        return items.map { item in
+            if case .bulkString(let bytes?) = item { return .bytes(bytes) }
+            return .string(item.string ?? "")
+        }
+    }
+
     /// Whether the server will be in subscribed mode once it has processed everything sent so far.
     var isSubscribed: Bool { !subscribedChannels.isEmpty || !subscribedPatterns.isEmpty }
 
@@ -172,11 +201,7 @@ extension HiredisConnection {
         enterHiredis()
         let status = buffer.withArgv { argc, argvPointer, lengths in
             if routed {
-                return redisAsyncCommandArgv(context, { context, reply, privdata in
-                    guard let context, let data = context.pointee.data, let privdata else { return }
-                    let box = Unmanaged<PendingCommand>.fromOpaque(privdata).takeUnretainedValue()
-                    Unmanaged<HiredisConnection>.fromOpaque(data).takeUnretainedValue().replyArrived(box, reply, context)
-                }, Unmanaged.passUnretained(box).toOpaque(), argc, argvPointer, lengths)
+                return redisAsyncCommandArgv(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(), argc, argvPointer, lengths)
             } else {
                 return redisAsyncCommandArgv(context, { context, reply, _ in
                     guard let context, let data = context.pointee.data else { return }
@@ -249,6 +274,15 @@ extension HiredisConnection {
             }
         }
     }
+}
+
+/// hiredis's callback for a routed command: `privdata` is the command's box, unretained.
+private func routedReplyCallback(
+    _ context: UnsafeMutablePointer<redisAsyncContext>?, _ reply: UnsafeMutableRawPointer?, _ privdata: UnsafeMutableRawPointer?
+) {
+    guard let context, let data = context.pointee.data, let privdata else { return }
+    let box = Unmanaged<PendingCommand>.fromOpaque(privdata).takeUnretainedValue()
+    Unmanaged<HiredisConnection>.fromOpaque(data).takeUnretainedValue().replyArrived(box, reply, context)
 }
 
 extension RedisArgument {

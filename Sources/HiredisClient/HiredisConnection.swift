@@ -129,6 +129,13 @@ public final class HiredisConnection: RedisConnection, @unchecked Sendable {
         }
     }
 
+    /// Sends one pre-encoded command through `redisAsyncFormattedCommand` (hiredis copies the bytes
+    /// into its output buffer, as it does for the commands it formats itself). Call on `queue`.
+    public func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        submit(encoded: command, .receiver(receiver, tag))
+    }
+
     /// Sets the handler for `message`/`pmessage` deliveries on a subscribed connection (runs on `queue`).
     public func setPushHandler(_ handler: RedisPushHandler?) {
         if queueToken.isCurrent {

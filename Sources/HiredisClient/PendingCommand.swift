@@ -10,12 +10,15 @@ enum ReplyTarget: Sendable {
     case indexed(Int, @Sendable (Int, RedisReply) -> Void)
     /// A handshake step (`AUTH`, `SELECT`) the connection sends for itself.
     case handshake(@Sendable (RedisReply) -> Void)
+    /// `send(encoded:to:tag:)`: a receiver and its tag, no closure.
+    case receiver(any RedisReplyReceiver, Int)
 
     func deliver(_ reply: RedisReply) {
         switch self {
         case .single(let handler): handler(reply)
         case .indexed(let index, let handler): handler(index, reply)
         case .handshake(let handler): handler(reply)
+        case .receiver(let receiver, let tag): receiver.receive(reply, tag: tag)
         }
     }
 }

@@ -11,6 +11,8 @@ struct Contender {
     let index: Int
     /// Index of the key it locks.
     let key: Int
+    /// The key's full name, built once: the driver's path builds no strings per acquisition.
+    let keyName: String
     /// Its lock client (shares the lane's connections).
     let locker: Locker
     /// Which of the lane's contexts (connections) it uses.

@@ -66,6 +66,7 @@ struct KeyState {
     }
 
     private mutating func skipGone() {
+        if gone.isEmpty { return }
         while waitingHead < waiting.count, gone.remove(waiting[waitingHead]) != nil {
             waitingHead += 1
         }

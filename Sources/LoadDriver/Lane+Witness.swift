@@ -18,7 +18,7 @@ extension Lane {
         }
         // Mutated in place through the dictionary: copying the state out would copy its arrays on
         // every grant.
-        let entered = keys[contenders[i].key]!.enter(i, validUntil: validUntil, now: now)
+        let entered = keys[contenders[i].key].enter(i, validUntil: validUntil, now: now)
         if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
         if entered.stillValid > 0 { recorder.recordDoubleGrant(entered.stillValid) }
         if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
@@ -27,7 +27,7 @@ extension Lane {
     /// Leaves the witness and, for fenced locks, writes to the fenced resource with the grant's token
     /// (at the end of the hold, which is when a paused holder would write stale data).
     func witnessExit(_ i: Int, grant: LockGrant, now: UInt64) {
-        if keys[contenders[i].key]!.exit(i, fence: grant.fencingToken, now: now) {
+        if keys[contenders[i].key].exit(i, fence: grant.fencingToken, now: now) {
             recorder.recordStaleWriteRejected()
         }
     }

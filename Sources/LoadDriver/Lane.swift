@@ -11,7 +11,7 @@ import RedisConnection
 ///
 /// Nothing here is shared with another lane, so the measured path takes no lock; recorders merge
 /// once at the end.
-final class Lane: @unchecked Sendable {
+final class Lane: LockObserver, @unchecked Sendable {
     // @unchecked: every mutable member is touched only on `queue`, except where a method says it
     // hops there first.
     let index: Int
@@ -21,7 +21,8 @@ final class Lane: @unchecked Sendable {
     let keyPrefix: String
     var contexts: [LockContext] = []
     var contenders: [Contender] = []
-    var keys: [Int: KeyState] = [:]
+    /// Witness state per key, indexed by key number (keys are 0..<scenario.keys).
+    var keys: [KeyState]
     var recorder: QueueRecorder
     var rng: SplitMix64
     var nextArrival: UInt64 = 1
@@ -60,6 +61,7 @@ final class Lane: @unchecked Sendable {
         self.wheel = TimerWheel(queue: queue)
         self.scenario = scenario
         self.keyPrefix = keyPrefix
+        self.keys = Array(repeating: KeyState(), count: scenario.keys)
         self.recorder = QueueRecorder(contenders: totalContenders, windowStartNanos: 0)
         self.rng = SplitMix64(seed: scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
     }
@@ -69,8 +71,7 @@ final class Lane: @unchecked Sendable {
     /// Adds a contender on key `key` using context `context` (call before `start`).
     func addContender(index: Int, key: Int, slot: Int, clockOffsetMs: Int64) {
         let locker = contexts[slot].makeLocker(clockOffsetMs: clockOffsetMs)
-        contenders.append(Contender(index: index, key: key, locker: locker, slot: slot))
-        if keys[key] == nil { keys[key] = KeyState() }
+        contenders.append(Contender(index: index, key: key, keyName: keyName(key), locker: locker, slot: slot))
     }
 
     // MARK: Run control (all on `queue`)
@@ -125,7 +126,8 @@ final class Lane: @unchecked Sendable {
 
     // MARK: Contender state machine
 
-    func beginAcquire(_ i: Int, intendedAt: UInt64) {
+    /// `now`: the caller's clock reading, when it has one from this same moment.
+    func beginAcquire(_ i: Int, intendedAt: UInt64, now clock: UInt64? = nil) {
         if stopping {
             contenders[i].phase = .stopped
             checkDrained()
@@ -140,7 +142,7 @@ final class Lane: @unchecked Sendable {
             return
         }
         inFlight[slot] += 1
-        let now = LockClock.monotonicNanos()
+        let now = clock ?? LockClock.monotonicNanos()
         let key = contenders[i].key
         let seq = nextArrival
         nextArrival += 1
@@ -148,32 +150,35 @@ final class Lane: @unchecked Sendable {
         contenders[i].startedAt = now
         contenders[i].intendedAt = intendedAt
         contenders[i].arrival = seq
-        keys[key]!.arrive(seq)
+        keys[key].arrive(seq)
         active += 1
         let timeout = UInt64(scenario.acquireTimeoutMs) * 1_000_000
         // Past the window end an acquisition no longer counts, so it need not outlive it by much.
         let deadline = min(now &+ timeout, windowEnd &+ 1_000_000)
-        contenders[i].locker.acquire(key: keyName(key), deadlineNanos: deadline) { [unowned self] outcome in
-            self.acquired(i, outcome)
-        }
+        contenders[i].locker.acquire(key: contenders[i].keyName, deadlineNanos: deadline, startedAtNanos: now, observer: self, tag: i)
     }
 
     func inWindow(start: UInt64, end: UInt64) -> Bool {
         start >= windowStart && end <= windowEnd
     }
 
-    func acquired(_ i: Int, _ outcome: AcquireOutcome) {
-        let now = LockClock.monotonicNanos()
-        let c = contenders[i]
-        let counts = inWindow(start: c.startedAt, end: now)
-        let inversion = keys[c.key]!.leave(c.arrival)
-        inFlight[c.slot] -= 1
-        unpark(c.slot)
+    func acquireEnded(_ outcome: AcquireOutcome, tag i: Int) {
+        let now: UInt64
+        if case .granted(let grant) = outcome { now = grant.grantedAtNanos } else { now = LockClock.monotonicNanos() }
+        // Fields are read one by one: copying the contender would retain its locker and grant.
+        let index = contenders[i].index
+        let startedAt = contenders[i].startedAt
+        let counts = inWindow(start: startedAt, end: now)
+        let inversion = keys[contenders[i].key].leave(contenders[i].arrival)
+        let slot = contenders[i].slot
+        inFlight[slot] -= 1
+        unpark(slot)
         switch outcome {
         case .granted(let grant):
             if counts {
-                recorder.recordAcquired(contender: c.index, latencyNanos: now &- c.startedAt, attempts: grant.attempts, completedAtNanos: now)
-                if c.intendedAt != 0 { recorder.recordCorrectedAcquireLatency(nanos: now &- c.intendedAt) }
+                recorder.recordAcquired(contender: index, latencyNanos: now &- startedAt, attempts: grant.attempts, completedAtNanos: now)
+                let intendedAt = contenders[i].intendedAt
+                if intendedAt != 0 { recorder.recordCorrectedAcquireLatency(nanos: now &- intendedAt) }
                 if inversion { recorder.recordFIFOInversion() }
                 counted += 1
             }
@@ -183,38 +188,38 @@ final class Lane: @unchecked Sendable {
             contenders[i].phase = .holding
             let hold = scenario.hold.sampleNanos(&rng)
             if hold == 0 {
-                beginRelease(i)
+                beginRelease(i, now: now)
             } else {
                 _ = wheel.schedule(afterNanos: hold) { [unowned self] in self.beginRelease(i) }
             }
             if let quota, counted >= quota, !stopping { stop(windowEndAt: now) }
         case .timedOut(let summary), .gaveUp(let summary):
-            if counts { recorder.recordFailedAcquire(contender: c.index, attempts: summary.attempts, completedAtNanos: now) }
+            if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
             finishCycle(i)
         case .failed(let failure, let summary):
             if counts {
-                recorder.recordFailedAcquire(contender: c.index, attempts: summary.attempts, completedAtNanos: now)
+                recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now)
             }
             recorder.recordError(kind: failure.kindKey, atNanos: now)
             errorsSoFar += 1
-            checkFatal(after: failure, context: c.locker.context)
+            checkFatal(after: failure, context: contenders[i].locker.context)
             finishCycle(i)
         }
     }
 
-    func beginRelease(_ i: Int) {
+    func beginRelease(_ i: Int, now clock: UInt64? = nil) {
         guard let grant = contenders[i].grant else { return }
-        let now = LockClock.monotonicNanos()
+        let now = clock ?? LockClock.monotonicNanos()
         witnessExit(i, grant: grant, now: now)
         contenders[i].phase = .releasing
         contenders[i].releaseStartedAt = now
-        contenders[i].locker.release(grant) { [unowned self] report in self.released(i, report) }
+        contenders[i].locker.release(grant, observer: self, tag: i)
     }
 
-    func released(_ i: Int, _ report: ReleaseReport) {
+    func releaseEnded(_ report: ReleaseReport, tag i: Int) {
         let now = LockClock.monotonicNanos()
-        let c = contenders[i]
-        if inWindow(start: c.releaseStartedAt, end: now) { recorder.recordRelease(nanos: now &- c.releaseStartedAt) }
+        let releaseStartedAt = contenders[i].releaseStartedAt
+        if inWindow(start: releaseStartedAt, end: now) { recorder.recordRelease(nanos: now &- releaseStartedAt) }
         switch report.outcome {
         case .released, .notOwner, .lateRelease:
             break
@@ -223,15 +228,15 @@ final class Lane: @unchecked Sendable {
         case .failed(let failure):
             recorder.recordError(kind: "release." + failure.kindKey, atNanos: now)
             errorsSoFar += 1
-            checkFatal(after: failure, context: c.locker.context)
+            checkFatal(after: failure, context: contenders[i].locker.context)
         }
         contenders[i].grant = nil
-        finishCycle(i)
+        finishCycle(i, now: now)
     }
 
     /// After an acquisition ends (granted and released, or failed): think, then go again; or, in
     /// open loop, take the next waiting arrival or go idle.
-    func finishCycle(_ i: Int) {
+    func finishCycle(_ i: Int, now: UInt64? = nil) {
         active -= 1
         if stopping {
             contenders[i].phase = .stopped
@@ -242,7 +247,7 @@ final class Lane: @unchecked Sendable {
         case .closed:
             let think = scenario.think.sampleNanos(&rng)
             if think == 0 {
-                beginAcquire(i, intendedAt: 0)
+                beginAcquire(i, intendedAt: 0, now: now)
             } else {
                 contenders[i].phase = .thinking
                 _ = wheel.schedule(afterNanos: think) { [unowned self] in self.beginAcquire(i, intendedAt: 0) }

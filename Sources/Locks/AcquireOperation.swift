@@ -15,7 +15,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     let key: String
     let deadline: UInt64?
     let startedAt: UInt64
-    var completion: ((AcquireOutcome) -> Void)?
+    var completion: LockCompletion<AcquireOutcome>?
     var attempts = 0
     var token: String
     var finished = false
@@ -38,7 +38,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     var redlockReports: [RedlockAttemptReport] = []
     var lastCleanup: RedlockRound?
 
-    init(locker: Locker, key: String, deadline: UInt64?, completion: @escaping (AcquireOutcome) -> Void) {
+    init(locker: Locker, key: String, deadline: UInt64?, startedAt: UInt64? = nil, completion: LockCompletion<AcquireOutcome>) {
         let context = locker.context
         self.id = context.makeID()
         self.locker = locker
@@ -47,7 +47,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         self.key = key
         self.deadline = deadline
         self.completion = completion
-        self.startedAt = LockClock.monotonicNanos()
+        self.startedAt = startedAt ?? LockClock.monotonicNanos()
         self.token = spec.algorithm == .redlock || spec.algorithm == .legacyGetset ? "" : context.newToken()
         self.channelName = spec.needsSubscriber ? LockKeys.channel(key) : ""
     }
@@ -81,34 +81,51 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         }
         switch spec.algorithm {
         case .setnxPX, .naiveGetdel:
-            context.send(connection, ["SET", .string(key), .string(token), "NX", "PX", ttlArgument], .acquire, self) { [self] reply in
-                guard !finished else { return }
-                switch reply {
-                case .success(.simpleString("OK")):
-                    grant()
-                case .success(let value) where value.isNull:
-                    attemptFailed()
-                default:
-                    fail(reply)
-                }
+            context.send(connection, .acquire, self, tag: LockTag.setNX) { [key, token, context] encoder in
+                encoder.appendSetNX(key: key, token: token, suffix: context.setSuffix)
             }
         case .fenced:
-            context.eval(connection, LockScripts.fencedAcquire, keys: [key, LockKeys.fence(key)],
-                         args: [.string(token), ttlArgument], .acquire, self) { [self] reply in
-                guard !finished else { return }
-                switch reply {
-                case .success(.integer(let fence)):
-                    grant(fence: fence)
-                case .success(let value) where value.isNull:
-                    attemptFailed()
-                default:
-                    fail(reply)
-                }
-            }
+            sendFencedAcquire(asSource: false)
         case .legacyGetset:
             legacySetnx()
         case .redlock:
             redlockAttempt()
+        }
+    }
+
+    func sendFencedAcquire(asSource: Bool) {
+        let tag = LockTag.fencedAcquire | (asSource ? LockTag.asSource : 0)
+        context.send(connection, .acquire, self, tag: tag) { [key, token, spec] encoder in
+            encoder.appendScriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
+            encoder.appendArgument(key)
+            encoder.appendArgument(LockKeys.fence(key))
+            encoder.appendArgument(token)
+            encoder.appendArgument(Int64(spec.ttlMs))
+        }
+    }
+
+    /// The reply to an attempt's `SET NX` or fenced-acquire script.
+    override func receive(_ reply: RedisReply, tag: Int) {
+        guard !finished else { return }
+        switch tag & LockTag.kindMask {
+        case LockTag.setNX:
+            switch reply {
+            case .success(.simpleString("OK")): grant()
+            case .success(let value) where value.isNull: attemptFailed()
+            default: fail(reply)
+            }
+        case LockTag.fencedAcquire:
+            if tag & LockTag.asSource == 0, context.isNoScript(reply) {
+                context.counters.scriptFallbacks += 1
+                return sendFencedAcquire(asSource: true)
+            }
+            switch reply {
+            case .success(.integer(let fence)): grant(fence: fence)
+            case .success(let value) where value.isNull: attemptFailed()
+            default: fail(reply)
+            }
+        default:
+            assertionFailure("acquire received a reply tagged \(tag)")
         }
     }
 

@@ -28,10 +28,16 @@ struct QueueConfined<Value>: @unchecked Sendable {
     let value: Value
 }
 
-/// Base of every in-flight lock operation: counts the commands it sends.
-class LockOperation: @unchecked Sendable {
+/// Base of every in-flight lock operation: counts the commands it sends, and receives the replies of
+/// those sent on the measured path (`LockContext.send(_:_:_:tag:_:)`).
+class LockOperation: RedisReplyReceiver, @unchecked Sendable {
     // @unchecked: subclasses are confined to their context's queue.
     var commands = 0
+
+    /// A reply to a command sent with `tag`; subclasses that send such commands override it.
+    func receive(_ reply: RedisReply, tag: Int) {
+        assertionFailure("\(type(of: self)) sent a tagged command but does not receive replies")
+    }
 }
 
 /// Everything the lock layer keeps per serial queue: the queue, its timer wheel, the connections, one
@@ -69,6 +75,10 @@ public final class LockContext: @unchecked Sendable {
     var rng: SplitMix64
     var nextID: UInt64 = 1
     var active: [UInt64: AcquireOperation] = [:]
+    /// Where measured-path commands are built (one per context: one queue builds one command at a time).
+    var scratch = RESPEncoder(capacity: 1024)
+    /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
+    let setSuffix: [UInt8]
     lazy var hub: PubSubHub? = subscriber.map { PubSubHub(context: self, connection: $0) }
 
     /// Makes a context from ready connections, all made on `wheel.queue`.
@@ -99,6 +109,11 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
+        var suffix = RESPEncoder(capacity: 32)
+        suffix.appendArgument("NX")
+        suffix.appendArgument("PX")
+        suffix.appendArgument(Int64(spec.ttlMs))
+        self.setSuffix = suffix.bytes
         self.tokens = LockTokenSource(seed: seed)
         self.rng = SplitMix64(seed: seed)
     }
@@ -237,7 +252,7 @@ public final class LockContext: @unchecked Sendable {
         return id
     }
 
-    private func count(_ purpose: Purpose, _ operation: LockOperation?) {
+    func count(_ purpose: Purpose, _ operation: LockOperation?) {
         counters.commands += 1
         operation?.commands += 1
         switch purpose {

@@ -39,7 +39,16 @@ public final class Locker: @unchecked Sendable {
     /// would leak a held lock): bound a hung server with `ConnectionOptions.commandTimeoutMs`.
     public func acquire(key: String, deadlineNanos: UInt64?, completion: @escaping (AcquireOutcome) -> Void) {
         context.assertOnQueue()
-        AcquireOperation(locker: self, key: key, deadline: deadlineNanos, completion: completion).start()
+        AcquireOperation(locker: self, key: key, deadline: deadlineNanos, completion: .closure(completion)).start()
+    }
+
+    /// `acquire` reporting to `observer.acquireEnded(_:tag:)` instead of a closure: the driver's path,
+    /// which allocates no closure per acquisition. `startedAtNanos` is the caller's reading of
+    /// `LockClock.monotonicNanos()` taken just now (the driver has one), so the clock is not read twice.
+    public func acquire(key: String, deadlineNanos: UInt64?, startedAtNanos: UInt64? = nil, observer: any LockObserver, tag: Int) {
+        context.assertOnQueue()
+        AcquireOperation(locker: self, key: key, deadline: deadlineNanos, startedAt: startedAtNanos,
+                         completion: .acquireObserver(observer, tag)).start()
     }
 
     // MARK: Release
@@ -53,17 +62,24 @@ public final class Locker: @unchecked Sendable {
     /// - `legacy-getset`: `DEL` only if our own expiry (by our skewed clock) has not passed.
     /// - `redlock`: compare-and-delete on every master; released when any deleted our key.
     public func release(_ grant: LockGrant, completion: @escaping (ReleaseReport) -> Void) {
+        release(grant, .closure(completion))
+    }
+
+    /// `release` reporting to `observer.releaseEnded(_:tag:)`: the driver's path.
+    public func release(_ grant: LockGrant, observer: any LockObserver, tag: Int) {
+        release(grant, .releaseObserver(observer, tag))
+    }
+
+    func release(_ grant: LockGrant, _ completion: LockCompletion<ReleaseReport>) {
         context.assertOnQueue()
         stopWatchdogs(token: grant.token)
+        if spec.algorithm == .setnxPX || spec.algorithm == .fenced {
+            ReleaseOperation(context: context, grant: grant, completion: completion).start()
+            return
+        }
         let operation = LockOperation()
         let finish: (ReleaseOutcome, Int) -> Void = { [context] outcome, nodes in
-            switch outcome {
-            case .released: context.counters.released += 1
-            case .notOwner: context.counters.releaseNotOwner += 1
-            case .wrongOwnerDelete: context.counters.wrongOwnerDeletes += 1
-            case .lateRelease: context.counters.lateReleases += 1
-            case .failed(let failure): context.counters.record(failure)
-            }
+            context.noteRelease(outcome)
             completion(ReleaseReport(outcome: outcome, commands: operation.commands, nodesReleased: nodes))
         }
         let connection = context.connections[0]
@@ -71,28 +87,7 @@ public final class Locker: @unchecked Sendable {
         let name = "release \(grant.key)"
         switch spec.algorithm {
         case .setnxPX, .fenced:
-            let script: LockScript
-            var keys = [grant.key]
-            var args: [RedisArgument] = [.string(grant.token)]
-            switch spec.wait.kind {
-            case .pubsub:
-                script = LockScripts.releaseAndPublish
-                args.append(.string(channel))
-            case .fifo:
-                script = LockScripts.fifoRelease
-                keys += [LockKeys.queue(grant.key), LockKeys.queueDeadlines(grant.key)]
-                if spec.algorithm == .fenced { keys.append(LockKeys.fence(grant.key)) }
-                args += [.integer(Int64(spec.ttlMs)), .string(channel), ""]
-            default:
-                script = LockScripts.compareAndDelete
-            }
-            context.eval(connection, script, keys: keys, args: args, .release, operation) { reply in
-                switch reply {
-                case .success(.integer(let n)) where n > 0: finish(.released, 1)
-                case .success(.integer(0)): finish(.notOwner, 0)
-                default: finish(.failed(Self.failure(reply, name)), 0)
-                }
-            }
+            preconditionFailure("released by ReleaseOperation above")
 
         case .naiveGetdel:
             context.send(connection, ["GET", .string(grant.key)], .release, operation) { [context] reply in

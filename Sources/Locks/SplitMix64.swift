@@ -34,30 +34,31 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// seeded SplitMix64 stream, a bijection of its counter, so one source never repeats a token within 2^64
 /// draws. Unique by construction, not just with high probability per pair.
 struct LockTokenSource {
-    private let nonceHex: [UInt8]
+    private let nonce: UInt64
     private var rng: SplitMix64
 
     init(seed: UInt64) {
         var system = SystemRandomNumberGenerator()
-        nonceHex = Self.hex(system.next())
+        nonce = system.next()
         rng = SplitMix64(seed: seed ^ 0x5DEE_CE66_D1CE_5EED)
     }
 
+    /// 32 hex digits written straight into the string's storage: one allocation per token.
     mutating func next() -> String {
-        var bytes = nonceHex
-        bytes.reserveCapacity(32)
-        bytes.append(contentsOf: Self.hex(rng.next()))
-        return String(decoding: bytes, as: UTF8.self)
+        let counter = rng.next()
+        return String(unsafeUninitializedCapacity: 32) { out in
+            Self.writeHex(nonce, into: out, at: 0)
+            Self.writeHex(counter, into: out, at: 16)
+            return 32
+        }
     }
 
-    private static func hex(_ value: UInt64) -> [UInt8] {
+    private static func writeHex(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         let digits: StaticString = "0123456789abcdef"
-        var out = [UInt8](repeating: 0, count: 16)
         digits.withUTF8Buffer { d in
             for i in 0..<16 {
-                out[i] = d[Int((value >> UInt64(60 - 4 * i)) & 0xF)]
+                out[start + i] = d[Int((value >> UInt64(60 - 4 * i)) & 0xF)]
             }
         }
-        return out
     }
 }

@@ -106,7 +106,12 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
 
     /// Queues one command; its completion runs once on `queue`.
     public func send(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
-        onQueue { self.enqueue(command, completion: completion) }
+        // Not through `onQueue`: an escaping closure there would be allocated even when no hop is needed.
+        if queueToken.isCurrent {
+            enqueue(command, completion: completion)
+        } else {
+            queue.async { self.enqueue(command, completion: completion) }
+        }
     }
 
     /// Queues several commands with one hop and one write.
@@ -130,6 +135,19 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         }
     }
 
+    /// Queues one pre-encoded command (the measured path): no hop, no closure, one copy of the bytes.
+    public func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int) {
+        assertOnQueue()
+        if case .failed(let error) = state {
+            queue.async { receiver.receive(.failure(error), tag: tag) }
+            return
+        }
+        encoder.appendRaw(command)
+        let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
+        pending.append(PendingCommand(completion: .receiver(receiver, tag), repliesLeft: 1, queuedAt: queuedAt))
+        scheduleFlush()
+    }
+
     func enqueue(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
         assertOnQueue()
         if case .failed(let error) = state {
@@ -142,7 +160,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
         let before = subscribesInFlight
         let replies = expectedReplies(for: command)
-        pending.append(PendingCommand(completion: completion, repliesLeft: replies, queuedAt: queuedAt, subscribes: subscribesInFlight > before))
+        pending.append(PendingCommand(completion: .handler(completion), repliesLeft: replies, queuedAt: queuedAt, subscribes: subscribesInFlight > before))
         scheduleFlush()
     }
 }

@@ -1,9 +1,25 @@
 import RedisConnection
 
+/// Who hears a command's reply: a closure (`send(_:completion:)`), or a receiver and its tag
+/// (`send(encoded:to:tag:)`, the measured path, which allocates nothing per command).
+enum ReplyDestination {
+    case handler(RedisReplyHandler)
+    case receiver(any RedisReplyReceiver, Int)
+
+    /// Delivers the reply.
+    @inline(__always)
+    func callAsFunction(_ reply: RedisReply) {
+        switch self {
+        case .handler(let handler): handler(reply)
+        case .receiver(let receiver, let tag): receiver.receive(reply, tag: tag)
+        }
+    }
+}
+
 /// One command waiting for its reply.
 struct PendingCommand {
     /// Runs once with the reply.
-    var completion: RedisReplyHandler
+    var completion: ReplyDestination
     /// Replies still to arrive before `completion` runs: n for `SUBSCRIBE` of n channels, else 1.
     var repliesLeft: Int
     /// When the command was queued (monotonic ns), for the command timeout.

@@ -69,6 +69,52 @@ public struct RESPEncoder: Sendable {
         appendCommand(args)
     }
 
+    // MARK: Piecewise commands (the lock layer's measured path builds commands without an argument array)
+
+    /// Appends `*count\r\n`: the header of a command of `count` arguments, each appended next.
+    public mutating func appendArrayHeader(_ count: Int) {
+        appendHeaderBytes(UInt8(ascii: "*"), count)
+    }
+
+    /// Appends one argument as a bulk string: `$len\r\n<utf8>\r\n`.
+    public mutating func appendArgument(_ text: String) {
+        var text = text
+        text.withUTF8 { appendArgument(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends one argument given as raw bytes.
+    public mutating func appendArgument(bytes payload: UnsafeRawBufferPointer) {
+        appendHeaderBytes(UInt8(ascii: "$"), payload.count)
+        bytes.append(contentsOf: payload)
+        bytes.append(UInt8(ascii: "\r"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends one argument as the decimal text of `value`.
+    public mutating func appendArgument(_ value: Int64) {
+        appendHeaderBytes(UInt8(ascii: "$"), Self.decimalWidth(value))
+        appendDecimal(value)
+        bytes.append(UInt8(ascii: "\r"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends bytes that are already RESP (a command or arguments encoded once and kept).
+    public mutating func appendRaw(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+    }
+
+    /// Appends bytes that are already RESP.
+    public mutating func appendRaw(_ raw: [UInt8]) {
+        bytes.append(contentsOf: raw)
+    }
+
+    private mutating func appendHeaderBytes(_ type: UInt8, _ count: Int) {
+        bytes.append(type)
+        appendDecimal(Int64(count))
+        bytes.append(UInt8(ascii: "\r"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     /// The bytes of one command, for callers that send it once and keep no encoder.
     public static func encodeCommand(_ args: [RedisArgument]) -> [UInt8] {
         var encoder = RESPEncoder(capacity: 64)

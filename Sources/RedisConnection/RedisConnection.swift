@@ -71,6 +71,14 @@ public protocol RedisConnection: AnyObject, Sendable {
     /// Sends a batch of commands in one write where the client can; replies run in order.
     func send(batch commands: [[RedisArgument]], completion: @escaping @Sendable (Int, RedisReply) -> Void)
 
+    /// Sends one command already encoded as a RESP array of bulk strings; `receiver.receive(_:tag:)`
+    /// runs once on `queue` with its reply, in order with every other command.
+    ///
+    /// The measured path: call it on `queue` only. Not for commands that change the connection's
+    /// mode (`SUBSCRIBE` and its family, `RESET`, `HELLO`), which the clients must see as arguments.
+    /// The bytes are copied before it returns.
+    func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int)
+
     /// Sets the handler for pub/sub messages and RESP3 pushes (runs on `queue`).
     func setPushHandler(_ handler: RedisPushHandler?)
 

@@ -1,0 +1,36 @@
+/// Hears how acquisitions and releases end without a closure per call: the load driver passes itself
+/// and the contender's index as the tag. Called on the context's queue, once per call.
+public protocol LockObserver: AnyObject {
+    /// The acquisition started with `tag` ended.
+    func acquireEnded(_ outcome: AcquireOutcome, tag: Int)
+    /// The release started with `tag` ended.
+    func releaseEnded(_ report: ReleaseReport, tag: Int)
+}
+
+/// Where an operation's single completion goes: a closure (the public convenience API) or an
+/// observer and its tag (the driver's measured path).
+enum LockCompletion<Value> {
+    case closure((Value) -> Void)
+    case acquireObserver(any LockObserver, Int)
+    case releaseObserver(any LockObserver, Int)
+}
+
+extension LockCompletion where Value == AcquireOutcome {
+    func callAsFunction(_ outcome: AcquireOutcome) {
+        switch self {
+        case .closure(let body): body(outcome)
+        case .acquireObserver(let observer, let tag): observer.acquireEnded(outcome, tag: tag)
+        case .releaseObserver: assertionFailure("an acquisition completes to acquireEnded")
+        }
+    }
+}
+
+extension LockCompletion where Value == ReleaseReport {
+    func callAsFunction(_ report: ReleaseReport) {
+        switch self {
+        case .closure(let body): body(report)
+        case .releaseObserver(let observer, let tag): observer.releaseEnded(report, tag: tag)
+        case .acquireObserver: assertionFailure("a release completes to releaseEnded")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import RESP
+import RedisConnection
+
+/// A `setnx-px` or `fenced` release: one compare-and-delete script (with the publish or FIFO hand-off
+/// its wait strategy needs), sent on the measured path with this object as the reply receiver.
+final class ReleaseOperation: LockOperation, @unchecked Sendable {
+    // @unchecked: confined to the context's queue (see `LockOperation`).
+    let context: LockContext
+    let grant: LockGrant
+    let completion: LockCompletion<ReleaseReport>
+
+    init(context: LockContext, grant: LockGrant, completion: LockCompletion<ReleaseReport>) {
+        self.context = context
+        self.grant = grant
+        self.completion = completion
+    }
+
+    func start() { send(asSource: false) }
+
+    func send(asSource: Bool) {
+        let spec = context.spec
+        let tag = LockTag.release | (asSource ? LockTag.asSource : 0)
+        context.send(context.connections[0], .release, self, tag: tag) { [grant] encoder in
+            switch spec.wait.kind {
+            case .pubsub:
+                encoder.appendScriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
+                encoder.appendArgument(grant.key)
+                encoder.appendArgument(grant.token)
+                encoder.appendArgument(LockKeys.channel(grant.key))
+            case .fifo:
+                let fenced = spec.algorithm == .fenced
+                encoder.appendScriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
+                encoder.appendArgument(grant.key)
+                encoder.appendArgument(LockKeys.queue(grant.key))
+                encoder.appendArgument(LockKeys.queueDeadlines(grant.key))
+                if fenced { encoder.appendArgument(LockKeys.fence(grant.key)) }
+                encoder.appendArgument(grant.token)
+                encoder.appendArgument(Int64(spec.ttlMs))
+                encoder.appendArgument(LockKeys.channel(grant.key))
+                encoder.appendArgument("")
+            default:
+                encoder.appendScriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
+                encoder.appendArgument(grant.key)
+                encoder.appendArgument(grant.token)
+            }
+        }
+    }
+
+    override func receive(_ reply: RedisReply, tag: Int) {
+        if tag & LockTag.asSource == 0, context.isNoScript(reply) {
+            context.counters.scriptFallbacks += 1
+            return send(asSource: true)
+        }
+        let outcome: ReleaseOutcome
+        switch reply {
+        case .success(.integer(let n)) where n > 0: outcome = .released
+        case .success(.integer(0)): outcome = .notOwner
+        default: outcome = .failed(Locker.failure(reply, "release \(grant.key)"))
+        }
+        context.noteRelease(outcome)
+        completion(ReleaseReport(outcome: outcome, commands: commands, nodesReleased: outcome == .released ? 1 : 0))
+    }
+}
+
+extension LockContext {
+    /// Counts a release's outcome.
+    func noteRelease(_ outcome: ReleaseOutcome) {
+        switch outcome {
+        case .released: counters.released += 1
+        case .notOwner: counters.releaseNotOwner += 1
+        case .wrongOwnerDelete: counters.wrongOwnerDeletes += 1
+        case .lateRelease: counters.lateReleases += 1
+        case .failed(let failure): counters.record(failure)
+        }
+    }
+}
