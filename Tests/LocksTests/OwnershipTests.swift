@@ -91,3 +91,44 @@ struct OwnershipTests {
         }
     }
 }
+
+/// A server that lost its script cache (restart, `SCRIPT FLUSH`, failover) answers EVALSHA with
+/// NOSCRIPT: every script call is re-sent once as EVAL, and the lock works as before.
+@Suite("Script cache lost")
+struct ScriptCacheTests {
+    struct Combination: Sendable, CustomTestStringConvertible {
+        var algorithm: LockAlgorithmKind
+        var wait: WaitKind
+        var testDescription: String { "\(algorithm)/\(wait)" }
+    }
+
+    static let combinations = [LockAlgorithmKind.setnxPX, .fenced].flatMap { algorithm in
+        [WaitKind.backoff, .pubsub, .fifo].map { Combination(algorithm: algorithm, wait: $0) }
+    }
+
+    @Test("after SCRIPT FLUSH, acquire and release fall back to EVAL and still lock and unlock",
+          arguments: allClients, Self.combinations)
+    func noScriptFallback(client: RedisClientKind, combination: Combination) async throws {
+        let (algorithm, wait) = (combination.algorithm, combination.wait)
+        try await withFleet { fleet in
+            let spec = testSpec(algorithm, wait, ttlMs: 10_000)
+            try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints) { harness in
+                let key = uniquePrefix() + "k"
+                let locker = await harness.locker()
+                _ = await probe(client, fleet.endpoints[0], ["SCRIPT", "FLUSH"])
+                guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 5_000) else {
+                    Issue.record("not granted after SCRIPT FLUSH"); return
+                }
+                #expect(await probe(client, fleet.endpoints[0], ["GET", .string(key)]).string == grant.token)
+                _ = await probe(client, fleet.endpoints[0], ["SCRIPT", "FLUSH"])
+                #expect(await locker.release(grant).outcome == .released)
+                #expect(await probe(client, fleet.endpoints[0], ["EXISTS", .string(key)]) == .integer(0))
+                let counters = await harness.counters()
+                // fenced (and fifo) acquire by script: two fallbacks; setnx-px acquires with SET.
+                let scripted = algorithm == .fenced || wait == .fifo
+                #expect(counters.scriptFallbacks == (scripted ? 2 : 1))
+                #expect(counters.released == 1)
+            }
+        }
+    }
+}

@@ -70,3 +70,27 @@ struct EncoderCommandTests {
         #expect(String(decoding: encoder.bytes, as: UTF8.self) == "*1\r\n$4\r\nPING\r\n")
     }
 }
+
+@Suite("RESPEncoder piecewise commands")
+struct EncoderPiecewiseTests {
+    /// The measured path builds commands piece by piece; the bytes must be exactly `appendCommand`'s.
+    @Test(arguments: [
+        [RedisArgument]([]), ["PING"], ["SET", "lock:a", "0123456789abcdef0123456789abcdef", "NX", "PX", .integer(30000)],
+        ["EVALSHA", "e9f69f2beb755be68b5e456ee2ce9aadfbc4ebf4", .integer(1), "k", ""], [.string("é🔒"), .integer(-42), .integer(Int64.min)],
+    ])
+    func sameBytesAsWholeCommand(args: [RedisArgument]) {
+        var piecewise = RESPEncoder(capacity: 8)
+        piecewise.appendArrayHeader(args.count)
+        for arg in args {
+            switch arg {
+            case .string(let s): piecewise.appendArgument(s)
+            case .integer(let i): piecewise.appendArgument(i)
+            case .bytes(let b): b.withUnsafeBytes { piecewise.appendArgument(bytes: $0) }
+            }
+        }
+        #expect(piecewise.bytes == RESPEncoder.encodeCommand(args))
+        var raw = RESPEncoder(capacity: 8)
+        raw.appendRaw(piecewise.bytes)
+        #expect(raw.bytes == piecewise.bytes)
+    }
+}
