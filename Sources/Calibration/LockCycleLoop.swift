@@ -25,11 +25,13 @@ public struct LockCycleResult: Sendable {
 /// Runs `cycles` acquire/release pairs with one locker, in callbacks on its context's queue.
 public enum LockCycle {
     /// Opens a context on `endpoint` with `connector`, runs the cycles, closes it.
-    public static func run(connector: any RedisConnector, endpoint: Endpoint, cycles: Int, keyPrefix: String) async throws -> LockCycleResult {
+    public static func run(
+        connector: any RedisConnector, endpoint: Endpoint, cycles: Int, keyPrefix: String, options: ConnectionOptions = ConnectionOptions()
+    ) async throws -> LockCycleResult {
         let queue = DispatchQueue(label: "lockbench.calibrate.lock")
         let wheel = TimerWheel(queue: queue)
         let spec = LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000)
-        let context = try await LockContext.open(spec: spec, connector: connector, endpoints: [endpoint], wheel: wheel, seed: 1)
+        let context = try await LockContext.open(spec: spec, connector: connector, endpoints: [endpoint], wheel: wheel, seed: 1, options: options)
         let loop = CycleLoop(context: context, cycles: cycles, key: keyPrefix + "cycle")
         let result = await loop.run()
         queue.async { context.close(); wheel.invalidate() }

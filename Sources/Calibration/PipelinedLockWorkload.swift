@@ -22,3 +22,22 @@ public enum PipelinedLockWorkload {
         return outcome.windowSeconds > 0 ? Double(outcome.recorder.acquisitions) / outcome.windowSeconds : 0
     }
 }
+
+/// One contender on one connection through the load driver, as `bench run --contenders 1
+/// --connections 1 --wait spin --hold 0` runs it: acquire latency with nothing queued behind it.
+public enum SingleContenderWorkload {
+    /// Runs it and returns the acquire p50 over the window, µs.
+    public static func acquireP50(connector: any RedisConnector, endpoint: Endpoint, durationS: Double, keyPrefix: String) async throws -> Double {
+        let scenario = Scenario(
+            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000),
+            contenders: 1, keys: 1, connections: 1, pipeline: 0,
+            hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
+            requests: nil, servers: [endpoint.description], embeddedServers: false, db: 0, user: nil, seed: 7,
+            queues: 2, commandTimeoutMs: 5_000)
+        let run = LoadRun(scenario: scenario, connector: connector, endpoints: [endpoint],
+                          connectionOptions: ConnectionOptions(commandTimeoutMs: 5_000), keyPrefix: keyPrefix)
+        let outcome = try await run.run()
+        let histogram = outcome.recorder.latency(.acquire)
+        return histogram.count > 0 ? Double(histogram.value(atPercentile: 50)) / 1_000 : .nan
+    }
+}

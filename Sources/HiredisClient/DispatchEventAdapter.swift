@@ -43,6 +43,9 @@ final class DispatchEventAdapter: @unchecked Sendable {
     private var writing = false
     private var cancelled = false
 
+    /// Whether the write source is armed: hiredis has bytes the kernel has not taken yet.
+    var isWriting: Bool { writing }
+
     /// Makes the sources for hiredis's socket `fd`, calling the handlers on `queue`.
     ///
     /// Each source watches its own `dup()` of `fd`, closed in the source's cancel handler:

@@ -2,6 +2,9 @@ import CHiredis
 import Dispatch
 import RESP
 import RedisConnection
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension HiredisConnection {
     /// The connection behind `ac->ev.data`.
@@ -31,21 +34,54 @@ extension HiredisConnection {
 
     /// The read source fired.
     func socketReadable() {
+        handleRead()
+        waitInline()
+    }
+
+    /// The write source fired (the connect completed, or the socket takes more bytes), or a
+    /// flush of commands sent since the last turn of the queue is due.
+    func socketWritable() {
+        handleWrite()
+        waitInline()
+    }
+
+    private func handleRead() {
         guard let context else { return }
         enterHiredis()
         redisAsyncHandleRead(context)
         leaveHiredis()
     }
 
-    /// The write source fired (the connect completed, or the socket takes more bytes), or a
-    /// flush of commands sent since the last turn of the queue is due.
-    func socketWritable() {
+    private func handleWrite() {
         guard let context else { return }
         enterHiredis()
         adapter?.inWriteEvent = true
         redisAsyncHandleWrite(context)
         adapter?.inWriteEvent = false
         leaveHiredis()
+    }
+
+    /// With `inlineReplyWaitMicros` set and replies owed, waits for them in `poll(2)` on this thread,
+    /// as the native client does (see `ConnectionOptions.inlineReplyWaitMicros`): hiredis reads them,
+    /// its callbacks send what they trigger, and this writes it, until nothing is owed or the budget
+    /// is spent.
+    private func waitInline() {
+        guard let micros = options.inlineReplyWaitMicros, micros > 0, !inInlineWait, phase == .ready else { return }
+        inInlineWait = true
+        defer { inInlineWait = false }
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(micros) * 1_000
+        while failure == nil, !tornDown, let context, let adapter {
+            pending.skipDone()
+            guard !pending.isEmpty else { return }
+            // Write what the last replies' callbacks sent (no syscall when hiredis's buffer is empty).
+            handleWrite()
+            // The kernel did not take it all: the write source finishes the job.
+            guard !adapter.isWriting else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            var entry = pollfd(fd: context.pointee.c.fd, events: Int16(POLLIN), revents: 0)
+            guard now < deadline, poll(&entry, 1, Int32(clamping: (deadline - now + 999_999) / 1_000_000)) > 0 else { return }
+            handleRead()
+        }
     }
 
     // MARK: failing

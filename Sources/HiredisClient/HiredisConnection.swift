@@ -44,6 +44,8 @@ public final class HiredisConnection: RedisConnection, @unchecked Sendable {
     /// forbids freeing from its own callbacks, and in 0.14 the connect callback and the event hooks
     /// are not even protected by REDIS_IN_CALLBACK, so freeing there is a use-after-free.
     var hiredisDepth = 0
+    /// Inside `waitInline` (its callbacks must not start another).
+    var inInlineWait = false
 
     // MARK: lifecycle (queue-confined)
 

@@ -12,12 +12,13 @@ extension LoadRun {
     func buildLanes() async throws(DriverError) -> [Lane] {
         let laneCount = max(1, min(scenario.queues, scenario.connections, scenario.keys))
         let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
+        let options = laneConnectionOptions(laneCount: laneCount)
         do {
             for c in 0..<scenario.connections {
                 let lane = lanes[c % laneCount]
                 let context = try await LockContext.open(
                     spec: scenario.lock, connector: connector, endpoints: activeEndpoints, wheel: lane.wheel,
-                    seed: scenario.seed &+ UInt64(c) &* 7919, options: connectionOptions)
+                    seed: scenario.seed &+ UInt64(c) &* 7919, options: options)
                 lane.contexts.append(context)
             }
         } catch let error as RedisError {
@@ -45,6 +46,20 @@ extension LoadRun {
             }
         }
         return lanes
+    }
+
+    /// A lane whose queue owns a single socket (one command connection, no subscriber) lets the native
+    /// client wait for owed replies on the queue's thread (`inlineReplyWaitMicros`), which takes
+    /// Dispatch's second thread wake-up out of every round trip. With more sockets on a queue, waiting
+    /// on one would hold up the others, so they keep plain Dispatch sources.
+    func laneConnectionOptions(laneCount: Int) -> ConnectionOptions {
+        var options = connectionOptions
+        let oneSocketPerLane = scenario.connections == laneCount && scenario.lock.commandConnections == 1 && !scenario.lock.needsSubscriber
+        if oneSocketPerLane && options.inlineReplyWaitMicros == nil {
+            // Up to 1 ms: the timer wheel's tick, so sleeps and holds are no later than the wheel makes them.
+            options.inlineReplyWaitMicros = 1_000
+        }
+        return options
     }
 
     /// Contender i's clock offset: spread evenly over ±clockSkewMs.

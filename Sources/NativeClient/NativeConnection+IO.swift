@@ -11,7 +11,11 @@ extension NativeConnection {
         switch state {
         case .handshaking, .ready:
             flushScheduled = true
-            queue.async { [weak self] in self?.flush() }
+            queue.async { [weak self] in
+                guard let self else { return }
+                self.flush()
+                self.waitInline()
+            }
         default:
             break // still connecting: `connected()` flushes what was queued
         }
@@ -90,6 +94,29 @@ extension NativeConnection {
 
     func handleReadable() {
         assertOnQueue()
+        readAvailable()
+        waitInline()
+    }
+
+    /// With `inlineReplyWaitMicros` set and replies owed, waits for them in `poll(2)` on this thread and
+    /// handles them here (which sends the commands they trigger), until nothing is owed or the budget
+    /// is spent; then Dispatch's read source takes over again. Skips Dispatch's manager-thread hop per
+    /// reply (see `ConnectionOptions.inlineReplyWaitMicros`).
+    func waitInline() {
+        guard let micros = options.inlineReplyWaitMicros, micros > 0, !inInlineWait, let socket else { return }
+        inInlineWait = true
+        defer { inInlineWait = false }
+        let deadline = monotonicNanos() &+ UInt64(micros) * 1_000
+        while case .ready = state, !pending.isEmpty, writeOffset >= encoder.bytes.count {
+            let now = monotonicNanos()
+            guard now < deadline, socket.waitReadable(timeoutNanos: deadline - now) else { return }
+            readAvailable()
+        }
+    }
+
+    /// Reads what the socket has, hands every complete reply to its command, then writes what those
+    /// replies made the callers send.
+    func readAvailable() {
         guard let socket else { return }
         inReadHandler = true
         defer {

@@ -48,6 +48,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     var subscribesInFlight = 0
     var flushScheduled = false
     var inReadHandler = false
+    var inInlineWait = false
     var connectCompletion: (@Sendable (Result<any RedisConnection, RedisError>) -> Void)?
     var connectTimer: DispatchSourceTimer?
     var retainedWhileConnecting: NativeConnection?

@@ -96,6 +96,15 @@ public struct Socket: Sendable, Hashable {
         }
     }
 
+    /// Blocks this thread in `poll(2)` until the socket is readable (or has an error or hang-up to
+    /// report), or about `timeoutNanos` pass (rounded up to whole milliseconds). True when a read will
+    /// not block.
+    public func waitReadable(timeoutNanos: UInt64) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let millis = Int32(clamping: (timeoutNanos + 999_999) / 1_000_000)
+        return poll(&entry, 1, millis) > 0
+    }
+
     /// Closes the descriptor. Call once, after every Dispatch source on it is cancelled.
     public func close() {
         _ = Glibc.close(fd)

@@ -18,6 +18,14 @@ public struct ConnectionOptions: Sendable, Hashable {
     public var database: Int
     /// RESP version.
     public var protocolVersion: ProtocolVersion
+    /// When replies are owed, wait for them in `poll(2)` on the queue's own thread for up
+    /// to this long before handing the thread back to Dispatch. `nil` (the default) never waits.
+    ///
+    /// A Dispatch read source wakes the manager thread, which then wakes a worker to run the handler:
+    /// two thread wake-ups per reply where an event loop has one, about a fifth of a loopback round
+    /// trip. Waiting inline removes the second, but holds the queue: other work on it (timers, other
+    /// connections' replies) waits up to this long. Meant for a queue that owns only this connection.
+    public var inlineReplyWaitMicros: Int?
 
     /// Options with defaults: 2 s connect timeout, no command timeout, no auth, db 0, RESP2.
     public init(

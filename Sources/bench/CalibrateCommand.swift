@@ -12,12 +12,16 @@ struct CalibrateCommand: AsyncParsableCommand {
         commandName: "calibrate",
         abstract: "Measure both clients against redis-benchmark and hiredis's reader, as ratios from one run.",
         discussion: """
-            Three comparisons, each over interleaved rounds with the median of the paired ratios \
-            reported (run-to-run noise on a shared machine is far larger than the differences measured):
-              1. RESP decoding: native decoder vs hiredis's redisReader on the same bytes.
-              2. One connection, SET key xxx NX PX 10000 pipelined at --depth: native and hiredis \
-            commands/s vs redis-benchmark -c 1 -P depth running the same command.
-              3. One connection, unpipelined: round-trip p50 vs redis-benchmark -c 1 -P 1.
+            Each comparison runs interleaved rounds and reports the median of the paired ratios \
+            (run-to-run noise on a shared machine is far larger than the differences measured):
+              decode      RESP decoding: native decoder vs hiredis's redisReader on the same bytes.
+              pipeline    One connection, SET NX PX pipelined at --depth: commands/s vs redis-benchmark -c 1 -P depth.
+              rtt         One connection, unpipelined: round-trip p50 vs redis-benchmark -c 1 -P 1, with \
+            Dispatch read sources and with the inline reply wait the driver uses for a lane with one socket.
+              lock-cycle  Uncontended setnx-px acquire + release vs two redis-benchmark round trips.
+              one         1 contender, 1 connection through the load driver: acquire p50 vs one round trip.
+              w1          512 contenders on their own keys over 4 connections vs redis-benchmark doing \
+            the same commands' work at the same connections and depth.
             Starts its own redis-server unless --server is given; keys live under a run-unique prefix \
             and are deleted at the end.
             """
@@ -38,8 +42,8 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An existing server (host:port or unix:path) instead of a local one.", valueName: "endpoint"))
     var server: String?
 
-    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, w1 (comma-separated).", valueName: "list"))
-    var workloads = "decode,pipeline,rtt,lock-cycle,w1"
+    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, one, w1 (comma-separated).", valueName: "list"))
+    var workloads = "decode,pipeline,rtt,lock-cycle,one,w1"
 
     @Option(help: ArgumentHelp("W1: contenders (each on its own key).", valueName: "n"))
     var w1Contenders = 512
@@ -47,7 +51,7 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("W1: connections.", valueName: "n"))
     var w1Connections = 4
 
-    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "w1"]
+    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "one", "w1"]
 
     var selected: Set<String> { Set(workloads.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
 
@@ -69,7 +73,7 @@ struct CalibrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if selected.contains("decode") { decodeComparison() }
-        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "w1"]) else { return }
+        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
             Terminal.error("bench calibrate: \(error)")
@@ -114,17 +118,24 @@ struct CalibrateCommand: AsyncParsableCommand {
         let command = ["SET", prefix + "__rand_int__", "xxx", "NX", "PX", "10000"]
         let native = try await NativeConnector().connect(to: endpoint)
         let hiredis = try await HiredisConnector().connect(to: endpoint)
-        defer { native.close(); hiredis.close() }
+        var inline = ConnectionOptions()
+        inline.inlineReplyWaitMicros = 1_000
+        let nativeInline = try await NativeConnector().connect(to: endpoint, options: inline)
+        let hiredisInline = try await HiredisConnector().connect(to: endpoint, options: inline)
+        defer { native.close(); hiredis.close(); nativeInline.close(); hiredisInline.close() }
         if selected.contains("pipeline") {
             try await pipelineComparison(native: native, hiredis: hiredis, endpoint: endpoint, benchmark: benchmark,
                                          prefix: prefix, keyspace: keyspace, command: command)
         }
         if selected.contains("rtt") {
-            try await roundTripComparison(native: native, hiredis: hiredis, endpoint: endpoint, benchmark: benchmark,
-                                          prefix: prefix, keyspace: keyspace, command: command)
+            try await roundTripComparison(native: native, hiredis: hiredis, nativeInline: nativeInline, hiredisInline: hiredisInline,
+                                          endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
         }
         if selected.contains("lock-cycle") {
             try await lockCycleComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
+        }
+        if selected.contains("one") {
+            try await singleContenderComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
         }
         if selected.contains("w1") {
             try await w1Comparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native)
@@ -160,28 +171,29 @@ struct CalibrateCommand: AsyncParsableCommand {
     }
 
     func roundTripComparison(
-        native: any RedisConnection, hiredis: any RedisConnection, endpoint: Endpoint, benchmark: String,
-        prefix: String, keyspace: Int, command: [String]
+        native: any RedisConnection, hiredis: any RedisConnection, nativeInline: any RedisConnection, hiredisInline: any RedisConnection,
+        endpoint: Endpoint, benchmark: String, prefix: String, keyspace: Int, command: [String]
     ) async throws {
-        print("\nOne connection, unpipelined round trips (\(roundTrips) per round), p50")
-        var nativeP50: [Double] = [], hiredisP50: [Double] = []
+        print("\nOne connection, unpipelined round trips (\(roundTrips) per round), p50; \"inline\": replies awaited in poll(2) on the queue's thread")
+        var ratios = Array(repeating: [Double](), count: 4)
+        let clients = [native, nativeInline, hiredis, hiredisInline]
         for round in 0..<rounds {
-            var rb = 0.0, n = 0.0, h = 0.0
-            for step in 0..<3 {
-                switch (round + step) % 3 {
-                case 0:
+            var rb = 0.0
+            var p50 = Array(repeating: Double.nan, count: 4)
+            for step in 0..<5 {
+                let which = (round + step) % 5
+                if which == 4 {
                     rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
                                                     requests: roundTrips, keyspace: keyspace, command: command).p50Us
-                case 1:
-                    n = await ClientLoad.pipelinedSet(on: native, depth: 1, total: roundTrips, keyPrefix: prefix, keyspace: keyspace).p50Us ?? .nan
-                default:
-                    h = await ClientLoad.pipelinedSet(on: hiredis, depth: 1, total: roundTrips, keyPrefix: prefix, keyspace: keyspace).p50Us ?? .nan
+                } else {
+                    p50[which] = await ClientLoad.pipelinedSet(on: clients[which], depth: 1, total: roundTrips, keyPrefix: prefix, keyspace: keyspace).p50Us ?? .nan
                 }
             }
-            nativeP50.append(n / rb); hiredisP50.append(h / rb)
-            print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs  native \(fmt(n)) µs  hiredis \(fmt(h)) µs")
+            for i in 0..<4 { ratios[i].append(p50[i] / rb) }
+            print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs  native \(fmt(p50[0])) µs, inline \(fmt(p50[1])) µs  hiredis \(fmt(p50[2])) µs, inline \(fmt(p50[3])) µs")
         }
-        print("  median p50 ratios (lower is faster): native/redis-benchmark \(fmt(median(nativeP50)))  hiredis/redis-benchmark \(fmt(median(hiredisP50)))")
+        print("  median p50 ratios to redis-benchmark (lower is faster): native \(fmt(median(ratios[0]))), inline \(fmt(median(ratios[1])))  "
+              + "hiredis \(fmt(median(ratios[2]))), inline \(fmt(median(ratios[3])))")
     }
 }
 
