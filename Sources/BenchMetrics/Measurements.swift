@@ -116,6 +116,14 @@ public struct CostFigures: Codable, Sendable, Hashable {
     /// script runs): round trips a wait strategy costs, beside the server's own execution count.
     public var clientCommandsPerAcquisition: Double?
 
+    /// Server CPU over the window, % of one core, all servers summed (the harness's own wall clock
+    /// over the same window is the denominator). Redis runs commands on one thread, so a single server
+    /// near 100 is the bottleneck: the run measured the server, not the harness.
+    public var serverCPUPercent: Double? {
+        guard let cpuS = server?.cpuS, let wallS = client?.wallS, wallS > 0 else { return nil }
+        return cpuS / wallS * 100
+    }
+
     /// Per-acquisition figures from the raw deltas.
     public init(server: ServerStatsDelta?, client: ProcessCost?, acquisitions: Int) {
         self.server = server

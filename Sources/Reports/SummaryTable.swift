@@ -94,6 +94,7 @@ public enum SummaryTable {
             row("client commands sent/acquisition", format: { NumberText.fixed($0, 2) }) { $0.measurements.cost.clientCommandsPerAcquisition },
             row("server CPU/acquisition (µs)") { $0.measurements.cost.serverCPUPerAcquisitionUs },
             row("client CPU/acquisition (µs)") { $0.measurements.cost.clientCPUPerAcquisitionUs },
+            row("server CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.serverCPUPercent },
             row("client CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.cpuPercent },
             row("peak RSS (MiB)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.peakRSSMB },
             row("threads (peak)", format: count) { $0.measurements.cost.client.map { Double($0.peakThreads) } },
