@@ -10,7 +10,7 @@ extension LoadRun {
 
     /// Lanes = min(queues, connections, keys): each lane needs a connection and a key of its own.
     func buildLanes() async throws(DriverError) -> [Lane] {
-        let laneCount = max(1, min(scenario.queues, scenario.connections, scenario.keys))
+        let laneCount = scenario.laneCount
         let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
         let options = laneConnectionOptions(laneCount: laneCount)
         do {
@@ -48,17 +48,13 @@ extension LoadRun {
         return lanes
     }
 
-    /// A lane whose queue owns a single socket (one command connection, no subscriber) lets the native
-    /// client wait for owed replies on the queue's thread (`inlineReplyWaitMicros`), which takes
-    /// Dispatch's second thread wake-up out of every round trip. With more sockets on a queue, waiting
-    /// on one would hold up the others, so they keep plain Dispatch sources.
+    /// The connection options with the scenario's reply wait (see `Scenario.effectiveReplyWaitUs`): a
+    /// lane that waits for owed replies on its own thread takes Dispatch's second thread wake-up out of
+    /// every round trip.
     func laneConnectionOptions(laneCount: Int) -> ConnectionOptions {
         var options = connectionOptions
-        let oneSocketPerLane = scenario.connections == laneCount && scenario.lock.commandConnections == 1 && !scenario.lock.needsSubscriber
-        if oneSocketPerLane && options.inlineReplyWaitMicros == nil {
-            // Up to 1 ms: the timer wheel's tick, so sleeps and holds are no later than the wheel makes them.
-            options.inlineReplyWaitMicros = 1_000
-        }
+        let wait = scenario.effectiveReplyWaitUs
+        if options.inlineReplyWaitMicros == nil && wait > 0 { options.inlineReplyWaitMicros = wait }
         return options
     }
 

@@ -49,6 +49,22 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// Client clock skew spread, ms: contender i's clock is offset by a value spread evenly over
     /// ±skew (legacy-getset judges expiry with it; other algorithms ignore it).
     public var clockSkewMs: Int
+    /// How long a lane's queue may wait in `poll(2)` for owed replies before handing its thread back to
+    /// Dispatch, µs (`ConnectionOptions.inlineReplyWaitMicros`): `nil` decides by the layout (1 ms when
+    /// every lane owns one socket, else none), 0 never waits.
+    public var replyWaitUs: Int?
+
+    /// Lanes the driver makes: each needs a connection and a key of its own.
+    public var laneCount: Int { max(1, min(queues, connections, keys)) }
+
+    /// The reply wait the lanes use, µs (0: none), with `replyWaitUs` resolved.
+    public var effectiveReplyWaitUs: Int {
+        if let replyWaitUs { return replyWaitUs }
+        // One socket per lane: waiting on it holds up nothing else on the queue.
+        let oneSocketPerLane = connections == laneCount && lock.commandConnections == 1 && !lock.needsSubscriber
+        // 1 ms: the timer wheel's tick, so sleeps and holds run no later than the wheel makes them.
+        return oneSocketPerLane ? 1_000 : 0
+    }
 
     /// Makes a scenario.
     public init(

@@ -44,6 +44,7 @@ public enum CSVSchema {
         Column("connections", "count", "Command connections per server, shared by the contenders.") { i($0.scenario.connections) },
         Column("pipeline", "commands", "Most commands outstanding on one connection.") { i($0.scenario.pipeline) },
         Column("queues", "count", "Serial Dispatch queues the contenders ran on.") { i($0.scenario.queues) },
+        Column("reply_wait_us", "µs", "How long a queue waited in poll(2) for owed replies before returning its thread to Dispatch (0: it never did; see --reply-wait).") { i($0.scenario.effectiveReplyWaitUs) },
         Column("ttl_ms", "ms", "Lock time-to-live.") { i($0.scenario.lock.ttlMs) },
         Column("hold", "duration", "Time a holder keeps the lock: `2ms`, `exp:2ms` (mean) or `uniform:1ms-5ms`.") { $0.scenario.hold.description },
         Column("think", "duration", "Pause between a release and the next acquire, same syntax as `hold`.") { $0.scenario.think.description },

@@ -163,6 +163,7 @@ public enum SummaryTable {
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
         load += s.pipeline > 0 ? " × pipeline \(s.pipeline)" : " (pipeline unlimited)"
+        if s.effectiveReplyWaitUs > 0 { load += ", reply wait \(TimeDistribution.fixed(us: s.effectiveReplyWaitUs))" }
         load += ", hold \(s.hold), think \(s.think), \(s.mode)"
         load += ", \(NumberText.fixed(s.durationS, s.durationS.rounded() == s.durationS ? 0 : 1)) s window after \(NumberText.fixed(s.warmupS, s.warmupS.rounded() == s.warmupS ? 0 : 1)) s warm-up"
         load += ", \(servers)"

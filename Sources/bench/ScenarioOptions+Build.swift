@@ -119,6 +119,15 @@ extension ScenarioOptions {
             user: user, seed: seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), queues: queueCount,
             commandTimeoutMs: Int(commandTimeoutMs), acquireTimeoutMs: Int(acquireTimeoutMs), clockSkewMs: Int(skewMs))
         scenario.embeddedUnix = unix
+        switch replyWait {
+        case "auto": scenario.replyWaitUs = nil
+        case "off": scenario.replyWaitUs = 0
+        default:
+            guard case .fixed(let us) = try time("reply-wait", replyWait), (0...100_000).contains(us) else {
+                throw bad("reply-wait", replyWait, "use auto, off, or a single time from 0 to 100ms")
+            }
+            scenario.replyWaitUs = us
+        }
         let connection = ConnectionOptions(
             connectTimeoutMs: 3_000, commandTimeoutMs: Int(commandTimeoutMs), credentials: credentials, database: db)
         return PlannedRun(

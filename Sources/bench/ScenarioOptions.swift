@@ -103,4 +103,9 @@ struct ScenarioOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Serial Dispatch queues for the contenders (default: the number of cores).", valueName: "n"))
     var queues: Int?
+
+    @Option(help: ArgumentHelp(
+        "How long a queue may wait in poll(2) for owed replies before handing its thread back to Dispatch: auto (1ms when every queue owns one connection, else off), off, or a time such as 500us.",
+        valueName: "auto|off|time"))
+    var replyWait = "auto"
 }

@@ -27,6 +27,9 @@ struct FlagValidationTests {
         (["--user", "alice"], ["--user", "--password-env"]),
         (["--drift-factor", "1.5"], ["--drift-factor", "1.5"]),
         (["--queues", "0"], ["--queues", "0"]),
+        (["--reply-wait", "soon"], ["--reply-wait", "soon"]),
+        (["--reply-wait", "exp:1ms"], ["--reply-wait", "exp:1ms", "auto, off"]),
+        (["--reply-wait", "1s"], ["--reply-wait", "1s", "100ms"]),
         (["--bogus-flag"], ["bogus-flag"]),
     ]
 

@@ -34,7 +34,7 @@ struct RunOutputTests {
         let client = algorithm.count % 2 == 0 ? "native" : "hiredis"
         let result = try await runBench([
             "run", "--algorithm", algorithm, "--client", client, "--contenders", "24", "--keys", "6",
-            "--connections", "2", "--hold", "500us", "--duration", "1500ms", "--warmup", "200ms", "--ttl", "2s",
+            "--connections", "2", "--queues", "2", "--hold", "500us", "--duration", "1500ms", "--warmup", "200ms", "--ttl", "2s",
             "--csv", csv, "--contenders-csv", contendersCSV, "--timeseries-csv", series, "--json", json, "--hgrm", hgrm,
         ])
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
@@ -58,6 +58,9 @@ struct RunOutputTests {
         } else {
             #expect((row["redlock_elapsed_p99_ttl_pct"] ?? "x").isEmpty)
         }
+        // Two queues, two connections: each queue owns one socket, so it waits for replies inline,
+        // except Redlock's, which owns one per master.
+        #expect(row["reply_wait_us"] == (algorithm == "redlock" ? "0" : "1000"))
         if ["setnx-px", "fenced", "redlock"].contains(algorithm) {
             #expect(row["mutex_violations"] == "0", "a safe algorithm with hold < ttl must not overlap")
         }
