@@ -37,9 +37,10 @@ public struct SummaryRow: Sendable, Hashable {
     }()
 
     /// Scenario columns that differ between runs of the same cell and so never identify it: where the
-    /// servers listened (an embedded fleet picks free ports each time) and the seed (a sweep draws one
-    /// per run so repeats are independent samples).
-    public static let incidentalColumns: Set<String> = ["endpoints", "seed"]
+    /// servers listened (an embedded fleet picks free ports each time), the seed (a sweep draws one
+    /// per run so repeats are independent samples), and the reply wait, which `auto` derives from the
+    /// connection layout and so changes along a curve whose keys scale with its contenders.
+    public static let incidentalColumns: Set<String> = ["endpoints", "seed", "reply_wait_us"]
 
     /// Identifies the cell the row measured: every scenario column except the incidental ones, as
     /// `name=value` pairs. Two rows with the same key are repeats of one cell.
