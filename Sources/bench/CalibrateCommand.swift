@@ -123,13 +123,20 @@ struct CalibrateCommand: AsyncParsableCommand {
         let nativeInline = try await NativeConnector().connect(to: endpoint, options: inline)
         let hiredisInline = try await HiredisConnector().connect(to: endpoint, options: inline)
         defer { native.close(); hiredis.close(); nativeInline.close(); hiredisInline.close() }
+        let transports = Transports(native: native, nativeInline: nativeInline, hiredis: hiredis, hiredisInline: hiredisInline)
         if selected.contains("pipeline") {
-            try await pipelineComparison(native: native, hiredis: hiredis, endpoint: endpoint, benchmark: benchmark,
-                                         prefix: prefix, keyspace: keyspace, command: command)
+            try await transportComparison(
+                "One connection, SET key xxx NX PX 10000, \(requests) commands at depth \(depth), commands/s", transports: transports,
+                endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command,
+                depth: depth, total: requests, unit: "/s", lowerIsBetter: false,
+                reference: { $0.requestsPerSecond }, figure: { $0.commandsPerSecond })
         }
         if selected.contains("rtt") {
-            try await roundTripComparison(native: native, hiredis: hiredis, nativeInline: nativeInline, hiredisInline: hiredisInline,
-                                          endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
+            try await transportComparison(
+                "One connection, unpipelined round trips (\(roundTrips) per round), p50", transports: transports,
+                endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command,
+                depth: 1, total: roundTrips, unit: "µs", lowerIsBetter: true,
+                reference: { $0.p50Us }, figure: { $0.p50Us ?? .nan })
         }
         if selected.contains("lock-cycle") {
             try await lockCycleComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, keyspace: keyspace, command: command)
@@ -144,56 +151,44 @@ struct CalibrateCommand: AsyncParsableCommand {
         print("\nDeleted \(deleted) keys under \(prefix)")
     }
 
-    func pipelineComparison(
-        native: any RedisConnection, hiredis: any RedisConnection, endpoint: Endpoint, benchmark: String,
-        prefix: String, keyspace: Int, command: [String]
-    ) async throws {
-        print("\nOne connection, SET key xxx NX PX 10000, \(requests) commands at depth \(depth), server \(endpoint) (\(rounds) rounds)")
-        var nativeVsRB: [Double] = [], hiredisVsRB: [Double] = [], nativeVsHiredis: [Double] = []
-        for round in 0..<rounds {
-            var rb = 0.0, n = 0.0, h = 0.0
-            // Rotate the order so no one always runs first on a fresh server or last on a warm one.
-            for step in 0..<3 {
-                switch (round + step) % 3 {
-                case 0:
-                    rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: depth,
-                                                    requests: requests, keyspace: keyspace, command: command).requestsPerSecond
-                case 1:
-                    n = await ClientLoad.pipelinedSet(on: native, depth: depth, total: requests, keyPrefix: prefix, keyspace: keyspace).commandsPerSecond
-                default:
-                    h = await ClientLoad.pipelinedSet(on: hiredis, depth: depth, total: requests, keyPrefix: prefix, keyspace: keyspace).commandsPerSecond
-                }
-            }
-            nativeVsRB.append(n / rb); hiredisVsRB.append(h / rb); nativeVsHiredis.append(n / h)
-            print("  round \(round + 1): redis-benchmark \(Int(rb))/s  native \(Int(n))/s  hiredis \(Int(h))/s")
-        }
-        print("  median ratios: native/redis-benchmark \(fmt(median(nativeVsRB)))  hiredis/redis-benchmark \(fmt(median(hiredisVsRB)))  native/hiredis \(fmt(median(nativeVsHiredis)))")
+    /// The four client transports of one comparison: each client with Dispatch read sources and with
+    /// the inline reply wait.
+    struct Transports {
+        var native: any RedisConnection
+        var nativeInline: any RedisConnection
+        var hiredis: any RedisConnection
+        var hiredisInline: any RedisConnection
+        var all: [any RedisConnection] { [native, nativeInline, hiredis, hiredisInline] }
     }
 
-    func roundTripComparison(
-        native: any RedisConnection, hiredis: any RedisConnection, nativeInline: any RedisConnection, hiredisInline: any RedisConnection,
-        endpoint: Endpoint, benchmark: String, prefix: String, keyspace: Int, command: [String]
+    /// One connection at `depth`: each transport against `redis-benchmark -c 1 -P depth` on the same
+    /// command, in rotating order per round; `figure` picks throughput or p50 from each.
+    func transportComparison(
+        _ title: String, transports: Transports, endpoint: Endpoint, benchmark: String, prefix: String, keyspace: Int,
+        command: [String], depth: Int, total: Int, unit: String, lowerIsBetter: Bool,
+        reference: (ReferenceResult) -> Double, figure: (ClientLoadResult) -> Double
     ) async throws {
-        print("\nOne connection, unpipelined round trips (\(roundTrips) per round), p50; \"inline\": replies awaited in poll(2) on the queue's thread")
+        print("\n" + title + "; \"inline\": replies awaited in poll(2) on the queue's thread, as the driver does for a queue with one connection")
         var ratios = Array(repeating: [Double](), count: 4)
-        let clients = [native, nativeInline, hiredis, hiredisInline]
         for round in 0..<rounds {
-            var rb = 0.0
-            var p50 = Array(repeating: Double.nan, count: 4)
+            var rb = Double.nan
+            var got = Array(repeating: Double.nan, count: 4)
             for step in 0..<5 {
                 let which = (round + step) % 5
                 if which == 4 {
-                    rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
-                                                    requests: roundTrips, keyspace: keyspace, command: command).p50Us
+                    rb = reference(try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: depth,
+                                                              requests: total, keyspace: keyspace, command: command))
                 } else {
-                    p50[which] = await ClientLoad.pipelinedSet(on: clients[which], depth: 1, total: roundTrips, keyPrefix: prefix, keyspace: keyspace).p50Us ?? .nan
+                    got[which] = figure(await ClientLoad.pipelinedSet(on: transports.all[which], depth: depth, total: total, keyPrefix: prefix, keyspace: keyspace))
                 }
             }
-            for i in 0..<4 { ratios[i].append(p50[i] / rb) }
-            print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs  native \(fmt(p50[0])) µs, inline \(fmt(p50[1])) µs  hiredis \(fmt(p50[2])) µs, inline \(fmt(p50[3])) µs")
+            for i in 0..<4 { ratios[i].append(got[i] / rb) }
+            let show = { (value: Double) in unit == "/s" ? (value.isFinite ? "\(Int(value))/s" : "n/a") : fmt(value) + " " + unit }
+            let text = got.map(show)
+            print("  round \(round + 1): redis-benchmark \(show(rb))  native \(text[0]), inline \(text[1])  hiredis \(text[2]), inline \(text[3])")
         }
-        print("  median p50 ratios to redis-benchmark (lower is faster): native \(fmt(median(ratios[0]))), inline \(fmt(median(ratios[1])))  "
-              + "hiredis \(fmt(median(ratios[2]))), inline \(fmt(median(ratios[3])))")
+        let m = ratios.map { fmt(median($0)) }
+        print("  median ratios to redis-benchmark (\(lowerIsBetter ? "lower" : "higher") is faster): native \(m[0]), inline \(m[1])  hiredis \(m[2]), inline \(m[3])")
     }
 }
 
