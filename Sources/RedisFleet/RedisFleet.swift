@@ -452,6 +452,7 @@ public final class RedisFleet: Sendable {
         // A Unix socket path must fit in sun_path (108 bytes); a long TMPDIR would not leave room.
         let longestSuffix = "/lockbench-XXXXXX/node-\(nodeCount - 1)/redis.sock".utf8.count
         if base.utf8.count + longestSuffix > 100 { base = "/tmp" }
+        StaleDirectories.sweep(in: base)
         var template = Array("\(base)/lockbench-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
@@ -459,7 +460,9 @@ public final class RedisFleet: Sendable {
             throw FleetError(.fileSystem, detail: "cannot create a temp directory in \(base): \(Sys.describe(code))",
                              hint: "Check that \(base) exists and is writable, or set TMPDIR.", errno: code)
         }
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        StaleDirectories.claim(directory)
+        return directory
     }
 
     private static func removeDirectory(_ path: String) {

@@ -410,3 +410,54 @@ private final class Listener {
 
     deinit { close() }
 }
+
+/// A harness killed with SIGKILL cannot remove its fleet directory; the next fleet does, but only when
+/// the directory's recorded owner is gone.
+@Suite("RedisFleet stale directories")
+struct StaleDirectoryTests {
+    /// The pid of a process that has run and been reaped.
+    static func deadPID() throws -> pid_t {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0 else { throw FleetError(.spawnFailed, detail: "posix_spawn /bin/true") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return pid
+    }
+
+    static func makeDirectory(in base: String, owner: pid_t?) throws -> String {
+        var template = Array("\(base)/lockbench-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw FleetError(.fileSystem, detail: "mkdtemp")
+        }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try FileManager.default.createDirectory(atPath: path + "/node-0", withIntermediateDirectories: true)
+        if let owner { try "\(owner)\n".write(toFile: path + "/owner", atomically: true, encoding: .utf8) }
+        return path
+    }
+
+    @Test("a directory whose owner died is removed; a live owner's, an unowned one and others' files are kept")
+    func sweep() async throws {
+        // A base of its own, so the test neither depends on TMPDIR nor touches other fleets.
+        let base = try Self.makeDirectory(in: "/tmp", owner: nil)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let stale = try Self.makeDirectory(in: base, owner: try Self.deadPID())
+        let live = try Self.makeDirectory(in: base, owner: 1)  // init: always running
+        let unowned = try Self.makeDirectory(in: base, owner: nil)
+        let other = base + "/notes-lockbench"
+        try "keep".write(toFile: other, atomically: true, encoding: .utf8)
+        #expect(StaleDirectories.sweep(in: base) == [stale])
+        #expect(!FileManager.default.fileExists(atPath: stale), "the dead owner's directory is removed")
+        #expect(FileManager.default.fileExists(atPath: live), "a running owner's directory is kept")
+        #expect(FileManager.default.fileExists(atPath: unowned), "a directory that names no owner is kept")
+        #expect(FileManager.default.fileExists(atPath: other))
+    }
+
+    @Test("a fleet's directory names its owner, so a later fleet can tell it from a killed harness's")
+    func fleetClaimsItsDirectory() async throws {
+        let fleet = try await RedisFleet.start(count: 1)
+        #expect(StaleDirectories.ownerPID(of: fleet.directory) == getpid())
+        await fleet.stop()
+    }
+}
