@@ -39,9 +39,9 @@ enum ChildRegistry {
     // MARK: children
 
     /// Spawns and registers in one step, so a signal arriving in between cannot miss the child.
-    static func spawn(_ request: SpawnRequest) -> Result<pid_t, SpawnFailure> {
+    static func spawn(_ request: ProcessSpawn) -> Result<pid_t, SpawnFailure> {
         state.withLock { state in
-            let result = ChildProcess.spawn(request)
+            let result = request.spawn()
             if case .success(let pid) = result { state.pids.insert(pid) }
             return result
         }

@@ -187,12 +187,17 @@ public final class RedisFleet: Sendable {
         }
         // Only what this attempt appends to the logs is evidence about this attempt.
         let offsets = (log: fileSize(layout.logPath), output: fileSize(layout.outputPath))
-        let request = SpawnRequest(
+        var request = ProcessSpawn(
             executable: executable.program, arguments: executable.arguments(configPath: layout.configPath),
-            environment: ChildProcess.childEnvironment(), outputPath: layout.outputPath, stdoutFD: nil,
-            ownProcessGroup: true)
+            environment: ProcessSpawn.pathOnlyEnvironment())
+        // stderr matters: a config error is printed there before redis opens its logfile.
+        request.stdout = .appendFile(layout.outputPath)
+        // Ctrl-C in a terminal signals the whole foreground process group. Servers in their own group do
+        // not see it, so the harness decides when they stop: `bench run` can finish measuring, write
+        // partial results, and only then stop them.
+        request.ownProcessGroup = true
         let pid: pid_t
-        switch await SpawnerThread.shared.perform({ ChildRegistry.spawn(request) }) {
+        switch await SpawnerThread.shared.perform({ [request] in ChildRegistry.spawn(request) }) {
         case .success(let spawned):
             pid = spawned
         case .failure(let failure):

@@ -93,10 +93,11 @@ struct RedisServerExecutable: Sendable, Hashable {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return nil }
         let (readFD, writeFD) = (fds[0], fds[1])
-        let request = SpawnRequest(
-            executable: arguments[0], arguments: arguments, environment: ChildProcess.childEnvironment(),
-            outputPath: nil, stdoutFD: writeFD, ownProcessGroup: true)
-        let spawned = await SpawnerThread.shared.perform { ChildRegistry.spawn(request) }
+        var request = ProcessSpawn(executable: arguments[0], arguments: arguments, environment: ProcessSpawn.pathOnlyEnvironment())
+        request.stdout = .descriptor(writeFD)
+        request.stderr = .devNull
+        request.ownProcessGroup = true
+        let spawned = await SpawnerThread.shared.perform { [request] in ChildRegistry.spawn(request) }
         _ = close(writeFD)
         defer { _ = close(readFD) }
         guard case .success(let pid) = spawned else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import RedisFleet
 import Synchronization
 import Testing
 
@@ -85,40 +86,19 @@ public final class SpawnedProcess: @unchecked Sendable {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, outPipe[0])
-        posix_spawn_file_actions_addclose(&actions, errPipe[0])
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The runner's threads block signals; the child must start as a shell would start it.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
+        // As a shell would start it (the runner's threads block signals), with only its own streams.
+        var request = ProcessSpawn(
+            executable: path, arguments: [path] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
+        request.stdout = .descriptor(outPipe[1])
+        request.stderr = .descriptor(errPipe[1])
+        let spawned = request.spawn()
         close(outPipe[1])
         close(errPipe[1])
-        guard rc == 0 else {
+        guard case .success(let child) = spawned else {
             close(outPipe[0])
             close(errPipe[0])
-            throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL)
+            if case .failure(let failure) = spawned { throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EINVAL) }
+            throw POSIXError(.EINVAL)
         }
         pid = child
         let outFD = outPipe[0]
