@@ -37,6 +37,22 @@ struct RunCommand: AsyncParsableCommand {
         guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1...50, not \(rounds).") }
     }
 
+    /// With one round of a contended scenario whose waiters retry on their own clocks, who wins each
+    /// race decides throughput more than the client does: the gate's A/A runs of backoff scenarios
+    /// moved 2-4x between jobs of the same build. Say so, rather than let one round's ratio pass as a
+    /// verdict on the clients.
+    static func comparisonCaution(plan: PlannedRun, rounds: Int) -> String? {
+        let s = plan.scenario
+        guard plan.clients.count == 2, rounds < 3, s.contenders > s.keys,
+              [.spin, .fixed, .backoff, .pubsub].contains(s.lock.wait.kind) else { return nil }
+        return """
+            Note: one round of a contended \(s.lock.wait.kind) scenario. Which contender wins each race, and how many
+            starve, decides throughput more than the client does (the default scenario's native/hiredis ratio ranged
+            from 0.68x to 1.25x over runs of one build). For the clients' own cost, read client CPU/acquisition, add
+            --rounds 5, or run uncontended (--keys equal to --contenders).
+            """
+    }
+
     func run() async throws {
         let plan = try options.plan()
         do { try output.preflight() } catch {
@@ -49,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
         results.sort { $0.scenario.client.rawValue > $1.scenario.client.rawValue }
         if !results.isEmpty {
             print(SummaryTable.render(outcome.results))
+            if let caution = Self.comparisonCaution(plan: plan, rounds: rounds) { print(caution) }
             do {
                 let written = try output.write(outcome.results)
                 for path in written { Terminal.note("wrote \(path)") }
