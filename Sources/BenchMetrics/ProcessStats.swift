@@ -14,7 +14,7 @@ public struct ProcessStats: Codable, Sendable, Hashable {
     public var userCPUMicros: Int64
     /// System CPU since the process started, µs.
     public var systemCPUMicros: Int64
-    /// Peak resident set size since the process started (`VmHWM`), bytes.
+    /// Peak resident set size since the process started or `resetPeakRSS()` (`VmHWM`), bytes.
     public var peakRSSBytes: Int
     /// Resident set size now (`VmRSS`), bytes.
     public var rssBytes: Int
@@ -63,6 +63,23 @@ public struct ProcessStats: Codable, Sendable, Hashable {
             peakRSSBytes: status?.peakRSSBytes ?? maxRSS, rssBytes: status?.rssBytes ?? maxRSS,
             threads: threads, monotonicNanos: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
         )
+    }
+
+    /// Resets the kernel's peak-RSS mark (`VmHWM`) to the current RSS, so a run's peak is its own and
+    /// not an earlier run's in the same process (`--client both` runs both clients in one process).
+    /// Linux 4.0+ through `/proc/self/clear_refs`; false where that is not possible (the peak then
+    /// counts from the process start).
+    @discardableResult
+    public static func resetPeakRSS() -> Bool {
+        #if os(Linux)
+        let fd = open("/proc/self/clear_refs", O_WRONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let command: [UInt8] = Array("5".utf8)
+        return command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == 1
+        #else
+        return false
+        #endif
     }
 
     /// Field-wise maximum: the later of two samples' cumulative figures, and the higher peaks. Fold

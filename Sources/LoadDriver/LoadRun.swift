@@ -36,6 +36,8 @@ public final class LoadRun: Sendable {
 
     /// Runs the scenario to the end of its window (or an early stop) and returns what it measured.
     public func run(progress: (@Sendable (ProgressSnapshot) -> Void)? = nil) async throws(DriverError) -> DriverOutcome {
+        // This run's peak, not the process's: an earlier run (the other client) may have peaked higher.
+        ProcessStats.resetPeakRSS()
         let lanes = try await buildLanes()
         let control = try await openControl()
         defer {

@@ -132,7 +132,7 @@ public enum CSVSchema {
         Column("client_cpu_us_per_acquire", "µs", "Harness process CPU (user + system) per acquisition.") { f($0.measurements.cost.clientCPUPerAcquisitionUs, 3) },
         Column("client_cpu_pct", "% of one core", "Harness process CPU over the window (200 = two cores busy).") { f($0.measurements.cost.client?.cpuPercent, 1) },
         Column("server_cpu_pct", "% of one core", "Server CPU over the window, all servers summed; one Redis near 100 is the bottleneck (the run is server-bound).") { f($0.measurements.cost.serverCPUPercent, 1) },
-        Column("peak_rss_mb", "MiB", "Harness peak resident memory (VmHWM).") { f($0.measurements.cost.client?.peakRSSMB, 1) },
+        Column("peak_rss_mb", "MiB", "Harness peak resident memory (VmHWM) during this run: the mark is reset when the run starts, so with --client both each client's peak is its own.") { f($0.measurements.cost.client?.peakRSSMB, 1) },
         Column("threads", "count", "Most harness threads seen during the run.") { i($0.measurements.cost.client?.peakThreads) },
     ]
 

@@ -20,6 +20,21 @@ import Testing
     }
 
     #if os(Linux)
+    /// A run's peak must be its own: a 256 MiB spike before the reset must not show after it.
+    @Test func peakResetsBetweenRuns() throws {
+        do {
+            // Filling it writes every page, so all of it is resident.
+            var spike = [UInt8](repeating: 1, count: 256 << 20)
+            spike[spike.count - 1] = 2
+            #expect(spike[spike.count / 2] == 1 && spike[spike.count - 1] == 2)
+        }
+        let before = ProcessStats.sample()
+        #expect(before.peakRSSBytes >= 256 << 20)
+        #expect(ProcessStats.resetPeakRSS())
+        let after = ProcessStats.sample()
+        #expect(after.peakRSSBytes < before.peakRSSBytes - (128 << 20), "the spike's pages were freed, so the reset peak is far below it")
+    }
+
     @Test func liveProcFilesParse() throws {
         let status = try #require(ProcFile.read("/proc/self/status"))
         let parsed = ProcFile.parseStatus(status)
