@@ -8,10 +8,13 @@ import Testing
 /// Connection failures: each pending completion fires once with a typed error naming the endpoint.
 @Suite("Faults")
 struct FaultTests {
-    @Test("server killed mid-pipeline: every pending completion fails exactly once", arguments: allClients)
-    func killedMidPipeline(client: RedisClientKind) async throws {
+    /// Also with the inline reply wait, whose poll(2) loop is what sees the server die.
+    @Test("server killed mid-pipeline: every pending completion fails exactly once", arguments: allClients, [false, true])
+    func killedMidPipeline(client: RedisClientKind, inlineWait: Bool) async throws {
         try await withFleet { fleet in
-            let conn = try await connector(client).connect(to: fleet.endpoints[0])
+            var options = ConnectionOptions()
+            if inlineWait { options.inlineReplyWaitMicros = 1_000 }
+            let conn = try await connector(client).connect(to: fleet.endpoints[0], options: options)
             let key = uniquePrefix() + "k"
             // Paused first, so the commands are certainly outstanding when the server dies.
             fleet.pause(0)
@@ -69,11 +72,14 @@ struct FaultTests {
         }
     }
 
-    @Test("a paused server: command timeout fails the connection, connect timeout fails the handshake", arguments: allClients)
-    func timeouts(client: RedisClientKind) async throws {
+    /// Also with the inline reply wait: its poll(2) must hand the queue back, or the timeout timer never runs.
+    @Test("a paused server: command timeout fails the connection, connect timeout fails the handshake", arguments: allClients, [false, true])
+    func timeouts(client: RedisClientKind, inlineWait: Bool) async throws {
         try await withFleet { fleet in
             let endpoint = fleet.endpoints[0]
-            let conn = try await connector(client).connect(to: endpoint, options: ConnectionOptions(commandTimeoutMs: 200))
+            var options = ConnectionOptions(commandTimeoutMs: 200)
+            if inlineWait { options.inlineReplyWaitMicros = 1_000 }
+            let conn = try await connector(client).connect(to: endpoint, options: options)
             fleet.pause(0)
             defer { fleet.resume(0) }
             let reply = await withCheckedContinuation { c in conn.send(["PING"]) { c.resume(returning: $0) } }
