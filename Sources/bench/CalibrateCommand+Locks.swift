@@ -15,8 +15,8 @@ extension CalibrateCommand {
         for round in 0..<rounds {
             var rb = 0.0
             var n = LockCycleResult(acquireUs: [], cycleUs: []), h = n
-            for step in 0..<3 {
-                switch (round + step) % 3 {
+            for which in rotation(round: round, count: 3) {
+                switch which {
                 case 0:
                     rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
                                                     requests: roundTrips, keyspace: keyspace, command: command).p50Us
@@ -41,8 +41,8 @@ extension CalibrateCommand {
         for round in 0..<rounds {
             var reference: ReferenceResult?
             var n = 0.0, h = 0.0
-            for step in 0..<3 {
-                switch (round + step) % 3 {
+            for which in rotation(round: round, count: 3) {
+                switch which {
                 case 0:
                     reference = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
                                                            requests: roundTrips, keyspace: keyspace, command: command)
@@ -77,8 +77,8 @@ extension CalibrateCommand {
         for round in 0..<rounds {
             var reference: CycleReference?
             var cheap = 0.0, n = 0.0, h = 0.0
-            for step in 0..<3 {
-                switch (round + step) % 3 {
+            for which in rotation(round: round, count: 3) {
+                switch which {
                 case 0:
                     reference = try await CycleReference.measure(
                         executable: benchmark, endpoint: endpoint, connection: native, clients: w1Connections, pipeline: depth,

@@ -173,8 +173,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         for round in 0..<rounds {
             var rb = Double.nan
             var got = Array(repeating: Double.nan, count: 4)
-            for step in 0..<5 {
-                let which = (round + step) % 5
+            for which in rotation(round: round, count: 5) {
                 if which == 4 {
                     rb = reference(try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: depth,
                                                               requests: total, keyspace: keyspace, command: command))
@@ -190,6 +189,12 @@ struct CalibrateCommand: AsyncParsableCommand {
         let m = ratios.map { fmt(median($0)) }
         print("  median ratios to redis-benchmark (\(lowerIsBetter ? "lower" : "higher") is faster): native \(m[0]), inline \(m[1])  hiredis \(m[2]), inline \(m[3])")
     }
+}
+
+/// The order of a round's measurements: each round starts one later, so nobody always runs first on a
+/// fresh server or last on a warm one.
+func rotation(round: Int, count: Int) -> [Int] {
+    (0..<count).map { (round + $0) % count }
 }
 
 func fmt(_ value: Double) -> String {
