@@ -33,7 +33,7 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
-        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "CHiredis"], swiftSettings: hotPath),
+        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .target(
             name: "Calibration",

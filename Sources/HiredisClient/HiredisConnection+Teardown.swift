@@ -1,10 +1,8 @@
 import CHiredis
 import Dispatch
 import RESP
+import POSIXSocket
 import RedisConnection
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension HiredisConnection {
     /// The connection behind `ac->ev.data`.
@@ -78,8 +76,7 @@ extension HiredisConnection {
             // The kernel did not take it all: the write source finishes the job.
             guard !adapter.isWriting else { return }
             let now = DispatchTime.now().uptimeNanoseconds
-            var entry = pollfd(fd: context.pointee.c.fd, events: Int16(POLLIN), revents: 0)
-            guard now < deadline, poll(&entry, 1, Int32(clamping: (deadline - now + 999_999) / 1_000_000)) > 0 else { return }
+            guard now < deadline, Socket.waitReadable(fd: context.pointee.c.fd, timeoutNanos: deadline - now) else { return }
             handleRead()
         }
     }

@@ -12,7 +12,7 @@ extension LoadRun {
     func buildLanes() async throws(DriverError) -> [Lane] {
         let laneCount = scenario.laneCount
         let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
-        let options = laneConnectionOptions(laneCount: laneCount)
+        let options = laneConnectionOptions()
         do {
             for c in 0..<scenario.connections {
                 let lane = lanes[c % laneCount]
@@ -51,7 +51,7 @@ extension LoadRun {
     /// The connection options with the scenario's reply wait (see `Scenario.effectiveReplyWaitUs`): a
     /// lane that waits for owed replies on its own thread takes Dispatch's second thread wake-up out of
     /// every round trip.
-    func laneConnectionOptions(laneCount: Int) -> ConnectionOptions {
+    func laneConnectionOptions() -> ConnectionOptions {
         var options = connectionOptions
         let wait = scenario.effectiveReplyWaitUs
         if options.inlineReplyWaitMicros == nil && wait > 0 { options.inlineReplyWaitMicros = wait }

@@ -115,10 +115,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
             default: fail(reply)
             }
         case LockTag.fencedAcquire:
-            if tag & LockTag.asSource == 0, context.isNoScript(reply) {
-                context.counters.scriptFallbacks += 1
-                return sendFencedAcquire(asSource: true)
-            }
+            if context.needsEvalFallback(reply, tag: tag) { return sendFencedAcquire(asSource: true) }
             switch reply {
             case .success(.integer(let fence)): grant(fence: fence)
             case .success(let value) where value.isNull: attemptFailed()

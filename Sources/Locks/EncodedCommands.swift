@@ -16,11 +16,13 @@ extension LockContext {
         scratch.bytes.withUnsafeBytes { connection.send(encoded: $0, to: operation, tag: tag) }
     }
 
-    /// Whether a script call came back `NOSCRIPT` (the server lost its script cache), in which case the
-    /// caller re-sends it as `EVAL` once.
-    func isNoScript(_ reply: RedisReply) -> Bool {
-        guard case .success(let value) = reply, let message = value.errorMessage else { return false }
-        return message.hasPrefix("NOSCRIPT")
+    /// Whether the reply to a script call sent with `tag` is a `NOSCRIPT` that the caller must answer
+    /// by re-sending the call as `EVAL` (once: a call already re-sent carries `LockTag.asSource`).
+    /// Counts the fallback.
+    func needsEvalFallback(_ reply: RedisReply, tag: Int) -> Bool {
+        guard tag & LockTag.asSource == 0, LockScripts.isNoScript(reply) else { return false }
+        counters.scriptFallbacks += 1
+        return true
     }
 }
 

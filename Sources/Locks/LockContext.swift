@@ -295,7 +295,7 @@ public final class LockContext: @unchecked Sendable {
         for key in keys { tail.append(.string(key)) }
         tail.append(contentsOf: args)
         send(connection, ["EVALSHA", .string(script.sha1)] + tail, purpose, operation) { [self] reply in
-            if case .success(let value) = reply, let message = value.errorMessage, message.hasPrefix("NOSCRIPT") {
+            if LockScripts.isNoScript(reply) {
                 counters.scriptFallbacks += 1
                 send(connection, ["EVAL", .string(script.source)] + tail, purpose, operation, handler)
                 return

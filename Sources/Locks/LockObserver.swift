@@ -11,16 +11,14 @@ public protocol LockObserver: AnyObject {
 /// observer and its tag (the driver's measured path).
 enum LockCompletion<Value> {
     case closure((Value) -> Void)
-    case acquireObserver(any LockObserver, Int)
-    case releaseObserver(any LockObserver, Int)
+    case observer(any LockObserver, Int)
 }
 
 extension LockCompletion where Value == AcquireOutcome {
     func callAsFunction(_ outcome: AcquireOutcome) {
         switch self {
         case .closure(let body): body(outcome)
-        case .acquireObserver(let observer, let tag): observer.acquireEnded(outcome, tag: tag)
-        case .releaseObserver: assertionFailure("an acquisition completes to acquireEnded")
+        case .observer(let observer, let tag): observer.acquireEnded(outcome, tag: tag)
         }
     }
 }
@@ -29,8 +27,7 @@ extension LockCompletion where Value == ReleaseReport {
     func callAsFunction(_ report: ReleaseReport) {
         switch self {
         case .closure(let body): body(report)
-        case .releaseObserver(let observer, let tag): observer.releaseEnded(report, tag: tag)
-        case .acquireObserver: assertionFailure("a release completes to releaseEnded")
+        case .observer(let observer, let tag): observer.releaseEnded(report, tag: tag)
         }
     }
 }

@@ -48,7 +48,7 @@ public final class Locker: @unchecked Sendable {
     public func acquire(key: String, deadlineNanos: UInt64?, startedAtNanos: UInt64? = nil, observer: any LockObserver, tag: Int) {
         context.assertOnQueue()
         AcquireOperation(locker: self, key: key, deadline: deadlineNanos, startedAt: startedAtNanos,
-                         completion: .acquireObserver(observer, tag)).start()
+                         completion: .observer(observer, tag)).start()
     }
 
     // MARK: Release
@@ -67,7 +67,7 @@ public final class Locker: @unchecked Sendable {
 
     /// `release` reporting to `observer.releaseEnded(_:tag:)`: the driver's path.
     public func release(_ grant: LockGrant, observer: any LockObserver, tag: Int) {
-        release(grant, .releaseObserver(observer, tag))
+        release(grant, .observer(observer, tag))
     }
 
     func release(_ grant: LockGrant, _ completion: LockCompletion<ReleaseReport>) {

@@ -47,10 +47,7 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
     }
 
     override func receive(_ reply: RedisReply, tag: Int) {
-        if tag & LockTag.asSource == 0, context.isNoScript(reply) {
-            context.counters.scriptFallbacks += 1
-            return send(asSource: true)
-        }
+        if context.needsEvalFallback(reply, tag: tag) { return send(asSource: true) }
         let outcome: ReleaseOutcome
         switch reply {
         case .success(.integer(let n)) where n > 0: outcome = .released

@@ -1,3 +1,5 @@
+import RedisConnection
+
 /// A Lua script the lock layer runs, with its SHA-1 computed once, locally, for `EVALSHA`.
 public struct LockScript: Sendable, Hashable, CustomStringConvertible {
     /// A short name for messages and counters.
@@ -159,6 +161,13 @@ public enum LockScripts {
         redis.call('hset', KEYS[1], 'fence', ARGV[1], 'value', ARGV[2])
         return 1
         """)
+
+    /// Whether a script call came back `NOSCRIPT`: the server lost its script cache (restart,
+    /// `SCRIPT FLUSH`, failover), so the call must be re-sent as `EVAL`.
+    static func isNoScript(_ reply: RedisReply) -> Bool {
+        guard case .success(let value) = reply, let message = value.errorMessage else { return false }
+        return message.hasPrefix("NOSCRIPT")
+    }
 
     /// Every script, for `SCRIPT LOAD` at setup.
     public static let all: [LockScript] = [

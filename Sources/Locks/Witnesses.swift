@@ -116,7 +116,7 @@ public struct RedisFencedResource: Sendable {
             }
         }
         connection.send(["EVALSHA", .string(script.sha1)] + tail) { reply in
-            if case .success(let value) = reply, value.errorMessage?.hasPrefix("NOSCRIPT") == true {
+            if LockScripts.isNoScript(reply) {
                 connection.send(["EVAL", .string(script.source)] + tail, completion: handle)
             } else {
                 handle(reply)

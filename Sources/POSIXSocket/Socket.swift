@@ -100,6 +100,11 @@ public struct Socket: Sendable, Hashable {
     /// report), or about `timeoutNanos` pass (rounded up to whole milliseconds). True when a read will
     /// not block.
     public func waitReadable(timeoutNanos: UInt64) -> Bool {
+        Self.waitReadable(fd: fd, timeoutNanos: timeoutNanos)
+    }
+
+    /// `waitReadable` for a descriptor this type does not own (hiredis's socket).
+    public static func waitReadable(fd: Int32, timeoutNanos: UInt64) -> Bool {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let millis = Int32(clamping: (timeoutNanos + 999_999) / 1_000_000)
         return poll(&entry, 1, millis) > 0

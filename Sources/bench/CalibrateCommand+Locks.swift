@@ -4,6 +4,7 @@ import HiredisClient
 import Locks
 import NativeClient
 import RedisConnection
+import Reports
 
 extension CalibrateCommand {
     /// Uncontended setnx-px acquire + release on one connection vs two `redis-benchmark -c 1` round trips.
@@ -100,8 +101,8 @@ extension CalibrateCommand {
             guard let reference else { continue }
             let r = reference.cyclesPerSecond
             nativeRatio.append(n / r); hiredisRatio.append(h / r); nativeVsHiredis.append(n / h); nativeVsCheap.append(n / cheap)
-            print("  round \(round + 1): redis-benchmark \(Int(r)) cycles/s (SET \(Int(reference.setPerSecond))/s, \(pct(reference.setGranted)) granted; "
-                  + "release \(Int(reference.releasePerSecond))/s, \(pct(reference.releaseDeleted)) deleted)  native \(Int(n))/s  hiredis \(Int(h))/s  "
+            print("  round \(round + 1): redis-benchmark \(Int(r)) cycles/s (SET \(Int(reference.setPerSecond))/s, \(HumanUnits.percent(reference.setGranted)) granted; "
+                  + "release \(Int(reference.releasePerSecond))/s, \(HumanUnits.percent(reference.releaseDeleted)) deleted)  native \(Int(n))/s  hiredis \(Int(h))/s  "
                   + "[on the contenders' keys: \(Int(cheap)) cycles/s]")
         }
         print("  median ratios: native/redis-benchmark \(fmt(median(nativeRatio)))  hiredis/redis-benchmark \(fmt(median(hiredisRatio)))  native/hiredis \(fmt(median(nativeVsHiredis)))")
@@ -109,4 +110,3 @@ extension CalibrateCommand {
     }
 }
 
-func pct(_ fraction: Double) -> String { String(format: "%.0f%%", fraction * 100) }
