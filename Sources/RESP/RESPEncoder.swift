@@ -73,7 +73,7 @@ public struct RESPEncoder: Sendable {
 
     /// Appends `*count\r\n`: the header of a command of `count` arguments, each appended next.
     public mutating func appendArrayHeader(_ count: Int) {
-        appendHeaderBytes(UInt8(ascii: "*"), count)
+        appendHeader(UInt8(ascii: "*"), count)
     }
 
     /// Appends one argument as a bulk string: `$len\r\n<utf8>\r\n`.
@@ -84,18 +84,16 @@ public struct RESPEncoder: Sendable {
 
     /// Appends one argument given as raw bytes.
     public mutating func appendArgument(bytes payload: UnsafeRawBufferPointer) {
-        appendHeaderBytes(UInt8(ascii: "$"), payload.count)
+        appendHeader(UInt8(ascii: "$"), payload.count)
         bytes.append(contentsOf: payload)
-        bytes.append(UInt8(ascii: "\r"))
-        bytes.append(UInt8(ascii: "\n"))
+        appendCRLF()
     }
 
     /// Appends one argument as the decimal text of `value`.
     public mutating func appendArgument(_ value: Int64) {
-        appendHeaderBytes(UInt8(ascii: "$"), Self.decimalWidth(value))
+        appendHeader(UInt8(ascii: "$"), Self.decimalWidth(value))
         appendDecimal(value)
-        bytes.append(UInt8(ascii: "\r"))
-        bytes.append(UInt8(ascii: "\n"))
+        appendCRLF()
     }
 
     /// Appends bytes that are already RESP (a command or arguments encoded once and kept).
@@ -106,13 +104,6 @@ public struct RESPEncoder: Sendable {
     /// Appends bytes that are already RESP.
     public mutating func appendRaw(_ raw: [UInt8]) {
         bytes.append(contentsOf: raw)
-    }
-
-    private mutating func appendHeaderBytes(_ type: UInt8, _ count: Int) {
-        bytes.append(type)
-        appendDecimal(Int64(count))
-        bytes.append(UInt8(ascii: "\r"))
-        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// The bytes of one command, for callers that send it once and keep no encoder.
