@@ -49,13 +49,10 @@ extension HiredisConnection {
         }
         let sentAt = commandTimeoutNs == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         let box = PendingCommand(target, sentAt: sentAt)
-        pending.append(box)
-        enterHiredis()
-        let status = redisAsyncFormattedCommand(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(), command.baseAddress?.assumingMemoryBound(to: CChar.self), command.count)
-        if status != REDIS_OK {
-            complete(box, .failure(failure ?? RedisError(.io, endpoint: endpointText, detail: "hiredis refused the command (context closing or out of memory)")))
+        hand(box) {
+            redisAsyncFormattedCommand(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(),
+                                       command.baseAddress?.assumingMemoryBound(to: CChar.self), command.count)
         }
-        leaveHiredis()
     }
 
     /// The arguments of an encoded command (an array of bulk strings), for the rare paths.
@@ -192,26 +189,34 @@ extension HiredisConnection {
             box.fire(.failure(failure ?? RedisError(.connectionClosed, endpoint: endpointText)))
             return
         }
-        pending.append(box)
         // Move the buffer out while hiredis reads it, so the property is not accessed (and its
         // storage not copied) while a hook re-enters the connection.
         var buffer = argv
         argv = ArgvBuffer()
         buffer.load(command)
-        enterHiredis()
-        let status = buffer.withArgv { argc, argvPointer, lengths in
-            if routed {
-                return redisAsyncCommandArgv(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(), argc, argvPointer, lengths)
-            } else {
-                return redisAsyncCommandArgv(context, { context, reply, _ in
-                    guard let context, let data = context.pointee.data else { return }
-                    Unmanaged<HiredisConnection>.fromOpaque(data).takeUnretainedValue().pubSubReplyArrived(reply)
-                }, nil, argc, argvPointer, lengths)
+        hand(box) {
+            let status = buffer.withArgv { argc, argvPointer, lengths in
+                if routed {
+                    return redisAsyncCommandArgv(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(), argc, argvPointer, lengths)
+                } else {
+                    return redisAsyncCommandArgv(context, { context, reply, _ in
+                        guard let context, let data = context.pointee.data else { return }
+                        Unmanaged<HiredisConnection>.fromOpaque(data).takeUnretainedValue().pubSubReplyArrived(reply)
+                    }, nil, argc, argvPointer, lengths)
+                }
             }
+            argv = buffer
+            return status
         }
-        argv = buffer
-        if status != REDIS_OK {
-            // Only when hiredis is already disconnecting (or out of memory).
+    }
+
+    /// Puts `box` in the FIFO, then gives hiredis its command through `call` (which returns hiredis's
+    /// status); a refusal, which only happens when hiredis is already disconnecting (or out of
+    /// memory), fails the box.
+    private func hand(_ box: PendingCommand, _ call: () -> Int32) {
+        pending.append(box)
+        enterHiredis()
+        if call() != REDIS_OK {
             complete(box, .failure(failure ?? RedisError(.io, endpoint: endpointText, detail: "hiredis refused the command (context closing or out of memory)")))
         }
         leaveHiredis()
