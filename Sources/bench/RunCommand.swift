@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         return """
             Note: one round of a contended \(s.lock.wait.kind) scenario. Which contender wins each race, and how many
             starve, decides throughput more than the client does (the default scenario's native/hiredis ratio ranged
-            from 0.68x to 1.25x over runs of one build). For the clients' own cost, read client CPU/acquisition, add
+            from 0.68x to 1.42x over runs of one build). For the clients' own cost, read client CPU/acquisition, add
             --rounds 5, or run uncontended (--keys equal to --contenders).
             """
     }
