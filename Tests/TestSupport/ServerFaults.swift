@@ -43,12 +43,13 @@ public func connectedClients(at endpoint: Endpoint, password: String? = nil) -> 
 }
 
 /// Sends SIGINT to `pid` from a thread of its own once `isUnderWay` holds and `settleMicroseconds`
-/// more have passed, so the signal lands mid-run however slow the machine is.
+/// more have passed, so the signal lands mid-run however slow the machine is. Sends nothing once
+/// `pid` has exited: after it is reaped the number may belong to someone else.
 public func interrupt(_ pid: Int32, settleMicroseconds: UInt32 = 1_500_000, once isUnderWay: @escaping @Sendable () -> Bool) {
     onOwnThread {
-        waitBlocking(until: isUnderWay)
+        waitBlocking { isGone(pid) || isUnderWay() }
         usleep(settleMicroseconds)
-        kill(pid, SIGINT)
+        if !isGone(pid) { kill(pid, SIGINT) }
     }
 }
 
