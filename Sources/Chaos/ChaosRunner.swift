@@ -12,7 +12,7 @@ public struct ChaosOutcome: Sendable {
     public var rows: [SafetyRow] = []
     /// Rate, latency and validity per phase of the load scenarios (redlock-loss).
     public var phases: [PhaseSummary] = []
-    /// Things the reader should know: skipped variants and why, the faketime result.
+    /// Things the reader should know: skipped variants and why.
     public var notes: [String] = []
     /// Set when the environment kept the run from finishing (the rows before it are still valid).
     public var environmentError: ChaosEnvironmentError?
@@ -144,9 +144,6 @@ public final class ChaosRunner: Sendable {
                     }
                 }
             }
-        }
-        if scenario == .clockSkew, !run.interrupted {
-            run.note(await FaketimeProbe.run(redisServer: plan.redisServer) { run.track($0) })
         }
     }
 

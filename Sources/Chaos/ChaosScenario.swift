@@ -11,7 +11,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case redlockRestart = "redlock-restart"
     /// 1, 2 and 3 of 5 Redlock nodes killed or paused while contenders run.
     case redlockLoss = "redlock-loss"
-    /// Client clock offsets for legacy-getset (setnx-px as the control), and the faketime check.
+    /// Client clock offsets for legacy-getset (setnx-px as the control).
     case clockSkew = "clock-skew"
     /// Connection resets (`CLIENT KILL`) and a paused server with client command timeouts.
     case network

@@ -25,6 +25,12 @@ public enum HgrmWriter {
         histogram.isEmpty ? nil : histogram.percentileDistribution(valueUnitScalingRatio: 1_000)
     }
 
+    /// `#[Partial = true, Reason = …]`, the line that marks a histogram of a run cut short.
+    public static func partialFooter(_ result: RunResult) -> String {
+        let reason = (result.partialReason ?? result.error ?? "unknown").map { $0.isNewline ? " " : $0 }
+        return "#[Partial = true, Reason = \(String(reason))]\n"
+    }
+
     /// Writes every non-empty latency kind of every result into `directory` (created if missing) and
     /// returns the paths written.
     @discardableResult
@@ -36,7 +42,10 @@ public enum HgrmWriter {
         var written: [String] = []
         for result in results {
             for kind in LatencyKind.allCases {
-                guard let text = text(result.measurements.raw.latency(kind)) else { continue }
+                guard var text = text(result.measurements.raw.latency(kind)) else { continue }
+                // The format has no field for it, but readers skip `#[` lines they do not know: a
+                // file cut short by Ctrl-C or a failure says so in the file itself, not only in the CSV.
+                if result.partial { text += partialFooter(result) }
                 let path = directory.hasSuffix("/") ? directory + fileName(result, kind) : directory + "/" + fileName(result, kind)
                 try OutputFile.replace(text, at: path)
                 written.append(path)

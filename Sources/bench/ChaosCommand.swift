@@ -16,8 +16,7 @@ struct ChaosCommand: AsyncParsableCommand {
             process), failover (primary killed before the lock replicated; promotion by REPLICAOF NO ONE \
             or Sentinel; with and without WAIT 1), redlock-restart (a node restarts empty within the TTL, \
             or only after it), redlock-loss (1, 2, 3 of 5 nodes killed or paused while contenders run), \
-            clock-skew (client clocks ahead, legacy-getset vs setnx-px; a faketime check for server \
-            clocks), network (connection resets; a paused server with client timeouts). Every fault is \
+            clock-skew (client clocks ahead, legacy-getset vs setnx-px), network (connection resets; a paused server with client timeouts). Every fault is \
             placed by the scenario, not by chance, and every server is started here and stopped at the end.
 
             Each row says what the lock's design predicts and whether it happened. Exit codes: 0 every \

@@ -4,7 +4,7 @@ import Locks
 import Reports
 import Testing
 
-/// Scenarios 5 and 6: client clock skew, the faketime check, and network faults.
+/// Scenarios 5 and 6: client clock skew and network faults.
 @Suite("clock skew and network", .serialized)
 struct SkewAndNetworkTests {
     @Test("legacy-getset grants twice when a client clock runs past TTL − hold, not below; setnx-px never")
@@ -17,15 +17,6 @@ struct SkewAndNetworkTests {
         #expect(rows[0].doubleGrants == 1 && rows[0].wrongOwnerDeletes == 1 && rows[0].confirmed, "\(describe(rows[0]))")
         #expect(rows[1].doubleGrants == 0 && rows[1].confirmed, "\(describe(rows[1]))")
         #expect(rows[2].doubleGrants == 0 && rows[2].confirmed, "\(describe(rows[2]))")
-    }
-
-    @Test("the faketime check gives a reason in one note and leaves no server behind")
-    func faketime() async throws {
-        let note = try await withChaosRun(plan(.clockSkew)) { run throws(ChaosEnvironmentError) in
-            await FaketimeProbe.run(redisServer: nil) { run.track($0) }
-        }
-        #expect(note.hasPrefix("clock-skew: "))
-        #expect(note.contains("faketime"))
     }
 
     @Test("connection resets: errors counted, no contender stuck, no overlap, no key left")
