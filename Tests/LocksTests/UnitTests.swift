@@ -65,18 +65,18 @@ struct LocksUnitTests {
     @Test("spec: raw names, Codable round trip, unsupported combinations rejected with a fix")
     func spec() throws {
         #expect(LockAlgorithmKind.allCases.map(\.rawValue) == ["setnx-px", "legacy-getset", "naive-getdel", "fenced", "redlock"])
-        #expect(WaitKind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo"])
-        let spec = LockSpec(algorithm: .redlock, wait: WaitSpec(kind: .backoff), ttlMs: 3_000)
+        #expect(WaitStrategy.Kind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo"])
+        let spec = LockSpec(algorithm: .redlock, wait: .backoff(), ttlMs: 3_000)
         let data = try JSONEncoder().encode(spec)
         #expect(try JSONDecoder().decode(LockSpec.self, from: data) == spec)
         #expect(String(decoding: data, as: UTF8.self).contains("\"redlock\""))
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .redlock, wait: WaitSpec(kind: .fifo)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .naiveGetdel, wait: WaitSpec(kind: .fifo)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .backoff, backoffBaseMs: 10, backoffCapMs: 5)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .fifo, fallbackMs: 500, ticketTtlMs: 600)).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .redlock, wait: .fifo()).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .naiveGetdel, wait: .fifo()).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: .backoff(base: 10, cap: 5)).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: .fifo(fallback: 500, ticketTTL: 600)).validate() }
         for algorithm in LockAlgorithmKind.allCases {
             for wait in algorithm.supportedWaits {
-                try LockSpec(algorithm: algorithm, wait: WaitSpec(kind: wait)).validate()
+                try LockSpec(algorithm: algorithm, wait: WaitStrategy(wait)).validate()
             }
         }
     }
