@@ -81,6 +81,34 @@ struct LocksUnitTests {
         }
     }
 
+    @Test("wait strategy: the JSON shape of the former flat spec decodes, round-trips, and prints its CSV parameters")
+    func waitStrategyJSON() throws {
+        let old = #"{"backoffBaseMs":1,"backoffCapMs":50,"fallbackMs":200,"fixedDelayMs":5,"kind":"backoff","lingerMs":1000,"ticketTtlMs":5000,"wakeAll":false}"#
+        let wait = try JSONDecoder().decode(WaitStrategy.self, from: Data(old.utf8))
+        #expect(wait == .backoff(base: 1, cap: 50))
+        #expect(wait.parameters == "base=1ms cap=50ms")
+        let strategies: [WaitStrategy] = [.spin, .fixed(delay: 3), .backoff(), .pubsub(wakeAll: true), .fifo(fallback: 300, ticketTTL: 900)]
+        for strategy in strategies {
+            let data = try JSONEncoder().encode(strategy)
+            #expect(try JSONDecoder().decode(WaitStrategy.self, from: data) == strategy)
+            let keys = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(keys?.count == 8, "every key of the former shape is written")
+        }
+        #expect(WaitStrategy.fixed(delay: 3).parameters == "delay=3ms")
+        #expect(WaitStrategy.pubsub(wakeAll: true).parameters == "fallback=200ms wake=all linger=1000ms")
+        #expect(WaitStrategy.fifo(fallback: 300, ticketTTL: 900).parameters == "fallback=300ms ticket_ttl=900ms linger=1000ms")
+        #expect(WaitStrategy.spin.parameters == "")
+    }
+
+    @Test("safety rules: which algorithms promise exclusion, and when their overlaps are violations")
+    func safetyRules() {
+        #expect(LockAlgorithmKind.allCases.filter(\.promisesExclusion) == [.setnxPX, .fenced, .redlock])
+        #expect(LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 1_000, ttlMs: 10))
+        #expect(!LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 10_000, ttlMs: 10), "a hold as long as the TTL outlives the lease")
+        #expect(!LockAlgorithmKind.fenced.overlapsAreViolations(maxHoldUs: nil, ttlMs: 10), "an unbounded hold may outlive the lease")
+        #expect(!LockAlgorithmKind.legacyGetset.overlapsAreViolations(maxHoldUs: 0, ttlMs: 10_000))
+    }
+
     @Test("redlock arithmetic: drift = ttl·factor + fixed, validity = ttl − elapsed − drift, quorum N/2+1")
     func redlockFormula() {
         let redlock = RedlockSpec(nodes: 5, driftFactor: 0.01, driftFixedMs: 2)
