@@ -127,7 +127,7 @@ public struct LockSpec: Codable, Sendable, Hashable {
 
 /// An invalid `LockSpec`: which field, and what to change.
 public struct LockSpecError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The field, e.g. `wait.backoffCapMs`.
+    /// The field, e.g. `wait.cap`.
     public var field: String
     /// What is wrong and what to use instead.
     public var reason: String

@@ -54,7 +54,9 @@ struct LocksUnitTests {
                 if let victim { wheel.cancel(victim) }
             }
             victim = wheel.schedule(afterNanos: 5_000_000) { events.append("victim") }
-            wheel.schedule(afterNanos: 40_000_000) { events.append("far") } // 5 rotations
+            // 25 rotations: far enough that "first" firing late on a loaded machine (loads of 15 on two
+            // cores were seen) still leaves "chained" due before it.
+            wheel.schedule(afterNanos: 200_000_000) { events.append("far") }
         }
         #expect(await events.wait(for: 3))
         try? await Task.sleep(for: .milliseconds(20))
