@@ -22,22 +22,23 @@ extension AcquireOperation {
 
     /// The attempt failed and the acquisition goes on: sleep, park, or retry at once.
     func waitAfterFailedAttempt() {
-        var nanos = context.algorithm.retryDelayNanos(context)
+        var nanos: UInt64
         switch spec.wait {
         case .spin:
-            break
+            nanos = 0
         case .fixed(let delay):
-            nanos &+= delay.nanos
+            nanos = delay.nanos
         case .backoff(let base, let cap):
             let shift = UInt64(min(max(attempts - 1, 0), 40))
             let ceilingMs = min(UInt64(cap.count), UInt64(base.count) << shift)
-            nanos &+= context.rng.uniform(upTo: ceilingMs * 1_000_000)
+            nanos = context.rng.uniform(upTo: ceilingMs * 1_000_000)
         case .pubsub(let fallback, let wakeAll, _):
             return waitForRelease(fallback: fallback, wakeAll: wakeAll)
         case .fifo(let fallback, _, let ticketTTL):
             // FIFO attempts are polls that wait on their own; a plain attempt does not happen.
             return fifoPoll(fallback: fallback, ticketTTL: ticketTTL)
         }
+        nanos &+= context.algorithm.retryDelayNanos(context)
         if nanos == 0 {
             attempt() // spin: the reply that failed arrived asynchronously, so this does not recurse
         } else {
