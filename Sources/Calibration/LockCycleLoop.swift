@@ -30,7 +30,7 @@ public enum LockCycle {
     ) async throws -> LockCycleResult {
         let queue = DispatchQueue(label: "lockbench.calibrate.lock")
         let wheel = TimerWheel(queue: queue)
-        let spec = LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000)
+        let spec = LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000)
         let context = try await LockContext.open(spec: spec, connector: connector, endpoints: [endpoint], wheel: wheel, seed: 1, options: options)
         let loop = CycleLoop(context: context, cycles: cycles, key: keyPrefix + "cycle")
         let result = await loop.run()

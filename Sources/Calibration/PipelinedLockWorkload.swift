@@ -11,7 +11,7 @@ public enum PipelinedLockWorkload {
         durationS: Double, keyPrefix: String
     ) async throws -> Double {
         let scenario = Scenario(
-            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000),
+            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000),
             contenders: contenders, keys: contenders, connections: connections, pipeline: 0,
             hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
             requests: nil, servers: [endpoint.description], embeddedServers: false, db: 0, user: nil, seed: 7,
@@ -29,7 +29,7 @@ public enum SingleContenderWorkload {
     /// Runs it and returns the acquire p50 over the window, µs.
     public static func acquireP50(connector: any RedisConnector, endpoint: Endpoint, durationS: Double, keyPrefix: String) async throws -> Double {
         let scenario = Scenario(
-            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000),
+            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000),
             contenders: 1, keys: 1, connections: 1, pipeline: 0,
             hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
             requests: nil, servers: [endpoint.description], embeddedServers: false, db: 0, user: nil, seed: 7,

@@ -11,7 +11,7 @@ import Reports
 extension ChaosRun {
     /// A short TTL, so each trial waits a fraction of a second for the lock to expire.
     static func pauseSpec(_ algorithm: LockAlgorithmKind) -> LockSpec {
-        LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: 300,
+        LockSpec(algorithm: algorithm, wait: .fixed(delay: 5), ttlMs: 300,
                  redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 100))
     }
 

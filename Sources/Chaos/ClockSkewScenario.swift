@@ -16,7 +16,7 @@ extension ChaosRun {
     static let skewsMs: [Int64] = [0, 400, 4_000, 8_000]
 
     func clockSkew(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, skewMs: Int64) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.skewTTL)
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.skewTTL)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
             let (holderContext, skewedContext) = try await LockSessions.openPair(
                 spec: spec, client: client, endpoints: fleet.endpoints, labels: ("skew-holder", "skew-contender"), seeds: (51, 52))

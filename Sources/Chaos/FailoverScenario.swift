@@ -41,7 +41,7 @@ extension ChaosRun {
     }
 
     func failover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: FailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 10), ttlMs: Self.failoverSpecTTL)
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
         var tally = RowTally(.failover, variant.name, algorithm, client)
         var holderRefusals = 0
         var contenderRefusals = 0

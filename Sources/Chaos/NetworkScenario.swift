@@ -17,7 +17,7 @@ extension ChaosRun {
     static let networkTTL = 500
 
     func network(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ fault: NetworkFault) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: Self.networkTTL)
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 5), ttlMs: Self.networkTTL)
         var tally = RowTally(.network, fault.rawValue, algorithm, client)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
             let ledger = SafetyLedger()

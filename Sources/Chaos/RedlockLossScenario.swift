@@ -16,7 +16,7 @@ extension ChaosRun {
     }
 
     static let lossSpec = LockSpec(
-        algorithm: .redlock, wait: WaitSpec(kind: .fixed, fixedDelayMs: 2), ttlMs: 1_000,
+        algorithm: .redlock, wait: .fixed(delay: 2), ttlMs: 1_000,
         redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 50))
     static let lossPhaseMs = 600
     /// Decisions in flight when a fault lands belong to the phase before; skip this much of each phase.

@@ -10,7 +10,7 @@ import Reports
 extension ChaosRun {
     static let restartSpec = LockSpec(
         // Long enough that a restart on a loaded machine still lands inside the first lease.
-        algorithm: .redlock, wait: WaitSpec(kind: .fixed, fixedDelayMs: 5), ttlMs: 6_000,
+        algorithm: .redlock, wait: .fixed(delay: 5), ttlMs: 6_000,
         redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 100))
 
     func redlockRestart(_ client: RedisClientKind, delayed: Bool) async throws(ChaosEnvironmentError) -> SafetyRow {

@@ -65,16 +65,8 @@ public final class SafetyLedger: Sendable {
     /// Every entry.
     public var entries: Int { state.withLock { $0.entries } }
 
-    /// The monotonic instant until which `grant`'s lease is certainly valid.
-    ///
-    /// Measured from when the acquisition *started*, not from its reply: the server started the TTL
-    /// when it ran the SET, which is somewhere between the two, so counting from the reply would claim
-    /// up to a round trip too much and report double grants that were not. Redlock's validity already
-    /// is `ttl − elapsed − drift` from its attempt's start.
+    /// The monotonic instant until which `grant`'s lease is certainly valid (Locks' rule).
     public static func validUntil(_ grant: LockGrant, algorithm: LockAlgorithmKind) -> UInt64 {
-        if algorithm == .redlock {
-            return grant.grantedAtNanos &+ UInt64(max(0, grant.validityMs) * 1_000_000)
-        }
-        return grant.startedAtNanos &+ UInt64(grant.ttlMs) * 1_000_000
+        grant.validUntilNanos(algorithm: algorithm)
     }
 }

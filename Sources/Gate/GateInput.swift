@@ -95,7 +95,7 @@ extension GateInput {
         }
         let error = f["error"].flatMap { $0.isEmpty ? nil : $0 }
         return RunFigures(
-            client: f["client"] ?? "", algorithm: f["algorithm"] ?? "", holdMaxUs: hold.boundUs, ttlMs: int("ttl_ms"),
+            client: f["client"] ?? "", algorithm: f["algorithm"] ?? "", holdMaxUs: hold.maxUs, ttlMs: int("ttl_ms"),
             acquisitions: int("acquisitions"), acquisitionsPerSecond: double("acquisitions_per_s") ?? 0,
             acquireP50Us: double("acquire_p50_us"), acquireP99Us: double("acquire_p99_us"), jain: double("jain"),
             failedAcquires: int("failed_acquires"), errors: int("errors"), mutexViolations: int("mutex_violations"),

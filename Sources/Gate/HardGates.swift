@@ -1,4 +1,5 @@
 import Foundation
+import Locks
 
 /// One hard-gate check: a count against a bound, no statistics (a safety violation is never noise).
 public struct HardCheck: Codable, Sendable, Hashable {
@@ -50,7 +51,7 @@ public enum HardGates {
             let detail = events == 0 ? nil : safetyDetail(runs)
             add("safety", "\(events) violation\(events == 1 ? "" : "s")", "0", events == 0 ? .pass : .fail, detail)
         } else {
-            let why = first.holdMaxUs == nil || !["setnx-px", "fenced", "redlock"].contains(first.algorithm)
+            let why = first.holdMaxUs == nil || LockAlgorithmKind(rawValue: first.algorithm)?.promisesExclusion != true
                 ? "\(first.algorithm) is not safe by design" : "hold can outlast the TTL"
             add("safety", "\(events) (\(why))", "-", .skipped)
         }

@@ -78,7 +78,7 @@ public struct RunFigures: Codable, Sendable, Hashable {
         let redlock = scenario.lock.algorithm == .redlock
         self.init(
             client: scenario.client.rawValue, algorithm: scenario.lock.algorithm.rawValue,
-            holdMaxUs: scenario.hold.boundUs, ttlMs: scenario.lock.ttlMs, acquisitions: m.acquisitions,
+            holdMaxUs: scenario.hold.maxUs, ttlMs: scenario.lock.ttlMs, acquisitions: m.acquisitions,
             acquisitionsPerSecond: m.acquisitionsPerSecond, acquireP50Us: m.acquire?.p50Us, acquireP99Us: m.acquire?.p99Us,
             jain: m.fairness.jain, failedAcquires: m.failedAcquires, errors: m.errors,
             mutexViolations: m.safety.mutexOverlaps, doubleGrants: m.safety.doubleGrants,
@@ -95,9 +95,7 @@ public struct RunFigures: Codable, Sendable, Hashable {
     /// Whether the algorithm promises mutual exclusion, and the run kept it to its terms (every hold
     /// shorter than the TTL): only then is an overlap a bug rather than the expected outcome.
     public var promisesSafety: Bool {
-        guard ["setnx-px", "fenced", "redlock"].contains(algorithm) else { return false }
-        guard let holdMaxUs else { return false }
-        return holdMaxUs < ttlMs * 1_000
+        LockAlgorithmKind(rawValue: algorithm)?.overlapsAreViolations(maxHoldUs: holdMaxUs, ttlMs: ttlMs) ?? false
     }
 
     /// Every piece of unsafety evidence added up.
@@ -105,15 +103,6 @@ public struct RunFigures: Codable, Sendable, Hashable {
 }
 
 extension TimeDistribution {
-    /// The longest value the distribution can draw, µs; `nil` for exponential (unbounded).
-    var boundUs: Int? {
-        switch self {
-        case .fixed(let us): return us
-        case .uniform(_, let hi): return hi
-        case .exponential: return nil
-        }
-    }
-
     /// The same distribution shifted later by `us` (an exponential keeps its shape, its mean grows).
     func adding(us: Int) -> TimeDistribution {
         switch self {

@@ -7,15 +7,7 @@ extension Lane {
     /// (mutual-exclusion violation); if that holder's own grant was still valid, the lock service
     /// granted the key twice (a double grant), rather than a holder outliving its TTL.
     func witnessEnter(_ i: Int, grant: LockGrant, now: UInt64, counts: Bool) {
-        // A lease is counted from when the acquisition started, never from the reply: the server's
-        // TTL began before the reply arrived, and counting from the reply would call a legitimate
-        // take-over just after expiry a double grant. Redlock's validity already subtracts its elapsed time.
-        let validUntil: UInt64
-        if scenario.lock.algorithm == .redlock {
-            validUntil = now &+ UInt64(max(0, grant.validityMs) * 1_000_000)
-        } else {
-            validUntil = grant.startedAtNanos &+ UInt64(max(0, grant.ttlMs)) &* 1_000_000
-        }
+        let validUntil = grant.validUntilNanos(algorithm: scenario.lock.algorithm)
         // Mutated in place through the dictionary: copying the state out would copy its arrays on
         // every grant.
         let entered = keys[contenders[i].key].enter(i, validUntil: validUntil, now: now)

@@ -154,6 +154,15 @@ public enum TimeDistribution: Codable, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// The longest value the distribution can draw, microseconds; `nil` for exponential (unbounded).
+    public var maxUs: Int? {
+        switch self {
+        case .fixed(let us): return us
+        case .uniform(_, let hi): return hi
+        case .exponential: return nil
+        }
+    }
+
     /// The mean, microseconds.
     public var meanUs: Double {
         switch self {

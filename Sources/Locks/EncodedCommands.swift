@@ -62,12 +62,61 @@ extension RESPEncoder {
         appendArgument(Int64(keys))
     }
 
-    /// `SET key token NX PX ttl`, with `NX PX ttl` pre-encoded.
-    mutating func appendSetNX(key: String, token: String, suffix: [UInt8]) {
+    /// `SET key token NX PX ttl`, with `NX PX ttl` pre-encoded by `SetCommand.encodedOptions`.
+    mutating func appendSetNX(key: String, token: String, options: [UInt8]) {
         appendArrayHeader(6)
         appendRaw(Self.setName)
         appendArgument(key)
         appendArgument(token)
-        appendRaw(suffix)
+        appendRaw(options)
+    }
+}
+
+/// `SET`'s condition: only if the key does not (`NX`) or does (`XX`) exist.
+enum SetCondition {
+    case nx, xx
+
+    var token: String {
+        switch self {
+        case .nx: return "NX"
+        case .xx: return "XX"
+        }
+    }
+}
+
+/// `SET`'s expiry: `PX` milliseconds or `EX` seconds.
+enum SetExpiration {
+    case px(Int)
+    case ex(Int)
+
+    var token: String {
+        switch self {
+        case .px: return "PX"
+        case .ex: return "EX"
+        }
+    }
+
+    var amount: Int64 {
+        switch self {
+        case .px(let n), .ex(let n): return Int64(n)
+        }
+    }
+}
+
+/// `SET key value <condition> <expiration>`, built from typed options (valkey-swift's SET pattern), never
+/// from option strings.
+enum SetCommand {
+    /// The command as arguments, for the paths off the measured one (Redlock's fan-out).
+    static func arguments(key: String, value: String, _ condition: SetCondition, _ expiration: SetExpiration) -> [RedisArgument] {
+        ["SET", .string(key), .string(value), .string(condition.token), .string(expiration.token), .integer(expiration.amount)]
+    }
+
+    /// The options' bytes, encoded once per context so each measured `SET` only appends them.
+    static func encodedOptions(_ condition: SetCondition, _ expiration: SetExpiration) -> [UInt8] {
+        var encoder = RESPEncoder(capacity: 32)
+        encoder.appendArgument(condition.token)
+        encoder.appendArgument(expiration.token)
+        encoder.appendArgument(expiration.amount)
+        return encoder.bytes
     }
 }

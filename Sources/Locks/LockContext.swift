@@ -2,44 +2,6 @@ import Dispatch
 import RESP
 import RedisConnection
 
-/// The keys and channel a lock uses besides its own key, so tests and the driver can inspect them.
-public enum LockKeys {
-    /// `fenced`: the per-key fencing counter (never expires, so tokens only increase).
-    public static func fence(_ key: String) -> String { key + ":fence" }
-    /// `fifo`: the per-key ticket list (tokens in arrival order).
-    public static func queue(_ key: String) -> String { key + ":fifo" }
-    /// `fifo`: the per-key ticket deadlines (hash token → server-ms deadline).
-    public static func queueDeadlines(_ key: String) -> String { key + ":fifo:dl" }
-    /// `pubsub`/`fifo`: the per-key channel a release publishes on.
-    public static func channel(_ key: String) -> String { key + ":wake" }
-}
-
-/// A problem with the connections or wheel handed to a `LockContext`.
-public struct LockSetupError: Error, Sendable, CustomStringConvertible {
-    /// What is wrong and what to do.
-    public var reason: String
-    /// `lock context setup: <reason>`.
-    public var description: String { "lock context setup: \(reason)" }
-}
-
-/// A value that crosses a `@Sendable` boundary but is only ever used on one serial queue.
-struct QueueConfined<Value>: @unchecked Sendable {
-    // @unchecked: created and used on the owning context's queue only.
-    let value: Value
-}
-
-/// Base of every in-flight lock operation: counts the commands it sends, and receives the replies of
-/// those sent on the measured path (`LockContext.send(_:_:_:tag:_:)`).
-class LockOperation: RedisReplyReceiver, @unchecked Sendable {
-    // @unchecked: subclasses are confined to their context's queue.
-    var commands = 0
-
-    /// A reply to a command sent with `tag`; subclasses that send such commands override it.
-    func receive(_ reply: RedisReply, tag: Int) {
-        assertionFailure("\(type(of: self)) sent a tagged command but does not receive replies")
-    }
-}
-
 /// Everything the lock layer keeps per serial queue: the queue, its timer wheel, the connections, one
 /// shared subscriber, the seeded generator for tokens and jitter, and the counters.
 ///
@@ -71,6 +33,11 @@ public final class LockContext: @unchecked Sendable {
     /// Lets a test make the key expire and be re-acquired exactly inside the race window.
     public var beforeNaiveDelete: ((_ key: String, _ proceed: @escaping @Sendable () -> Void) -> Void)?
 
+    /// Fault injection for `legacy-getset`: called on `queue` after the `GET` that found the lock expired
+    /// and before the `GETSET`, with the key and a `proceed` closure (callable from any thread) that
+    /// sends it. Lets a test have another contender take over exactly inside that window.
+    public var beforeLegacyGetset: ((_ key: String, _ proceed: @escaping @Sendable () -> Void) -> Void)?
+
     var tokens: LockTokenSource
     var rng: SplitMix64
     var nextID: UInt64 = 1
@@ -78,7 +45,9 @@ public final class LockContext: @unchecked Sendable {
     /// Where measured-path commands are built (one per context: one queue builds one command at a time).
     var scratch = RESPEncoder(capacity: 1024)
     /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
-    let setSuffix: [UInt8]
+    let setOptions: [UInt8]
+    /// The algorithm's commands.
+    let algorithm: any LockAlgorithm
     lazy var hub: PubSubHub? = subscriber.map { PubSubHub(context: self, connection: $0) }
 
     /// Makes a context from ready connections, all made on `wheel.queue`.
@@ -109,11 +78,8 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
-        var suffix = RESPEncoder(capacity: 32)
-        suffix.appendArgument("NX")
-        suffix.appendArgument("PX")
-        suffix.appendArgument(Int64(spec.ttlMs))
-        self.setSuffix = suffix.bytes
+        self.setOptions = SetCommand.encodedOptions(.nx, .px(spec.ttlMs))
+        self.algorithm = spec.algorithm.implementation
         self.tokens = LockTokenSource(seed: seed)
         self.rng = SplitMix64(seed: seed)
     }
@@ -302,44 +268,5 @@ public final class LockContext: @unchecked Sendable {
             }
             handler(reply)
         }
-    }
-
-    /// Backoff/fixed/spin delay before attempt `attempts + 1`, ns (Redlock's random delay added).
-    func waitNanos(afterAttempt attempts: Int) -> UInt64 {
-        var nanos: UInt64
-        switch spec.wait.kind {
-        case .fixed:
-            nanos = UInt64(spec.wait.fixedDelayMs) * 1_000_000
-        case .backoff:
-            let shift = min(max(attempts - 1, 0), 40)
-            let ceilingMs = min(UInt64(spec.wait.backoffCapMs), UInt64(spec.wait.backoffBaseMs) << UInt64(shift))
-            nanos = rng.uniform(upTo: ceilingMs * 1_000_000)
-        default:
-            nanos = 0
-        }
-        if spec.algorithm == .redlock {
-            let lo = UInt64(spec.redlock.retryDelayMinMs) * 1_000_000
-            let hi = UInt64(spec.redlock.retryDelayMaxMs) * 1_000_000
-            nanos += lo + rng.uniform(upTo: hi - lo)
-        }
-        return nanos
-    }
-}
-
-/// Gathers a batch's replies, which arrive one by one in order.
-final class ReplyCollector {
-    var replies: [RedisReply?]
-    var remaining: Int
-
-    init(count: Int) {
-        replies = Array(repeating: nil, count: count)
-        remaining = count
-    }
-
-    /// Stores one reply; true when it was the last.
-    func set(_ index: Int, _ reply: RedisReply) -> Bool {
-        if replies[index] == nil { remaining -= 1 }
-        replies[index] = reply
-        return remaining == 0
     }
 }

@@ -11,7 +11,6 @@ public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable
     /// Redlock over N independent masters, quorum N/2+1, validity = ttl − elapsed − drift.
     case redlock
 
-    /// The raw value.
     public var description: String { rawValue }
 
     /// The wait strategies this algorithm supports.
@@ -20,9 +19,9 @@ public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable
     /// `setnx-px` and `fenced`; `naive-getdel` and `legacy-getset` release without a script by definition.
     /// `redlock` spans N masters with no common place for a queue or a channel, so it has the
     /// sleeping strategies only (plus its own random retry delay).
-    public var supportedWaits: [WaitKind] {
+    public var supportedWaits: [WaitStrategy.Kind] {
         switch self {
-        case .setnxPX, .fenced: return WaitKind.allCases
+        case .setnxPX, .fenced: return WaitStrategy.Kind.allCases
         case .naiveGetdel, .legacyGetset: return [.spin, .fixed, .backoff, .pubsub]
         case .redlock: return [.spin, .fixed, .backoff]
         }
@@ -30,69 +29,6 @@ public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable
 
     /// Whether the algorithm has an `extend` (legacy-getset has none: its expiry is a value, not a TTL).
     public var supportsExtend: Bool { self != .legacyGetset }
-}
-
-/// How a contender waits between failed attempts.
-public enum WaitKind: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
-    /// Retry as soon as the failed attempt's reply arrives.
-    case spin
-    /// Sleep a fixed delay.
-    case fixed
-    /// Exponential backoff with full jitter: sleep uniform(0, min(cap, base·2^(n−1))).
-    case backoff
-    /// Sleep until a release is published on the key's channel, or the fallback timeout.
-    case pubsub
-    /// Take a ticket in the key's queue; the lock is handed over in arrival order.
-    case fifo
-
-    /// The raw value.
-    public var description: String { rawValue }
-}
-
-/// A wait strategy and its parameters (each used only by its kind, all recorded in outputs).
-public struct WaitSpec: Codable, Sendable, Hashable {
-    /// The strategy.
-    public var kind: WaitKind
-    /// `fixed`: the delay between attempts, ms.
-    public var fixedDelayMs: Int
-    /// `backoff`: the first attempt's ceiling, ms.
-    public var backoffBaseMs: Int
-    /// `backoff`: the largest ceiling, ms.
-    public var backoffCapMs: Int
-    /// `pubsub`/`fifo`: a waiter retries (and refreshes its ticket) after this long without a message,
-    /// so a lost message or a holder that died without releasing cannot strand it, ms.
-    public var fallbackMs: Int
-    /// `pubsub`: wake every local waiter of the key per message (`true`, the thundering herd), or only
-    /// the oldest one (`false`, default: each release costs about one retry per queue, not one per waiter).
-    public var wakeAll: Bool
-    /// `pubsub`/`fifo`: keep a channel subscribed this long after its last local waiter left, so a busy
-    /// key does not pay SUBSCRIBE/UNSUBSCRIBE per acquisition, ms.
-    public var lingerMs: Int
-    /// `fifo`: a ticket not refreshed for this long is abandoned and skipped at the next hand-off, ms.
-    /// Waiters refresh theirs every `fallbackMs`, so it must exceed that.
-    public var ticketTtlMs: Int
-
-    /// A strategy with defaults: fixed 5 ms; backoff 8 ms base, 1 s cap; fallback 200 ms (`fifo`: 1 s);
-    /// wake the oldest waiter; linger 1 s; tickets live 5 s.
-    ///
-    /// The backoff and FIFO defaults are sized for the cost target at 64 contenders on one key (about
-    /// five commands per acquisition, see `CommandCostTests`): exponential backoff needs ~log2(wait /
-    /// base) failed attempts plus wait / (cap/2) more once at the cap, so a 1 ms base or a 50 ms cap
-    /// costs about 10 at that load. A FIFO waiter's fallback doubles as its ticket refresh, so it is
-    /// longer than the pubsub one: a 64-deep queue waits longer than 200 ms.
-    public init(
-        kind: WaitKind, fixedDelayMs: Int = 5, backoffBaseMs: Int = 8, backoffCapMs: Int = 1_000,
-        fallbackMs: Int? = nil, wakeAll: Bool = false, lingerMs: Int = 1_000, ticketTtlMs: Int = 5_000
-    ) {
-        self.kind = kind
-        self.fixedDelayMs = fixedDelayMs
-        self.backoffBaseMs = backoffBaseMs
-        self.backoffCapMs = backoffCapMs
-        self.fallbackMs = fallbackMs ?? (kind == .fifo ? 1_000 : 200)
-        self.wakeAll = wakeAll
-        self.lingerMs = lingerMs
-        self.ticketTtlMs = ticketTtlMs
-    }
 }
 
 /// Redlock parameters.
@@ -142,8 +78,8 @@ public struct RedlockSpec: Codable, Sendable, Hashable {
 public struct LockSpec: Codable, Sendable, Hashable {
     /// The algorithm.
     public var algorithm: LockAlgorithmKind
-    /// The wait strategy.
-    public var wait: WaitSpec
+    /// The wait strategy, with its parameters.
+    public var wait: WaitStrategy
     /// Lock time-to-live, ms (legacy-getset stores now + ttl + 1 as the expiry).
     public var ttlMs: Int
     /// Redlock parameters (ignored by other algorithms).
@@ -153,7 +89,7 @@ public struct LockSpec: Codable, Sendable, Hashable {
 
     /// Makes a spec; defaults: ttl 10 s, default Redlock parameters, no attempt limit.
     public init(
-        algorithm: LockAlgorithmKind, wait: WaitSpec, ttlMs: Int = 10_000,
+        algorithm: LockAlgorithmKind, wait: WaitStrategy, ttlMs: Int = 10_000,
         redlock: RedlockSpec = RedlockSpec(), maxAttempts: Int? = nil
     ) {
         self.algorithm = algorithm
@@ -167,7 +103,7 @@ public struct LockSpec: Codable, Sendable, Hashable {
     public var commandConnections: Int { algorithm == .redlock ? redlock.nodes : 1 }
 
     /// Whether a context for this spec needs a subscriber connection.
-    public var needsSubscriber: Bool { wait.kind == .pubsub || wait.kind == .fifo }
+    public var needsSubscriber: Bool { wait.needsSubscriber }
 
     /// Checks the combination and every parameter; the error says what to change.
     public func validate() throws(LockSpecError) {
@@ -177,21 +113,7 @@ public struct LockSpec: Codable, Sendable, Hashable {
         }
         guard ttlMs >= 1 else { throw fail("ttlMs", "must be at least 1 ms, got \(ttlMs)") }
         if let maxAttempts, maxAttempts < 1 { throw fail("maxAttempts", "must be at least 1, got \(maxAttempts)") }
-        switch wait.kind {
-        case .spin:
-            break
-        case .fixed:
-            guard wait.fixedDelayMs >= 0 else { throw fail("wait.fixedDelayMs", "must not be negative") }
-        case .backoff:
-            guard wait.backoffBaseMs >= 1 else { throw fail("wait.backoffBaseMs", "must be at least 1 ms") }
-            guard wait.backoffCapMs >= wait.backoffBaseMs else { throw fail("wait.backoffCapMs", "must be at least the base (\(wait.backoffBaseMs) ms)") }
-        case .pubsub, .fifo:
-            guard wait.fallbackMs >= 1 else { throw fail("wait.fallbackMs", "must be at least 1 ms") }
-            guard wait.lingerMs >= 0 else { throw fail("wait.lingerMs", "must not be negative") }
-            if wait.kind == .fifo, wait.ticketTtlMs < 2 * wait.fallbackMs {
-                throw fail("wait.ticketTtlMs", "must be at least twice wait.fallbackMs (\(wait.fallbackMs) ms), or live waiters lose their place between refreshes")
-            }
-        }
+        try wait.validate()
         if algorithm == .redlock {
             guard redlock.nodes >= 1 else { throw fail("redlock.nodes", "must be at least 1") }
             guard redlock.driftFactor >= 0, redlock.driftFixedMs >= 0 else { throw fail("redlock.drift", "factor and fixed part must not be negative") }
@@ -205,7 +127,7 @@ public struct LockSpec: Codable, Sendable, Hashable {
 
 /// An invalid `LockSpec`: which field, and what to change.
 public struct LockSpecError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The field, e.g. `wait.backoffCapMs`.
+    /// The field, e.g. `wait.cap`.
     public var field: String
     /// What is wrong and what to use instead.
     public var reason: String

@@ -27,8 +27,6 @@ public final class Locker: @unchecked Sendable {
     /// This contender's wall clock, ms: the real one plus `clockOffsetMs`.
     public func nowMs() -> Int64 { LockClock.wallMillis() &+ clockOffsetMs }
 
-    private var spec: LockSpec { context.spec }
-
     // MARK: Acquire
 
     /// Tries to take `key`, waiting between attempts as the spec's wait strategy says, until granted,
@@ -73,69 +71,7 @@ public final class Locker: @unchecked Sendable {
     func release(_ grant: LockGrant, _ completion: LockCompletion<ReleaseReport>) {
         context.assertOnQueue()
         stopWatchdogs(token: grant.token)
-        if spec.algorithm == .setnxPX || spec.algorithm == .fenced {
-            ReleaseOperation(context: context, grant: grant, completion: completion).start()
-            return
-        }
-        let operation = LockOperation()
-        let finish: (ReleaseOutcome, Int) -> Void = { [context] outcome, nodes in
-            context.noteRelease(outcome)
-            completion(ReleaseReport(outcome: outcome, commands: operation.commands, nodesReleased: nodes))
-        }
-        let connection = context.connections[0]
-        let channel = LockKeys.channel(grant.key)
-        let name = "release \(grant.key)"
-        switch spec.algorithm {
-        case .setnxPX, .fenced:
-            preconditionFailure("released by ReleaseOperation above")
-
-        case .naiveGetdel:
-            context.send(connection, ["GET", .string(grant.key)], .release, operation) { [context] reply in
-                guard case .success(let value) = reply, value.errorMessage == nil else {
-                    return finish(.failed(Self.failure(reply, name)), 0)
-                }
-                guard value.string == grant.token else { return finish(.notOwner, 0) }
-                let delete = {
-                    var batch: [[RedisArgument]] = [["GETDEL", .string(grant.key)]]
-                    if context.spec.wait.kind == .pubsub { batch.append(["PUBLISH", .string(channel), "r"]) }
-                    context.send(connection, batch: batch, .release, operation) { replies in
-                        guard case .success(let deleted) = replies[0], deleted.errorMessage == nil else {
-                            return finish(.failed(Self.failure(replies[0], name)), 0)
-                        }
-                        if deleted.isNull {
-                            finish(.notOwner, 0) // expired between GET and delete: nothing deleted
-                        } else if let other = deleted.string, other != grant.token {
-                            finish(.wrongOwnerDelete(deletedToken: other), 1)
-                        } else {
-                            finish(.released, 1)
-                        }
-                    }
-                }
-                if let hook = context.beforeNaiveDelete {
-                    let proceed = QueueConfined(value: delete)
-                    hook(grant.key) { context.queue.async { proceed.value() } }
-                } else {
-                    delete()
-                }
-            }
-
-        case .legacyGetset:
-            let expiry = grant.legacyExpiresAtMs ?? Int64(grant.token) ?? 0
-            let now = nowMs()
-            guard now < expiry else { return finish(.lateRelease(lateByMs: now - expiry), 0) }
-            var batch: [[RedisArgument]] = [["DEL", .string(grant.key)]]
-            if spec.wait.kind == .pubsub { batch.append(["PUBLISH", .string(channel), "r"]) }
-            context.send(connection, batch: batch, .release, operation) { replies in
-                switch replies[0] {
-                case .success(.integer(1)): finish(.released, 1)
-                case .success(.integer(0)): finish(.notOwner, 0)
-                default: finish(.failed(Self.failure(replies[0], name)), 0)
-                }
-            }
-
-        case .redlock:
-            redlockRelease(grant, operation: operation, completion: finish)
-        }
+        context.algorithm.release(grant, by: self, completion)
     }
 
     // MARK: Extend
@@ -155,23 +91,7 @@ public final class Locker: @unchecked Sendable {
             }
             completion(outcome)
         }
-        let name = "extend \(grant.key)"
-        switch spec.algorithm {
-        case .legacyGetset:
-            finish(.failed(LockFailure(.unsupported, operation: name,
-                detail: "legacy-getset has no extend: its expiry is a value judged by client clocks")))
-        case .redlock:
-            redlockExtend(grant, byMs: byMs, operation: operation, completion: finish)
-        case .setnxPX, .naiveGetdel, .fenced:
-            context.eval(context.connections[0], LockScripts.compareAndPexpire, keys: [grant.key],
-                         args: [.string(grant.token), .integer(Int64(byMs))], .extend, operation) { reply in
-                switch reply {
-                case .success(.integer(1)): finish(.extended(validityMs: Double(byMs)))
-                case .success(.integer(0)): finish(.notOwner)
-                default: finish(.failed(Self.failure(reply, name)))
-                }
-            }
-        }
+        context.algorithm.extend(grant, byMs: byMs, by: self, operation: operation, finish)
     }
 
     // MARK: Watchdog

@@ -3,7 +3,7 @@ import RedisConnection
 
 /// One subscriber connection per context, shared by every waiter on its queue.
 ///
-/// A key's channel is subscribed when its first local waiter arrives and unsubscribed `lingerMs` after
+/// A key's channel is subscribed when its first local waiter arrives and unsubscribed `linger` after
 /// its last one leaves. Messages fan out in process: a release message (`pubsub`) wakes the oldest local
 /// waiter (or all of them with `wakeAll`); a hand-off message (`fifo`, payload `<token>:<fence>`) goes to
 /// the one waiter holding that token, if it is on this queue.
@@ -153,7 +153,7 @@ final class PubSubHub: @unchecked Sendable {
 
     private func releaseIfIdle(_ channel: Channel) {
         guard channel.isIdle, channel.state == .subscribed, channel.lingerTimer == nil else { return }
-        let linger = UInt64(context.spec.wait.lingerMs) * 1_000_000
+        let linger = context.spec.wait.linger.nanos
         if linger == 0 {
             unsubscribe(channel)
             return
@@ -197,7 +197,7 @@ final class PubSubHub: @unchecked Sendable {
             return
         }
         var woke = 0
-        if context.spec.wait.wakeAll {
+        if context.spec.wait.wakesAll {
             let waiters = channel.waiters[channel.head...]
             for (operation, generation) in waiters where operation.waitGeneration == generation && operation.registeredChannel === channel {
                 unregister(operation)

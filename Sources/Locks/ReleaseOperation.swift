@@ -21,28 +21,7 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
         let spec = context.spec
         let tag = LockTag.release | (asSource ? LockTag.asSource : 0)
         context.send(context.connections[0], .release, self, tag: tag) { [grant] encoder in
-            switch spec.wait.kind {
-            case .pubsub:
-                encoder.appendScriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
-                encoder.appendArgument(grant.key)
-                encoder.appendArgument(grant.token)
-                encoder.appendArgument(LockKeys.channel(grant.key))
-            case .fifo:
-                let fenced = spec.algorithm == .fenced
-                encoder.appendScriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
-                encoder.appendArgument(grant.key)
-                encoder.appendArgument(LockKeys.queue(grant.key))
-                encoder.appendArgument(LockKeys.queueDeadlines(grant.key))
-                if fenced { encoder.appendArgument(LockKeys.fence(grant.key)) }
-                encoder.appendArgument(grant.token)
-                encoder.appendArgument(Int64(spec.ttlMs))
-                encoder.appendArgument(LockKeys.channel(grant.key))
-                encoder.appendArgument("")
-            default:
-                encoder.appendScriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
-                encoder.appendArgument(grant.key)
-                encoder.appendArgument(grant.token)
-            }
+            Self.encode(grant, spec: spec, asSource: asSource, into: &encoder)
         }
     }
 
@@ -60,6 +39,15 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
 }
 
 extension LockContext {
+    /// The completion of a release made of argument commands: counts the outcome and reports it with
+    /// the commands `operation` sent.
+    func releaseFinisher(_ operation: LockOperation, _ completion: LockCompletion<ReleaseReport>) -> (ReleaseOutcome, Int) -> Void {
+        { [self] outcome, nodes in
+            noteRelease(outcome)
+            completion(ReleaseReport(outcome: outcome, commands: operation.commands, nodesReleased: nodes))
+        }
+    }
+
     /// Counts a release's outcome.
     func noteRelease(_ outcome: ReleaseOutcome) {
         switch outcome {

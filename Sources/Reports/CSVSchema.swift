@@ -35,7 +35,7 @@ public enum CSVSchema {
         Column("client", "", "`native` (Swift RESP client) or `hiredis`.") { $0.scenario.client.rawValue },
         Column("algorithm", "", "Lock algorithm: `setnx-px`, `legacy-getset`, `naive-getdel`, `fenced`, `redlock`.") { $0.scenario.lock.algorithm.rawValue },
         Column("wait", "", "Wait strategy: `spin`, `fixed`, `backoff`, `pubsub`, `fifo`.") { $0.scenario.lock.wait.kind.rawValue },
-        Column("wait_params", "", "The wait strategy's parameters, e.g. `base=1ms cap=50ms` (empty for `spin`).") { waitParameters($0.scenario.lock.wait) },
+        Column("wait_params", "", "The wait strategy's parameters, e.g. `base=1ms cap=50ms` (empty for `spin`).") { $0.scenario.lock.wait.parameters },
         Column("servers", "count", "Redis servers (Redlock: masters).") { i($0.scenario.servers.count) },
         Column("embedded", "true/false", "Whether lockbench started the servers itself.") { $0.scenario.embeddedServers ? "true" : "false" },
         Column("endpoints", "", "The servers, space-separated `host:port` or `unix:path`.") { $0.scenario.servers.joined(separator: " ") },
@@ -141,17 +141,6 @@ public enum CSVSchema {
         Column("partial_reason", "", "Why the run is partial.") { $0.partialReason ?? "" },
         Column("error", "", "The error that ended the run, if one did.") { $0.error ?? "" },
     ]
-
-    /// `base=1ms cap=50ms` and the like: the parameters that matter for the strategy.
-    static func waitParameters(_ wait: WaitSpec) -> String {
-        switch wait.kind {
-        case .spin: return ""
-        case .fixed: return "delay=\(wait.fixedDelayMs)ms"
-        case .backoff: return "base=\(wait.backoffBaseMs)ms cap=\(wait.backoffCapMs)ms"
-        case .pubsub: return "fallback=\(wait.fallbackMs)ms wake=\(wait.wakeAll ? "all" : "oldest") linger=\(wait.lingerMs)ms"
-        case .fifo: return "fallback=\(wait.fallbackMs)ms ticket_ttl=\(wait.ticketTtlMs)ms linger=\(wait.lingerMs)ms"
-        }
-    }
 
     /// The per-contender CSV (`--contenders-csv`): one row per contender per client.
     public static let contenders: [CSVColumn<ContenderRow>] = [

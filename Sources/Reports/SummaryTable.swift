@@ -150,7 +150,7 @@ public enum SummaryTable {
     static func header(_ r: RunResult) -> String {
         let s = r.scenario
         let lock = s.lock
-        let params = CSVSchema.waitParameters(lock.wait)
+        let params = lock.wait.parameters
         var first = "lockbench run \(r.identity.runID): \(lock.algorithm) / \(lock.wait.kind)"
         if !params.isEmpty { first += " (\(params))" }
         first += ", ttl \(lock.ttlMs) ms"

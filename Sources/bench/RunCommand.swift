@@ -93,19 +93,8 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Safe algorithms must never overlap when holds stay inside the TTL.
     static func violatesSafety(_ result: RunResult) -> Bool {
-        let safe: Set<String> = ["setnx-px", "fenced", "redlock"]
-        guard safe.contains(result.scenario.lock.algorithm.rawValue) else { return false }
-        return result.measurements.safety.mutexOverlaps > 0 && result.scenario.hold.maxUs < result.scenario.lock.ttlMs * 1000
-    }
-}
-
-extension TimeDistribution {
-    /// The longest value the distribution can draw (µs); exponential is unbounded.
-    var maxUs: Int {
-        switch self {
-        case .fixed(let us): return us
-        case .uniform(_, let hi): return hi
-        case .exponential: return .max
-        }
+        let scenario = result.scenario
+        return result.measurements.safety.mutexOverlaps > 0
+            && scenario.lock.algorithm.overlapsAreViolations(maxHoldUs: scenario.hold.maxUs, ttlMs: scenario.lock.ttlMs)
     }
 }

@@ -46,8 +46,8 @@ extension ScenarioOptions {
         guard let algorithmKind = LockAlgorithmKind(rawValue: algorithm) else {
             throw bad("algorithm", algorithm, "use one of \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard let waitKind = WaitKind(rawValue: wait) else {
-            throw bad("wait", wait, "use one of \(WaitKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let waitKind = WaitStrategy.Kind(rawValue: wait) else {
+            throw bad("wait", wait, "use one of \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard algorithmKind.supportedWaits.contains(waitKind) else {
             throw bad("wait", wait, "\(algorithmKind) supports \(algorithmKind.supportedWaits.map(\.rawValue).joined(separator: ", "))")
@@ -103,11 +103,11 @@ extension ScenarioOptions {
             throw ValidationError("--user needs a password: give --password-env VAR or --password-file PATH.")
         }
 
-        let wait = WaitSpec(
-            kind: waitKind, fixedDelayMs: Int(try fixedMs("fixed-delay", fixedDelay)),
-            backoffBaseMs: max(1, Int(try fixedMs("backoff-base", backoffBase, min: 1))),
-            backoffCapMs: max(1, Int(try fixedMs("backoff-cap", backoffCap, min: 1))),
-            fallbackMs: try fallback.map { max(1, Int(try fixedMs("fallback", $0, min: 1))) })
+        let wait = WaitStrategy(
+            waitKind, fixedDelay: Milliseconds(Int(try fixedMs("fixed-delay", fixedDelay))),
+            backoffBase: Milliseconds(max(1, Int(try fixedMs("backoff-base", backoffBase, min: 1)))),
+            backoffCap: Milliseconds(max(1, Int(try fixedMs("backoff-cap", backoffCap, min: 1)))),
+            fallback: try fallback.map { Milliseconds(max(1, Int(try fixedMs("fallback", $0, min: 1)))) })
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithmKind, wait: wait, ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw ValidationError("\(error)") }

@@ -11,7 +11,7 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var algorithm = "setnx-px"
 
-    @Option(help: ArgumentHelp("Wait strategy: \(WaitKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("Wait strategy: \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var wait = "backoff"
 
     @Option(help: ArgumentHelp("Concurrent contenders (state machines, not threads).", valueName: "n"))
@@ -60,13 +60,13 @@ struct ScenarioOptions: ParsableArguments {
     var driftFixed = "2ms"
 
     @Option(help: ArgumentHelp("fixed wait: delay between attempts.", valueName: "time"))
-    var fixedDelay = "\(WaitSpec(kind: .fixed).fixedDelayMs)ms"
+    var fixedDelay = "\(WaitStrategy.defaultFixedDelay)"
 
     @Option(help: ArgumentHelp("backoff wait: first ceiling of the full-jitter backoff.", valueName: "time"))
-    var backoffBase = "\(WaitSpec(kind: .backoff).backoffBaseMs)ms"
+    var backoffBase = "\(WaitStrategy.defaultBackoffBase)"
 
     @Option(help: ArgumentHelp("backoff wait: largest ceiling.", valueName: "time"))
-    var backoffCap = "\(WaitSpec(kind: .backoff).backoffCapMs)ms"
+    var backoffCap = "\(WaitStrategy.defaultBackoffCap)"
 
     @Option(help: ArgumentHelp("pubsub/fifo wait: retry after this long without a wake-up message (default: 200ms for pubsub, 1s for fifo).", valueName: "time"))
     var fallback: String?

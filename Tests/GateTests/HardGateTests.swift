@@ -19,7 +19,7 @@ struct HardGateTests {
         for i in 0..<100 { raw.recordAcquired(contender: i % 2, latencyNanos: 50_000, attempts: 1, completedAtNanos: UInt64(i + 1) * 1_000_000) }
         if overlaps > 0 { raw.recordMutexOverlap(overlaps) }
         var scenario = GateFixtures.scenario.scenario
-        scenario.lock = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .spin), ttlMs: 10_000)
+        scenario.lock = LockSpec(algorithm: algorithm, wait: .spin, ttlMs: 10_000)
         scenario.hold = .fixed(us: holdUs)
         return RunResult(identity: GateFixtures.identity, scenario: scenario, measurements: Measurements(raw: raw, windowS: 1))
     }

@@ -14,17 +14,17 @@ import Testing
 struct CommandCostTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
-        var wait: WaitSpec
+        var wait: WaitStrategy
         var testDescription: String { name }
     }
 
     static let cases: [Case] = [
-        .init(name: "spin", wait: WaitSpec(kind: .spin)),
-        .init(name: "fixed 1 ms", wait: WaitSpec(kind: .fixed, fixedDelayMs: 1)),
-        .init(name: "backoff (defaults)", wait: WaitSpec(kind: .backoff)),
-        .init(name: "backoff base 1 ms cap 50 ms", wait: WaitSpec(kind: .backoff, backoffBaseMs: 1, backoffCapMs: 50)),
-        .init(name: "pubsub (defaults)", wait: WaitSpec(kind: .pubsub)),
-        .init(name: "fifo (defaults)", wait: WaitSpec(kind: .fifo)),
+        .init(name: "spin", wait: .spin),
+        .init(name: "fixed 1 ms", wait: .fixed(delay: 1)),
+        .init(name: "backoff (defaults)", wait: .backoff()),
+        .init(name: "backoff base 1 ms cap 50 ms", wait: .backoff(base: 1, cap: 50)),
+        .init(name: "pubsub (defaults)", wait: .pubsub()),
+        .init(name: "fifo (defaults)", wait: .fifo()),
     ]
 
     static func info(_ client: RedisClientKind, _ endpoint: Endpoint) async throws -> (total: Int, perCommand: [String: Int]) {

@@ -195,10 +195,10 @@ extension AcquireOutcome {
 }
 
 /// A spec with short TTLs and waits, for tests.
-func testSpec(_ algorithm: LockAlgorithmKind, _ wait: WaitKind, ttlMs: Int = 5_000, maxAttempts: Int? = nil,
+func testSpec(_ algorithm: LockAlgorithmKind, _ wait: WaitStrategy.Kind, ttlMs: Int = 5_000, maxAttempts: Int? = nil,
               redlock: RedlockSpec = RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 500)) -> LockSpec {
     LockSpec(algorithm: algorithm,
-             wait: WaitSpec(kind: wait, fixedDelayMs: 1, backoffBaseMs: 1, backoffCapMs: 8, fallbackMs: 200),
+             wait: WaitStrategy(wait, fixedDelay: 1, backoffBase: 1, backoffCap: 8, fallback: 200),
              ttlMs: ttlMs, redlock: redlock, maxAttempts: maxAttempts)
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// One algorithm × wait strategy combination to run under contention.
 struct ExclusionCase: Sendable, CustomTestStringConvertible {
     var algorithm: LockAlgorithmKind
-    var wait: WaitKind
+    var wait: WaitStrategy.Kind
     var testDescription: String { "\(algorithm) × \(wait)" }
 }
 

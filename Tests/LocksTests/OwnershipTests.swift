@@ -98,12 +98,12 @@ struct OwnershipTests {
 struct ScriptCacheTests {
     struct Combination: Sendable, CustomTestStringConvertible {
         var algorithm: LockAlgorithmKind
-        var wait: WaitKind
+        var wait: WaitStrategy.Kind
         var testDescription: String { "\(algorithm)/\(wait)" }
     }
 
     static let combinations = [LockAlgorithmKind.setnxPX, .fenced].flatMap { algorithm in
-        [WaitKind.backoff, .pubsub, .fifo].map { Combination(algorithm: algorithm, wait: $0) }
+        [WaitStrategy.Kind.backoff, .pubsub, .fifo].map { Combination(algorithm: algorithm, wait: $0) }
     }
 
     @Test("after SCRIPT FLUSH, acquire and release fall back to EVAL and still lock and unlock",

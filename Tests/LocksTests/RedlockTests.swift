@@ -12,7 +12,7 @@ struct RedlockTests {
                                      perNodeTimeoutMs: 300)
 
     static func spec(ttlMs: Int = 10_000, maxAttempts: Int? = nil) -> LockSpec {
-        LockSpec(algorithm: .redlock, wait: WaitSpec(kind: .fixed, fixedDelayMs: 1), ttlMs: ttlMs, redlock: redlock,
+        LockSpec(algorithm: .redlock, wait: .fixed(delay: 1), ttlMs: ttlMs, redlock: redlock,
                  maxAttempts: maxAttempts)
     }
 

@@ -54,7 +54,9 @@ struct LocksUnitTests {
                 if let victim { wheel.cancel(victim) }
             }
             victim = wheel.schedule(afterNanos: 5_000_000) { events.append("victim") }
-            wheel.schedule(afterNanos: 40_000_000) { events.append("far") } // 5 rotations
+            // 25 rotations: far enough that "first" firing late on a loaded machine (loads of 15 on two
+            // cores were seen) still leaves "chained" due before it.
+            wheel.schedule(afterNanos: 200_000_000) { events.append("far") }
         }
         #expect(await events.wait(for: 3))
         try? await Task.sleep(for: .milliseconds(20))
@@ -65,20 +67,48 @@ struct LocksUnitTests {
     @Test("spec: raw names, Codable round trip, unsupported combinations rejected with a fix")
     func spec() throws {
         #expect(LockAlgorithmKind.allCases.map(\.rawValue) == ["setnx-px", "legacy-getset", "naive-getdel", "fenced", "redlock"])
-        #expect(WaitKind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo"])
-        let spec = LockSpec(algorithm: .redlock, wait: WaitSpec(kind: .backoff), ttlMs: 3_000)
+        #expect(WaitStrategy.Kind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo"])
+        let spec = LockSpec(algorithm: .redlock, wait: .backoff(), ttlMs: 3_000)
         let data = try JSONEncoder().encode(spec)
         #expect(try JSONDecoder().decode(LockSpec.self, from: data) == spec)
         #expect(String(decoding: data, as: UTF8.self).contains("\"redlock\""))
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .redlock, wait: WaitSpec(kind: .fifo)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .naiveGetdel, wait: WaitSpec(kind: .fifo)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .backoff, backoffBaseMs: 10, backoffCapMs: 5)).validate() }
-        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .fifo, fallbackMs: 500, ticketTtlMs: 600)).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .redlock, wait: .fifo()).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .naiveGetdel, wait: .fifo()).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: .backoff(base: 10, cap: 5)).validate() }
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .setnxPX, wait: .fifo(fallback: 500, ticketTTL: 600)).validate() }
         for algorithm in LockAlgorithmKind.allCases {
             for wait in algorithm.supportedWaits {
-                try LockSpec(algorithm: algorithm, wait: WaitSpec(kind: wait)).validate()
+                try LockSpec(algorithm: algorithm, wait: WaitStrategy(wait)).validate()
             }
         }
+    }
+
+    @Test("wait strategy: the JSON shape of the former flat spec decodes, round-trips, and prints its CSV parameters")
+    func waitStrategyJSON() throws {
+        let old = #"{"backoffBaseMs":1,"backoffCapMs":50,"fallbackMs":200,"fixedDelayMs":5,"kind":"backoff","lingerMs":1000,"ticketTtlMs":5000,"wakeAll":false}"#
+        let wait = try JSONDecoder().decode(WaitStrategy.self, from: Data(old.utf8))
+        #expect(wait == .backoff(base: 1, cap: 50))
+        #expect(wait.parameters == "base=1ms cap=50ms")
+        let strategies: [WaitStrategy] = [.spin, .fixed(delay: 3), .backoff(), .pubsub(wakeAll: true), .fifo(fallback: 300, ticketTTL: 900)]
+        for strategy in strategies {
+            let data = try JSONEncoder().encode(strategy)
+            #expect(try JSONDecoder().decode(WaitStrategy.self, from: data) == strategy)
+            let keys = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(keys?.count == 8, "every key of the former shape is written")
+        }
+        #expect(WaitStrategy.fixed(delay: 3).parameters == "delay=3ms")
+        #expect(WaitStrategy.pubsub(wakeAll: true).parameters == "fallback=200ms wake=all linger=1000ms")
+        #expect(WaitStrategy.fifo(fallback: 300, ticketTTL: 900).parameters == "fallback=300ms ticket_ttl=900ms linger=1000ms")
+        #expect(WaitStrategy.spin.parameters == "")
+    }
+
+    @Test("safety rules: which algorithms promise exclusion, and when their overlaps are violations")
+    func safetyRules() {
+        #expect(LockAlgorithmKind.allCases.filter(\.promisesExclusion) == [.setnxPX, .fenced, .redlock])
+        #expect(LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 1_000, ttlMs: 10))
+        #expect(!LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 10_000, ttlMs: 10), "a hold as long as the TTL outlives the lease")
+        #expect(!LockAlgorithmKind.fenced.overlapsAreViolations(maxHoldUs: nil, ttlMs: 10), "an unbounded hold may outlive the lease")
+        #expect(!LockAlgorithmKind.legacyGetset.overlapsAreViolations(maxHoldUs: 0, ttlMs: 10_000))
     }
 
     @Test("redlock arithmetic: drift = ttl·factor + fixed, validity = ttl − elapsed − drift, quorum N/2+1")

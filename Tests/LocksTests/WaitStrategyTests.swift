@@ -37,7 +37,7 @@ struct WaitStrategyTests {
     func pubsubWakes(client: RedisClientKind, testCase: PubSubCase) async throws {
         try await withFleet { fleet in
             let spec = LockSpec(algorithm: testCase.algorithm,
-                                wait: WaitSpec(kind: .pubsub, fallbackMs: 60_000, wakeAll: testCase.wakeAll), ttlMs: 10_000)
+                                wait: .pubsub(fallback: 60_000, wakeAll: testCase.wakeAll), ttlMs: 10_000)
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
                 let key = uniquePrefix() + "k"
                 let holder = await harness.locker(0)
@@ -72,7 +72,7 @@ struct WaitStrategyTests {
           arguments: allClients, [LockAlgorithmKind.setnxPX, .fenced])
     func fifoOrder(client: RedisClientKind, algorithm: LockAlgorithmKind) async throws {
         try await withFleet { fleet in
-            let spec = LockSpec(algorithm: algorithm, wait: WaitSpec(kind: .fifo, fallbackMs: 60_000, ticketTtlMs: 120_000),
+            let spec = LockSpec(algorithm: algorithm, wait: .fifo(fallback: 60_000, ticketTTL: 120_000),
                                 ttlMs: 10_000)
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
                 let key = uniquePrefix() + "k"
@@ -117,7 +117,7 @@ struct WaitStrategyTests {
           arguments: allClients)
     func fifoTimeout(client: RedisClientKind) async throws {
         try await withFleet { fleet in
-            let spec = LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .fifo, fallbackMs: 60_000, ticketTtlMs: 120_000), ttlMs: 10_000)
+            let spec = LockSpec(algorithm: .setnxPX, wait: .fifo(fallback: 60_000, ticketTTL: 120_000), ttlMs: 10_000)
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints) { harness in
                 let key = uniquePrefix() + "k"
                 let queueKey = LockKeys.queue(key)

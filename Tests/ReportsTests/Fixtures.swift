@@ -12,10 +12,10 @@ enum Fixtures {
         cores: 2, os: "Ubuntu 24.04 LTS (Linux 6.8.0)", swiftVersion: "6.3", redisVersion: "7.0.15"
     )
 
-    static func scenario(_ client: RedisClientKind, _ algorithm: LockAlgorithmKind = .setnxPX, wait: WaitKind = .backoff, open: Bool = false) -> Scenario {
+    static func scenario(_ client: RedisClientKind, _ algorithm: LockAlgorithmKind = .setnxPX, wait: WaitStrategy.Kind = .backoff, open: Bool = false) -> Scenario {
         let servers = algorithm == .redlock ? (0..<5).map { "127.0.0.1:\(6400 + $0)" } : ["127.0.0.1:6400"]
         return Scenario(
-            client: client, lock: LockSpec(algorithm: algorithm, wait: WaitSpec(kind: wait, backoffBaseMs: 1, backoffCapMs: 50), ttlMs: 1_000),
+            client: client, lock: LockSpec(algorithm: algorithm, wait: WaitStrategy(wait, backoffBase: 1, backoffCap: 50), ttlMs: 1_000),
             contenders: 12, keys: 3, connections: 2, pipeline: 32, hold: .fixed(us: 2_000), think: .exponential(meanUs: 500),
             mode: open ? .open(rate: 1_000, arrivals: .poisson) : .closed, durationS: 10, warmupS: 2, requests: nil,
             servers: servers, embeddedServers: true, db: 0, user: nil, seed: 42, queues: 2, commandTimeoutMs: 1_000

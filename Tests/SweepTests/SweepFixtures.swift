@@ -8,9 +8,9 @@ import Sweep
 /// Scenarios and a stand-in for `bench run`'s validation, so grid tests need no binary and no server.
 enum SweepFixtures {
     /// A scenario with these coordinates.
-    static func scenario(client: RedisClientKind = .native, algorithm: LockAlgorithmKind = .setnxPX, wait: WaitKind = .backoff, contenders: Int = 10, keys: Int = 1) -> Scenario {
+    static func scenario(client: RedisClientKind = .native, algorithm: LockAlgorithmKind = .setnxPX, wait: WaitStrategy.Kind = .backoff, contenders: Int = 10, keys: Int = 1) -> Scenario {
         Scenario(
-            client: client, lock: LockSpec(algorithm: algorithm, wait: WaitSpec(kind: wait), ttlMs: 10_000),
+            client: client, lock: LockSpec(algorithm: algorithm, wait: WaitStrategy(wait), ttlMs: 10_000),
             contenders: contenders, keys: keys, connections: 4, pipeline: 0, hold: .fixed(us: 1_000), think: .fixed(us: 0),
             mode: .closed, durationS: 3, warmupS: 1, requests: nil, servers: [], embeddedServers: true, db: 0, user: nil,
             seed: 1, queues: 2, commandTimeoutMs: 5_000)
@@ -34,7 +34,7 @@ enum SweepFixtures {
         guard let algorithm = LockAlgorithmKind(rawValue: flags["--algorithm"] ?? "setnx-px") else {
             throw Refused(description: "--algorithm '\(flags["--algorithm"]!)' is invalid: use one of setnx-px, redlock.")
         }
-        let wait = WaitKind(rawValue: flags["--wait"] ?? "backoff") ?? .backoff
+        let wait = WaitStrategy.Kind(rawValue: flags["--wait"] ?? "backoff") ?? .backoff
         if algorithm == .redlock && wait == .fifo { throw Refused(description: "--wait 'fifo' is invalid: redlock supports spin, fixed, backoff.") }
         guard let contenders = Int(flags["--contenders"] ?? "400") else {
             throw Refused(description: "The value '\(flags["--contenders"]!)' is invalid for '--contenders <n>'")

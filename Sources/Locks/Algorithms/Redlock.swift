@@ -1,140 +1,29 @@
 import RESP
 import RedisConnection
 
-/// One fan-out of a command to every Redlock master, counting votes.
-///
-/// Decided as soon as the outcome is known: quorum of yes, or too many no/failed for a quorum, or the
-/// per-node timeout (unanswered nodes then count as timed out). Settled when every node answered or the
-/// timeout passed. Commands for node i always go on connection i, so a later command (a release) is
-/// processed by that master after this one (a SET still in flight): it cannot overtake it.
-final class RedlockRound: @unchecked Sendable {
-    // @unchecked: confined to the context's queue.
+/// `redlock`: `SET key token NX PX ttl` on N independent masters in parallel, granted on a quorum with
+/// `validity = ttl − elapsed − drift > 0`; a failed attempt releases on every node, then waits as the
+/// strategy says plus a random delay. Released and extended by script on every master.
+struct RedlockAlgorithm: LockAlgorithm {
+    var usesAcquisitionToken: Bool { false }
 
-    enum Vote { case yes, no, failed }
+    func attempt(_ operation: AcquireOperation) { operation.redlockAttempt() }
 
-    let context: LockContext
-    let nodes: Int
-    let quorum: Int
-    let startedAt: UInt64
-    var answeredNode: [Bool]
-    var yes = 0, no = 0, failed = 0
-    var decidedAt: UInt64?
-    var timedOutAtDecision = 0
-    var settledAt: UInt64?
-    var timedOutAtSettle = 0
-    var settled = false
-    var sending = false
-    var timer: TimerHandle?
-    var firstFailure: LockFailure?
-    var onDecide: ((RedlockRound) -> Void)?
-    var onSettled: (() -> Void)?
-
-    var answered: Int { yes + no + failed }
-
-    init(context: LockContext) {
-        self.context = context
-        self.nodes = context.connections.count
-        self.quorum = nodes / 2 + 1
-        self.startedAt = LockClock.monotonicNanos()
-        self.answeredNode = Array(repeating: false, count: nodes)
+    func release(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
+        let operation = LockOperation()
+        locker.redlockRelease(grant, operation: operation, completion: locker.context.releaseFinisher(operation, completion))
     }
 
-    /// Sends to every node; `classify` turns a reply into a vote.
-    func start(
-        send: (Int, @escaping (RedisReply) -> Void) -> Void,
-        classify: @escaping (RedisReply) -> Vote
-    ) {
-        // Decisions wait until every command is sent: a client that completes a send synchronously
-        // (a dead connection) must not make us send a release to a node before its SET.
-        sending = true
-        for node in 0..<nodes {
-            send(node) { [self] reply in answer(node, classify(reply), reply) }
-        }
-        sending = false
-        timer = context.wheel.schedule(afterNanos: UInt64(context.spec.redlock.perNodeTimeoutMs) * 1_000_000) { [self] in
-            timer = nil
-            timedOutAtSettle = nodes - answered
-            context.counters.redlockNodeTimeouts += timedOutAtSettle
-            if decidedAt == nil { decide(timedOut: timedOutAtSettle) }
-            settle()
-        }
-        evaluate()
+    func extend(_ grant: LockGrant, byMs: Int, by locker: Locker, operation: LockOperation, _ finish: @escaping (ExtendOutcome) -> Void) {
+        locker.redlockExtend(grant, byMs: byMs, operation: operation, completion: finish)
     }
 
-    private func answer(_ node: Int, _ vote: Vote, _ reply: RedisReply) {
-        guard !answeredNode[node], !settled else { return }
-        answeredNode[node] = true
-        switch vote {
-        case .yes: yes += 1
-        case .no: no += 1
-        case .failed:
-            failed += 1
-            if let failure = LockFailure.from(reply, operation: "redlock node \(node)") ?? {
-                if case .success(let v) = reply { return LockFailure.unexpected(v, operation: "redlock node \(node)") }
-                return nil
-            }() {
-                context.counters.record(failure)
-                if firstFailure == nil { firstFailure = failure }
-            }
-        }
-        if !sending { evaluate() }
-    }
-
-    private func evaluate() {
-        if decidedAt == nil, yes >= quorum || no + failed > nodes - quorum {
-            decide(timedOut: 0)
-        }
-        if answered == nodes { settle() }
-    }
-
-    private func decide(timedOut: Int) {
-        decidedAt = LockClock.monotonicNanos()
-        timedOutAtDecision = timedOut
-        onDecide?(self)
-    }
-
-    private func settle() {
-        guard !settled else { return }
-        settled = true
-        settledAt = LockClock.monotonicNanos()
-        if let timer {
-            context.wheel.cancel(timer)
-            self.timer = nil
-        }
-        let done = onSettled
-        onSettled = nil
-        done?()
-    }
-
-    var elapsedNanos: UInt64 { (decidedAt ?? LockClock.monotonicNanos()) &- startedAt }
-
-    /// Calls `body` once the round has settled (at once if it has).
-    func whenSettled(_ body: @escaping () -> Void) {
-        if settled {
-            body()
-        } else if let previous = onSettled {
-            onSettled = { previous(); body() }
-        } else {
-            onSettled = body
-        }
-    }
-
-    /// Compare-and-delete `token` on every node.
-    static func releaseAll(
-        context: LockContext, key: String, token: String, purpose: LockContext.Purpose, operation: LockOperation
-    ) -> RedlockRound {
-        let round = RedlockRound(context: context)
-        round.start(send: { node, handler in
-            context.eval(context.connections[node], LockScripts.compareAndDelete, keys: [key], args: [.string(token)],
-                         purpose, operation, handler)
-        }, classify: { reply in
-            switch reply {
-            case .success(.integer(1)): return .yes
-            case .success(.integer(0)): return .no
-            default: return .failed
-            }
-        })
-        return round
+    /// The published algorithm's random delay, uniform in `retryDelayMinMs...retryDelayMaxMs`, so
+    /// contenders that failed together do not retry together.
+    func retryDelayNanos(_ context: LockContext) -> UInt64 {
+        let lo = UInt64(context.spec.redlock.retryDelayMinMs) * 1_000_000
+        let hi = UInt64(context.spec.redlock.retryDelayMaxMs) * 1_000_000
+        return lo + context.rng.uniform(upTo: hi - lo)
     }
 }
 
@@ -146,7 +35,7 @@ extension AcquireOperation {
         let attemptToken = context.newToken()
         token = attemptToken
         let round = RedlockRound(context: context)
-        let command: [RedisArgument] = ["SET", .string(key), .string(attemptToken), "NX", "PX", ttlArgument]
+        let command = SetCommand.arguments(key: key, value: attemptToken, .nx, .px(spec.ttlMs))
         round.onDecide = { [self] round in redlockDecided(round, token: attemptToken) }
         round.start(send: { [self] node, handler in
             context.send(context.connections[node], command, .acquire, self, handler)
@@ -205,7 +94,7 @@ extension AcquireOperation {
 }
 
 extension Locker {
-    func redlockRelease(_ grant: LockGrant, operation: LockOperation, completion: @escaping (ReleaseOutcome, Int) -> Void) {
+    fileprivate func redlockRelease(_ grant: LockGrant, operation: LockOperation, completion: @escaping (ReleaseOutcome, Int) -> Void) {
         let round = RedlockRound.releaseAll(context: context, key: grant.key, token: grant.token, purpose: .release, operation: operation)
         let finish = { [round] in
             if round.yes >= 1 {
@@ -219,7 +108,7 @@ extension Locker {
         round.whenSettled(finish)
     }
 
-    func redlockExtend(_ grant: LockGrant, byMs: Int, operation: LockOperation, completion: @escaping (ExtendOutcome) -> Void) {
+    fileprivate func redlockExtend(_ grant: LockGrant, byMs: Int, operation: LockOperation, completion: @escaping (ExtendOutcome) -> Void) {
         let round = RedlockRound(context: context)
         let redlock = context.spec.redlock
         var done = false

@@ -1,0 +1,38 @@
+import RESP
+import RedisConnection
+
+/// `fenced`: `setnx-px` whose acquire script also `INCR`s a per-key counter that never expires, so each
+/// grant carries a strictly increasing fencing token the guarded resource can check.
+struct FencedAlgorithm: LockAlgorithm {
+    func attempt(_ operation: AcquireOperation) { operation.sendFencedAcquire(asSource: false) }
+
+    func receive(_ reply: RedisReply, tag: Int, for operation: AcquireOperation) {
+        if operation.context.needsEvalFallback(reply, tag: tag) { return operation.sendFencedAcquire(asSource: true) }
+        switch reply {
+        case .success(.integer(let fence)): operation.grant(fence: fence)
+        case .success(let value) where value.isNull: operation.attemptFailed()
+        default: operation.fail(reply)
+        }
+    }
+
+    func release(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
+        ReleaseOperation(context: locker.context, grant: grant, completion: completion).start()
+    }
+
+    func extend(_ grant: LockGrant, byMs: Int, by locker: Locker, operation: LockOperation, _ finish: @escaping (ExtendOutcome) -> Void) {
+        extendByScript(grant, byMs: byMs, by: locker, operation: operation, finish)
+    }
+}
+
+extension AcquireOperation {
+    func sendFencedAcquire(asSource: Bool) {
+        let tag = LockTag.fencedAcquire | (asSource ? LockTag.asSource : 0)
+        context.send(connection, .acquire, self, tag: tag) { [key, token, spec] encoder in
+            encoder.appendScriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
+            encoder.appendArgument(key)
+            encoder.appendArgument(LockKeys.fence(key))
+            encoder.appendArgument(token)
+            encoder.appendArgument(Int64(spec.ttlMs))
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// The safety rules every judge of a run uses (the driver's witness, `bench run`'s exit code, the gate,
+// chaos experiments), defined here once so they cannot drift apart.
+
+extension LockAlgorithmKind {
+    /// Whether the algorithm promises mutual exclusion to a holder that finishes within its lease.
+    /// `naive-getdel` and `legacy-getset` are modelled pitfalls: their overlaps are the finding.
+    public var promisesExclusion: Bool {
+        switch self {
+        case .setnxPX, .fenced, .redlock: return true
+        case .naiveGetdel, .legacyGetset: return false
+        }
+    }
+
+    /// Whether an overlap of two holders in a run is a violation of the algorithm's promise: it
+    /// promises exclusion and every hold ends inside the TTL. `maxHoldUs` is the longest hold the run
+    /// can draw (`nil`: unbounded, e.g. exponential), so a hold that outlives its lease is the run's
+    /// doing, not the lock's.
+    public func overlapsAreViolations(maxHoldUs: Int?, ttlMs: Int) -> Bool {
+        guard promisesExclusion, let maxHoldUs else { return false }
+        return maxHoldUs < ttlMs * 1_000
+    }
+}
+
+extension LockGrant {
+    /// The monotonic instant (ns, `LockClock.monotonicNanos()`) until which this lease is certainly valid;
+    /// a grant of the same key to another holder before it is a double grant.
+    ///
+    /// Counted from when the acquisition *started*, not from its reply: the server started the TTL when
+    /// it ran the SET, somewhere between the two, so counting from the reply would claim up to a round
+    /// trip too much and call a legitimate take-over just after expiry a double grant. Redlock's validity
+    /// already is `ttl − elapsed − drift` from its attempt's start, so it counts from the grant.
+    public func validUntilNanos(algorithm: LockAlgorithmKind) -> UInt64 {
+        if algorithm == .redlock {
+            return grantedAtNanos &+ UInt64(max(0, validityMs) * 1_000_000)
+        }
+        return startedAtNanos &+ UInt64(max(0, ttlMs)) &* 1_000_000
+    }
+}

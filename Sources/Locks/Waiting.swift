@@ -1,0 +1,116 @@
+import RESP
+import RedisConnection
+
+// Every decision that depends on the wait strategy, in one place: what an acquisition does first,
+// after a failed attempt, when it stops early and when it ends, and what a release sends to wake the
+// waiters. The algorithms and the operations ask these functions; they never switch on the strategy.
+
+extension AcquireOperation {
+    /// The first step: an attempt, or (fifo) a subscription and a ticket.
+    func begin() {
+        if case .fifo(let fallback, _, let ticketTTL) = spec.wait {
+            fifoStart(fallback: fallback, ticketTTL: ticketTTL)
+        } else {
+            attempt()
+        }
+    }
+
+    /// Called as each attempt goes out.
+    func noteAttemptSent() {
+        if case .pubsub = spec.wait { snapshotChannel() }
+    }
+
+    /// The attempt failed and the acquisition goes on: sleep, park, or retry at once.
+    func waitAfterFailedAttempt() {
+        var nanos: UInt64
+        switch spec.wait {
+        case .spin:
+            nanos = 0
+        case .fixed(let delay):
+            nanos = delay.nanos
+        case .backoff(let base, let cap):
+            let shift = UInt64(min(max(attempts - 1, 0), 40))
+            let ceilingMs = min(UInt64(cap.count), UInt64(base.count) << shift)
+            nanos = context.rng.uniform(upTo: ceilingMs * 1_000_000)
+        case .pubsub(let fallback, let wakeAll, _):
+            return waitForRelease(fallback: fallback, wakeAll: wakeAll)
+        case .fifo(let fallback, _, let ticketTTL):
+            // FIFO attempts are polls that wait on their own; a plain attempt does not happen.
+            return fifoPoll(fallback: fallback, ticketTTL: ticketTTL)
+        }
+        nanos &+= context.algorithm.retryDelayNanos(context)
+        if nanos == 0 {
+            attempt() // spin: the reply that failed arrived asynchronously, so this does not recurse
+        } else {
+            sleep(nanos) { [self] in attempt() }
+        }
+    }
+
+    /// The deadline passed or a cancel arrived while waiting: end, withdrawing a FIFO ticket first.
+    func stopWaiting(then reason: EndReason) {
+        guard case .fifo = spec.wait else { return end(reason) }
+        if reason == .cancelled && fifoPhase == .subscribing { return end(reason) }
+        fifoWithdraw(then: reason)
+    }
+
+    /// The channel's SUBSCRIBE was answered (confirmed or failed).
+    func subscriptionSettled() {
+        guard !finished else { return }
+        if case .fifo(let fallback, _, let ticketTTL) = spec.wait {
+            fifoSubscriptionSettled(fallback: fallback, ticketTTL: ticketTTL)
+        } else {
+            pubsubSubscriptionSettled()
+        }
+    }
+
+    /// Leaves the channel (and the FIFO token registry) as the acquisition ends.
+    func leaveWaiters() {
+        guard let hub = context.hub else { return }
+        if registeredChannel != nil { hub.unregister(self) }
+        if case .fifo = spec.wait { hub.unregisterFIFO(token: token, on: channelName) }
+    }
+
+    /// The FIFO phase and ticket, for diagnostics; nil for other strategies.
+    var queueDescription: String? {
+        guard case .fifo = spec.wait else { return nil }
+        return "fifo \(fifoPhase) ticket '\(ticket)'"
+    }
+}
+
+extension ReleaseOperation {
+    /// The compare-and-delete script a script-released lock (setnx-px, fenced) runs, with the publish
+    /// (pubsub) or hand-off to the next ticket (fifo) its waiters need.
+    static func encode(_ grant: LockGrant, spec: LockSpec, asSource: Bool, into encoder: inout RESPEncoder) {
+        switch spec.wait {
+        case .pubsub:
+            encoder.appendScriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
+            encoder.appendArgument(grant.key)
+            encoder.appendArgument(grant.token)
+            encoder.appendArgument(LockKeys.channel(grant.key))
+        case .fifo:
+            let fenced = spec.algorithm == .fenced
+            encoder.appendScriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
+            encoder.appendArgument(grant.key)
+            encoder.appendArgument(LockKeys.queue(grant.key))
+            encoder.appendArgument(LockKeys.queueDeadlines(grant.key))
+            if fenced { encoder.appendArgument(LockKeys.fence(grant.key)) }
+            encoder.appendArgument(grant.token)
+            encoder.appendArgument(Int64(spec.ttlMs))
+            encoder.appendArgument(LockKeys.channel(grant.key))
+            encoder.appendArgument("")
+        case .spin, .fixed, .backoff:
+            encoder.appendScriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
+            encoder.appendArgument(grant.key)
+            encoder.appendArgument(grant.token)
+        }
+    }
+}
+
+extension LockContext {
+    /// A release command sent without a script (naive-getdel, legacy-getset), followed by the
+    /// `PUBLISH` that wakes pubsub waiters, in one batch.
+    func wakingWaiters(after release: [RedisArgument], key: String) -> [[RedisArgument]] {
+        guard case .pubsub = spec.wait else { return [release] }
+        return [release, ["PUBLISH", .string(LockKeys.channel(key)), "r"]]
+    }
+}
