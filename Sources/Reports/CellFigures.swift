@@ -1,3 +1,5 @@
+import Stats
+
 /// Every run of one cell (one scenario) and the medians over its complete repeats: a sweep repeats each
 /// cell, and on this machine one run proves little (runs of the same binary differ by ±25–40%), so
 /// plots, tables and the knee use the median and show the repeats beside it.
@@ -43,13 +45,3 @@ public struct CellFigures: Sendable {
     }
 }
 
-/// Small statistics shared by the reports.
-public enum Statistics {
-    /// The median (the mean of the middle two for an even count); `nil` for no values.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-}

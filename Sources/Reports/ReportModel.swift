@@ -1,4 +1,5 @@
 import BenchMetrics
+import Stats
 
 /// What the HTML and Markdown reports are drawn from: the data, grouped into series once, each with
 /// its knee, and the lookups that join a summary row to its histograms and grants.

@@ -1,5 +1,6 @@
 import BenchMetrics
 import Foundation
+import Stats
 
 /// One plot of the report with a sentence on how to read it.
 public struct ReportPlot: Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadDriver
 import Reports
+import Stats
 
 /// `bench report`: CSV/JSON/HDR outputs into one offline HTML page and a Markdown summary.
 struct ReportCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import LoadDriver
 import Locks
 import RedisConnection
 import Reports
+import Stats
 import Testing
 
 #if canImport(FoundationXML)
