@@ -50,6 +50,8 @@ let package = Package(
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
         .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
+        // The SVG plotting kit and the HTML report, drawn from Reports' models.
+        .target(name: "Plots", dependencies: ["Reports", "Stats", "BenchMetrics"], swiftSettings: strict),
         .target(
             name: "Gate",
             dependencies: [
@@ -71,7 +73,7 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Stats", "Calibration", "Gate", "Sweep",
+                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Plots", "Stats", "Calibration", "Gate", "Sweep",
                 "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -97,7 +99,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",

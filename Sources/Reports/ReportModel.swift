@@ -27,16 +27,6 @@ public struct ReportModel: Sendable {
         return series.map(\.strategy).filter { seen.insert($0).inserted }
     }
 
-    /// A colour per series identity beyond the client (strategy and qualifier), stable across plots.
-    public func color(of series: LoadSeries) -> String {
-        var seen: [String] = []
-        for s in self.series {
-            let identity = s.strategy + " " + s.qualifier
-            if !seen.contains(identity) { seen.append(identity) }
-        }
-        return PlotPalette.color(seen.firstIndex(of: series.strategy + " " + series.qualifier) ?? 0)
-    }
-
     /// The acquire-latency percentile curve of a run: from a `.hgrm` file when one was given, else from
     /// the histogram in its JSON result (open loop: the corrected one, which is the honest curve there).
     public func acquireCurve(of row: SummaryRow) -> PercentileCurve? {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadDriver
+import Plots
 import Reports
 import Stats
 

@@ -2,6 +2,7 @@ import BenchMetrics
 import Foundation
 import LoadDriver
 import Locks
+import Plots
 import RedisConnection
 import Reports
 import Stats
