@@ -39,9 +39,7 @@ public struct CellFigures: Sendable {
     /// run: the one whose histograms and per-contender grants stand for the cell in plots, as `bench run
     /// --rounds` reports its median round.
     public var representative: SummaryRow? {
-        let sorted = complete.sorted { ($0.number("acquisitions_per_s") ?? 0) < ($1.number("acquisitions_per_s") ?? 0) }
-        guard !sorted.isEmpty else { return rows.first }
-        return sorted[(sorted.count - 1) / 2]
+        Statistics.medianElement(complete) { $0.number("acquisitions_per_s") ?? 0 } ?? rows.first
     }
 }
 

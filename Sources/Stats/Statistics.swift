@@ -34,6 +34,15 @@ public enum Statistics {
         percentile(values, 50)
     }
 
+    /// The element whose `key` is the median, the lower middle one for an even count; `nil` for none.
+    /// For picking a whole run to stand for its repeats (its histograms, its grants): an interpolated
+    /// median would be a figure no run had.
+    public static func medianElement<Element>(_ elements: [Element], by key: (Element) -> Double) -> Element? {
+        guard !elements.isEmpty else { return nil }
+        let sorted = elements.sorted { key($0) < key($1) }
+        return sorted[(sorted.count - 1) / 2]
+    }
+
     /// `a / b` of two figures of one pair (two clients, or a run and its reference, measured together);
     /// `nil` when either is missing or not finite, or `b` is 0.
     public static func ratio(_ a: Double?, _ b: Double?) -> Double? {

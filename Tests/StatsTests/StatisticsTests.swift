@@ -46,6 +46,13 @@ import Testing
         }
     }
 
+    @Test func theMedianElementIsTheLowerMiddleOne() {
+        let runs = [("a", 30.0), ("b", 10), ("c", 40), ("d", 20)]
+        #expect(Statistics.medianElement(runs) { $0.1 }?.0 == "d", "20 of 10, 20, 30, 40")
+        #expect(Statistics.medianElement(Array(runs.prefix(3))) { $0.1 }?.0 == "a")
+        #expect(Statistics.medianElement([(String, Double)]()) { $0.1 } == nil)
+    }
+
     @Test func ratiosOfAPair() {
         #expect(Statistics.ratio(3, 2) == 1.5)
         #expect(Statistics.ratio(3, 0) == nil)
