@@ -35,9 +35,11 @@ let package = Package(
         ),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
+        // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
+        .target(name: "Stats", swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
@@ -47,11 +49,13 @@ let package = Package(
             swiftSettings: hotPath
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
-        .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
+        // The SVG plotting kit and the HTML report, drawn from Reports' models.
+        .target(name: "Plots", dependencies: ["Reports", "Stats", "BenchMetrics"], swiftSettings: strict),
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports",
+                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats",
             ],
             swiftSettings: strict
         ),
@@ -62,14 +66,14 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
                 "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration", "Gate", "Sweep",
+                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Plots", "Stats", "Calibration", "Gate", "Sweep",
                 "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -95,7 +99,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",
             dependencies: ["LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
@@ -110,7 +115,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
-            dependencies: ["TestSupport", "Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            dependencies: ["TestSupport", "Gate", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Dispatch
 import Locks
 import RESP
 import RedisConnection
+import Stats
 
 /// What one client achieved on a fixed command load.
 public struct ClientLoadResult: Sendable, Hashable {
@@ -13,7 +14,7 @@ public struct ClientLoadResult: Sendable, Hashable {
     public var errors: Int
 
     /// The median round trip, µs.
-    public var p50Us: Double? { latenciesUs.isEmpty ? nil : latenciesUs[latenciesUs.count / 2] }
+    public var p50Us: Double? { Statistics.percentile(sorted: latenciesUs, 50) }
 }
 
 /// Sends `total` commands in batches of `depth`, the next batch after the last reply of the previous one:

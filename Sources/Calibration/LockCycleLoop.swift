@@ -1,6 +1,7 @@
 import Dispatch
 import Locks
 import RedisConnection
+import Stats
 
 /// Uncontended `setnx-px` acquire + release, one after the other on one connection: the lock layer's
 /// cost over two bare round trips.
@@ -17,9 +18,9 @@ public struct LockCycleResult: Sendable {
     }
 
     /// Median acquire, µs.
-    public var acquireP50: Double { acquireUs.isEmpty ? .nan : acquireUs[acquireUs.count / 2] }
+    public var acquireP50: Double { Statistics.percentile(sorted: acquireUs, 50) ?? .nan }
     /// Median cycle, µs.
-    public var cycleP50: Double { cycleUs.isEmpty ? .nan : cycleUs[cycleUs.count / 2] }
+    public var cycleP50: Double { Statistics.percentile(sorted: cycleUs, 50) ?? .nan }
 }
 
 /// Runs `cycles` acquire/release pairs with one locker, in callbacks on its context's queue.

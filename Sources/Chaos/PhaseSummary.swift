@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// Acquisition rate, latency and Redlock validity margin in one phase of a load run (before, during
 /// and after a fault): the availability side of the safety table.
@@ -41,15 +42,9 @@ public struct PhaseSummary: Codable, Sendable, Hashable {
         failed = record.failures.filter { $0 >= start && $0 < end }.count
         ratePerSecond = seconds > 0 ? Double(grants) / seconds : 0
         let latencies = inside.map { Double($0.latencyNanos) / 1e6 }.sorted()
-        p50Ms = Self.percentile(latencies, 0.50)
-        p99Ms = Self.percentile(latencies, 0.99)
+        p50Ms = Statistics.percentile(sorted: latencies, 50)
+        p99Ms = Statistics.percentile(sorted: latencies, 99)
         minValidityMs = inside.map(\.validityMs).min()
-    }
-
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let index = min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)
-        return sorted[max(0, index)]
     }
 
     /// `before 312/s p99 4.1 ms min validity 975 ms`, for verdicts.

@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// How far one build's figures move against themselves (an A/A comparison): several jobs of the same
 /// binary, each starting its own servers, compared job against job. The thresholds are sized from it,
@@ -119,13 +120,14 @@ public enum AAAnalysis {
             let rounds = ScenarioSamples(gateScenario: scenario.gateScenario, pairs: scenario.pairs.filter { $0.job == job })
             return raw ? rounds.rawValues(metric, subject: client) : rounds.values(metric, subject: client)
         }
-        let medians = jobs.compactMap { Bootstrap.median(jobValues($0, raw: false)) }
-        let rawMedians = jobs.compactMap { Bootstrap.median(jobValues($0, raw: true)) }
+        let medians = jobs.compactMap { Statistics.median(jobValues($0, raw: false)) }
+        let rawMedians = jobs.compactMap { Statistics.median(jobValues($0, raw: true)) }
         guard !medians.isEmpty else { return nil }
         let pooled = scenario.values(metric, subject: client).sorted()
         let spread: Double
-        if let mid = Bootstrap.median(pooled), mid > 0, pooled.count >= 2 {
-            spread = (Bootstrap.percentile(pooled, 0.9) - Bootstrap.percentile(pooled, 0.1)) / mid
+        if let mid = Statistics.median(pooled), mid > 0, pooled.count >= 2,
+           let p90 = Statistics.percentile(sorted: pooled, 90), let p10 = Statistics.percentile(sorted: pooled, 10) {
+            spread = (p90 - p10) / mid
         } else {
             spread = 0
         }
@@ -153,9 +155,7 @@ public enum AAAnalysis {
         var comparisons = 0
         for i in perJob.indices {
             for j in perJob.indices where j != i {
-                guard let result = Bootstrap.ratioOfMedians(
-                    current: perJob[j], baseline: perJob[i], resamples: bootstrap.resamples,
-                    confidence: bootstrap.confidence, seed: bootstrap.seed) else { continue }
+                guard let result = bootstrap.ratioOfMedians(current: perJob[j], baseline: perJob[i]) else { continue }
                 comparisons += 1
                 if Verdict.relative(interval: result.interval, threshold: threshold, higherIsBetter: metric.higherIsBetter) == .regression {
                     alarms += 1

@@ -1,3 +1,5 @@
+import Stats
+
 /// One relative-gate row: a metric of one scenario and client, baseline against current.
 public struct MetricComparison: Codable, Sendable, Hashable {
     /// Scenario name.
@@ -41,14 +43,12 @@ public enum RelativeGates {
                 let b = baseline.samples.values(metric, subject: client)
                 let c = current.values(metric, subject: client)
                 var row = MetricComparison(
-                    scenario: baseline.name, client: client, metric: metric, baseline: Bootstrap.median(b),
-                    current: Bootstrap.median(c), ratio: nil, interval: nil, threshold: threshold,
+                    scenario: baseline.name, client: client, metric: metric, baseline: Statistics.median(b),
+                    current: Statistics.median(c), ratio: nil, interval: nil, threshold: threshold,
                     baselineRounds: b.count, currentRounds: c.count, verdict: .skipped, note: nil)
                 if b.count < 2 || c.count < 2 {
                     row.note = c.isEmpty && b.isEmpty ? "no values" : "needs at least 2 rounds on each side (baseline \(b.count), current \(c.count))"
-                } else if let result = Bootstrap.ratioOfMedians(
-                    current: c, baseline: b, resamples: bootstrap.resamples, confidence: bootstrap.confidence,
-                    seed: bootstrap.seed) {
+                } else if let result = bootstrap.ratioOfMedians(current: c, baseline: b) {
                     row.ratio = result.ratio
                     row.interval = result.interval
                     row.verdict = Verdict.relative(interval: result.interval, threshold: threshold, higherIsBetter: metric.higherIsBetter)

@@ -1,3 +1,5 @@
+import Stats
+
 /// What one check concluded.
 public enum Verdict: String, Codable, Sendable, Hashable {
     /// Within bounds, or not distinguishable from the baseline.

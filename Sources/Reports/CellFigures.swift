@@ -1,3 +1,5 @@
+import Stats
+
 /// Every run of one cell (one scenario) and the medians over its complete repeats: a sweep repeats each
 /// cell, and on this machine one run proves little (runs of the same binary differ by ±25–40%), so
 /// plots, tables and the knee use the median and show the repeats beside it.
@@ -37,19 +39,7 @@ public struct CellFigures: Sendable {
     /// run: the one whose histograms and per-contender grants stand for the cell in plots, as `bench run
     /// --rounds` reports its median round.
     public var representative: SummaryRow? {
-        let sorted = complete.sorted { ($0.number("acquisitions_per_s") ?? 0) < ($1.number("acquisitions_per_s") ?? 0) }
-        guard !sorted.isEmpty else { return rows.first }
-        return sorted[(sorted.count - 1) / 2]
+        Statistics.medianElement(complete) { $0.number("acquisitions_per_s") ?? 0 } ?? rows.first
     }
 }
 
-/// Small statistics shared by the reports.
-public enum Statistics {
-    /// The median (the mean of the middle two for an even count); `nil` for no values.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-}

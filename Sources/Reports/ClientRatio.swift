@@ -1,3 +1,5 @@
+import Stats
+
 /// One client's figures divided by the other's, on the same scenario (`--client both`). A ratio
 /// measured in one run is the only comparison that survives this machine's ±25–40% run-to-run noise.
 public struct ClientRatio: Codable, Sendable, Hashable {
@@ -28,17 +30,11 @@ public struct ClientRatio: Codable, Sendable, Hashable {
         denominator = b.scenario.client.rawValue
         let ma = a.measurements
         let mb = b.measurements
-        acquisitionsPerSecond = Self.ratio(ma.acquisitionsPerSecond, mb.acquisitionsPerSecond)
-        acquireP50 = Self.ratio(ma.acquire?.p50Us, mb.acquire?.p50Us)
-        acquireP99 = Self.ratio(ma.acquire?.p99Us, mb.acquire?.p99Us)
-        acquireP999 = Self.ratio(ma.acquire?.p999Us, mb.acquire?.p999Us)
-        clientCPUPerAcquisition = Self.ratio(ma.cost.clientCPUPerAcquisitionUs, mb.cost.clientCPUPerAcquisitionUs)
-        serverCommandsPerAcquisition = Self.ratio(ma.cost.serverCommandsPerAcquisition, mb.cost.serverCommandsPerAcquisition)
-    }
-
-    /// `a / b`, or `nil` when either is missing or `b` is 0.
-    public static func ratio(_ a: Double?, _ b: Double?) -> Double? {
-        guard let a, let b, b != 0, a.isFinite, b.isFinite else { return nil }
-        return a / b
+        acquisitionsPerSecond = Statistics.ratio(ma.acquisitionsPerSecond, mb.acquisitionsPerSecond)
+        acquireP50 = Statistics.ratio(ma.acquire?.p50Us, mb.acquire?.p50Us)
+        acquireP99 = Statistics.ratio(ma.acquire?.p99Us, mb.acquire?.p99Us)
+        acquireP999 = Statistics.ratio(ma.acquire?.p999Us, mb.acquire?.p999Us)
+        clientCPUPerAcquisition = Statistics.ratio(ma.cost.clientCPUPerAcquisitionUs, mb.cost.clientCPUPerAcquisitionUs)
+        serverCommandsPerAcquisition = Statistics.ratio(ma.cost.serverCommandsPerAcquisition, mb.cost.serverCommandsPerAcquisition)
     }
 }

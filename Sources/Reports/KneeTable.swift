@@ -1,3 +1,5 @@
+import Stats
+
 /// The knee table `bench sweep` prints at the end and `bench report` puts in its summaries, and the
 /// `--knee-csv` file with the same figures.
 public enum KneeTable {

@@ -2,10 +2,10 @@ import Foundation
 
 /// Number-to-text rules shared by every report, so a figure reads the same in the CSV, the table and
 /// the progress line.
-enum NumberText {
+public enum NumberText {
     /// `x` with `places` decimals (`-0.000` printed as `0.000`); `""` for `nil` or a non-finite value,
     /// which CSV readers take as missing rather than as a number.
-    static func fixed(_ x: Double?, _ places: Int) -> String {
+    public static func fixed(_ x: Double?, _ places: Int) -> String {
         guard let x, x.isFinite else { return "" }
         let text = String(format: "%.\(places)f", x)
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
@@ -18,7 +18,7 @@ enum NumberText {
     }
 
     /// `x` with `places` decimals and thousands separated by commas, for people (`41,230.5`).
-    static func grouped(_ x: Double, places: Int = 0) -> String {
+    public static func grouped(_ x: Double, places: Int = 0) -> String {
         let plain = fixed(x, places)
         guard !plain.isEmpty else { return "-" }
         let negative = plain.hasPrefix("-")

@@ -1,4 +1,5 @@
 import BenchMetrics
+import Stats
 
 /// What the HTML and Markdown reports are drawn from: the data, grouped into series once, each with
 /// its knee, and the lookups that join a summary row to its histograms and grants.
@@ -24,16 +25,6 @@ public struct ReportModel: Sendable {
     public var strategies: [String] {
         var seen = Set<String>()
         return series.map(\.strategy).filter { seen.insert($0).inserted }
-    }
-
-    /// A colour per series identity beyond the client (strategy and qualifier), stable across plots.
-    public func color(of series: LoadSeries) -> String {
-        var seen: [String] = []
-        for s in self.series {
-            let identity = s.strategy + " " + s.qualifier
-            if !seen.contains(identity) { seen.append(identity) }
-        }
-        return PlotPalette.color(seen.firstIndex(of: series.strategy + " " + series.qualifier) ?? 0)
     }
 
     /// The acquire-latency percentile curve of a run: from a `.hgrm` file when one was given, else from

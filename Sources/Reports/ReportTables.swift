@@ -55,7 +55,7 @@ public enum ReportTables {
                 }
                 lines.append([
                     series.label,
-                    cell.load.map { ReportPlots.loadText($0, series.loadAxis) } ?? "-",
+                    cell.load.map(series.loadAxis.text) ?? "-",
                     runs,
                     cell.median("acquisitions_per_s").map { NumberText.grouped($0) } ?? "-",
                     latency("p50_us"), latency("p99_us"), latency("p999_us"),

@@ -108,4 +108,9 @@ public enum LoadAxis: String, Sendable, Hashable, CaseIterable {
         case .rate: return "arrival rate (acquisitions/s)"
         }
     }
+
+    /// A load on this axis in words: `1,000 contenders`, or `500/s` in open loop.
+    public func text(_ load: Double) -> String {
+        self == .rate ? "\(HumanUnits.load(load))/s" : "\(HumanUnits.load(load)) contenders"
+    }
 }

@@ -1,6 +1,7 @@
 import BenchMetrics
 import LoadDriver
 import Locks
+import Stats
 
 /// The table printed at the end of `bench run`: one column per client (and their ratio when there are
 /// two), rows grouped by question (throughput, latency, fairness, Redlock budget, safety, cost), units
@@ -125,7 +126,7 @@ public enum SummaryTable {
                 let values = results.map(row.value)
                 cells += values.map { $0.map(row.format) ?? "-" }
                 if showRatio {
-                    let ratio = row.ratio ? ClientRatio.ratio(values[0], values[1]) : nil
+                    let ratio = row.ratio ? Statistics.ratio(values[0], values[1]) : nil
                     cells.append(ratio.map { NumberText.fixed($0, 2) + "x" } ?? "")
                 }
                 lines.append(cells)

@@ -5,6 +5,7 @@ import Locks
 import NativeClient
 import RedisConnection
 import Reports
+import Stats
 
 extension CalibrateCommand {
     /// Uncontended setnx-px acquire + release on one connection vs two `redis-benchmark -c 1` round trips.
@@ -31,7 +32,7 @@ extension CalibrateCommand {
             nativeAcquire.append(n.acquireP50 / rb); hiredisAcquire.append(h.acquireP50 / rb)
             print("  round \(round + 1): redis-benchmark p50 \(fmt(rb)) µs (2 round trips \(fmt(2 * rb)) µs)  native cycle \(fmt(n.cycleP50)) µs, acquire \(fmt(n.acquireP50)) µs  hiredis cycle \(fmt(h.cycleP50)) µs, acquire \(fmt(h.acquireP50)) µs")
         }
-        print("  median ratios (lower is faster): cycle/2 RTT native \(fmt(median(nativeCycle))) hiredis \(fmt(median(hiredisCycle)));  acquire/1 RTT native \(fmt(median(nativeAcquire))) hiredis \(fmt(median(hiredisAcquire)))")
+        print("  median ratios (lower is faster): cycle/2 RTT native \(fmt(Statistics.median(nativeCycle))) hiredis \(fmt(Statistics.median(hiredisCycle)));  acquire/1 RTT native \(fmt(Statistics.median(nativeAcquire))) hiredis \(fmt(Statistics.median(hiredisAcquire)))")
     }
 
     /// One contender through the driver (the "1 contender, 1 connection" figure) vs one
@@ -58,8 +59,8 @@ extension CalibrateCommand {
             nativeMean.append(n / rb.meanUs); hiredisMean.append(h / rb.meanUs)
             print("  round \(round + 1): redis-benchmark p50 \(fmt(rb.p50Us)) µs, mean \(fmt(rb.meanUs)) µs  native acquire p50 \(fmt(n)) µs  hiredis \(fmt(h)) µs")
         }
-        print("  median ratios (lower is faster): acquire p50 / redis-benchmark p50: native \(fmt(median(nativeRatio))) hiredis \(fmt(median(hiredisRatio)));  "
-              + "/ redis-benchmark mean: native \(fmt(median(nativeMean))) hiredis \(fmt(median(hiredisMean)))")
+        print("  median ratios (lower is faster): acquire p50 / redis-benchmark p50: native \(fmt(Statistics.median(nativeRatio))) hiredis \(fmt(Statistics.median(hiredisRatio)));  "
+              + "/ redis-benchmark mean: native \(fmt(Statistics.median(nativeMean))) hiredis \(fmt(Statistics.median(hiredisMean)))")
         print("  (redis-benchmark reports its p50 as the top of an 8 µs bucket at these values; its mean is exact)")
     }
 
@@ -105,8 +106,8 @@ extension CalibrateCommand {
                   + "release \(Int(reference.releasePerSecond))/s, \(HumanUnits.percent(reference.releaseDeleted)) deleted)  native \(Int(n))/s  hiredis \(Int(h))/s  "
                   + "[on the contenders' keys: \(Int(cheap)) cycles/s]")
         }
-        print("  median ratios: native/redis-benchmark \(fmt(median(nativeRatio)))  hiredis/redis-benchmark \(fmt(median(hiredisRatio)))  native/hiredis \(fmt(median(nativeVsHiredis)))")
-        print("  (native against redis-benchmark on the contenders' own keys, where its commands mostly fail fast: \(fmt(median(nativeVsCheap))))")
+        print("  median ratios: native/redis-benchmark \(fmt(Statistics.median(nativeRatio)))  hiredis/redis-benchmark \(fmt(Statistics.median(hiredisRatio)))  native/hiredis \(fmt(Statistics.median(nativeVsHiredis)))")
+        print("  (native against redis-benchmark on the contenders' own keys, where its commands mostly fail fast: \(fmt(Statistics.median(nativeVsCheap))))")
     }
 }
 

@@ -5,6 +5,7 @@ import HiredisClient
 import NativeClient
 import RedisConnection
 import RedisFleet
+import Stats
 
 /// `bench calibrate`: the clients' cost against references measured in the same run.
 struct CalibrateCommand: AsyncParsableCommand {
@@ -107,7 +108,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         print("RESP decoding, native vs hiredis redisReader on the same bytes (\(rounds) interleaved rounds, 16 KiB feeds)")
         for workload in [DecodeComparison.lockReplies(count: 500_000), DecodeComparison.largeBulks(count: 64, size: 1 << 20)] {
             let ratios = DecodeComparison.pairedRatios(workload, rounds: rounds)
-            print("  \(workload.name): native speed = \(fmt(median(ratios)))× hiredis (paired ratios \(ratios.map(fmt).joined(separator: " ")))")
+            print("  \(workload.name): native speed = \(fmt(Statistics.median(ratios)))× hiredis (paired ratios \(ratios.map(fmt).joined(separator: " ")))")
         }
     }
 
@@ -186,7 +187,7 @@ struct CalibrateCommand: AsyncParsableCommand {
             let text = got.map(show)
             print("  round \(round + 1): redis-benchmark \(show(rb))  native \(text[0]), inline \(text[1])  hiredis \(text[2]), inline \(text[3])")
         }
-        let m = ratios.map { fmt(median($0)) }
+        let m = ratios.map { fmt(Statistics.median($0)) }
         print("  median ratios to redis-benchmark (\(lowerIsBetter ? "lower" : "higher") is faster): native \(m[0]), inline \(m[1])  hiredis \(m[2]), inline \(m[3])")
     }
 }
@@ -197,7 +198,9 @@ func rotation(round: Int, count: Int) -> [Int] {
     (0..<count).map { (round + $0) % count }
 }
 
-func fmt(_ value: Double) -> String {
-    value.isFinite ? String(format: "%.2f", value) : "n/a"
+/// Two decimals, or `n/a` for no value (an empty sample's median) or a non-finite one.
+func fmt(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "n/a" }
+    return String(format: "%.2f", value)
 }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import LoadDriver
+import Plots
 import Reports
+import Stats
 
 /// `bench report`: CSV/JSON/HDR outputs into one offline HTML page and a Markdown summary.
 struct ReportCommand: AsyncParsableCommand {

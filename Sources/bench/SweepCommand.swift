@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadDriver
 import Reports
+import Stats
 import Sweep
 
 /// `bench sweep`: a grid of scenarios, repeated and interleaved, into one CSV, with the knee.

@@ -4,10 +4,10 @@ import Gate
 import Testing
 
 /// The relative gate's statistics on synthetic samples with a known answer.
-@Suite("bootstrap ratio of medians")
+@Suite("bootstrap ratio of medians, as the gate uses it")
 struct BootstrapTests {
     func verdict(current: [Double], baseline: [Double], threshold: Double, higherIsBetter: Bool = true) -> Verdict? {
-        guard let result = Bootstrap.ratioOfMedians(current: current, baseline: baseline) else { return nil }
+        guard let result = BootstrapSettings().ratioOfMedians(current: current, baseline: baseline) else { return nil }
         return Verdict.relative(interval: result.interval, threshold: threshold, higherIsBetter: higherIsBetter)
     }
 
@@ -46,7 +46,7 @@ struct BootstrapTests {
     func smallShiftPasses() {
         let baseline = Array(repeating: 1.0, count: 6) + [1.01, 0.99]
         let current = baseline.map { $0 * 0.9 }
-        let result = Bootstrap.ratioOfMedians(current: current, baseline: baseline)!
+        let result = BootstrapSettings().ratioOfMedians(current: current, baseline: baseline)!
         #expect(result.interval.upper < 1)
         #expect(verdict(current: current, baseline: baseline, threshold: 0.2) == .pass)
     }
@@ -60,32 +60,12 @@ struct BootstrapTests {
         for trial in 0..<trials {
             let baseline = GateFixtures.logNormal(15, median: 2, sigma: 0.2, rng: &rng)
             let current = GateFixtures.logNormal(15, median: 2 * trueRatio, sigma: 0.2, rng: &rng)
-            let result = Bootstrap.ratioOfMedians(current: current, baseline: baseline, resamples: 1_000, seed: UInt64(trial + 1))!
+            let result = BootstrapSettings(resamples: 1_000, seed: UInt64(trial + 1)).ratioOfMedians(current: current, baseline: baseline)!
             if result.interval.contains(trueRatio) { covered += 1 }
         }
         // Percentile intervals of medians from 15 samples undercover a little; 85% leaves room for that
         // and still catches an interval that is centred wrongly or far too narrow.
         #expect(covered >= trials * 85 / 100, "covered \(covered) of \(trials)")
         #expect(covered < trials, "an interval that always covers is too wide to gate on")
-    }
-
-    @Test("the same samples and seed give the same interval")
-    func deterministic() {
-        var rng = SplitMix64(seed: 15)
-        let a = GateFixtures.logNormal(7, median: 1, sigma: 0.3, rng: &rng)
-        let b = GateFixtures.logNormal(7, median: 1, sigma: 0.3, rng: &rng)
-        let first = Bootstrap.ratioOfMedians(current: a, baseline: b, seed: 9)!
-        let second = Bootstrap.ratioOfMedians(current: a, baseline: b, seed: 9)!
-        #expect(first.interval == second.interval)
-        #expect(first.interval.lower <= first.ratio && first.ratio <= first.interval.upper)
-    }
-
-    @Test("medians, empty and zero inputs")
-    func edges() {
-        #expect(Bootstrap.median([3, 1, 2]) == 2)
-        #expect(Bootstrap.median([4, 1, 3, 2]) == 2.5)
-        #expect(Bootstrap.median([]) == nil)
-        #expect(Bootstrap.ratioOfMedians(current: [1, 2], baseline: []) == nil)
-        #expect(Bootstrap.ratioOfMedians(current: [1, 2], baseline: [0, 0, 0]) == nil)
     }
 }

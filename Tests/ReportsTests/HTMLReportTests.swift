@@ -2,8 +2,10 @@ import BenchMetrics
 import Foundation
 import LoadDriver
 import Locks
+import Plots
 import RedisConnection
 import Reports
+import Stats
 import Testing
 
 #if canImport(FoundationXML)

@@ -1,3 +1,5 @@
+import Reports
+
 /// `bench report --html`: one self-contained page (inline CSS and SVG, no script, no external font,
 /// stylesheet or image), so it opens offline, attaches to a ticket and prints. The markup is
 /// well-formed XML, which keeps it checkable with an XML parser.

@@ -1,3 +1,5 @@
+import Reports
+
 /// Colours and dash patterns the report uses, chosen to stay apart for the common colour-vision
 /// deficiencies (Okabe–Ito) and on a projector.
 public enum PlotPalette {
@@ -22,4 +24,16 @@ public enum PlotPalette {
 
     /// Dash per client: the same colour can then carry the algorithm or the load.
     public static func dash(client: String) -> String? { client == "hiredis" ? "7 4" : nil }
+}
+
+extension ReportModel {
+    /// A colour per series identity beyond the client (strategy and qualifier), stable across plots.
+    func color(of series: LoadSeries) -> String {
+        var seen: [String] = []
+        for s in self.series {
+            let identity = s.strategy + " " + s.qualifier
+            if !seen.contains(identity) { seen.append(identity) }
+        }
+        return PlotPalette.color(seen.firstIndex(of: series.strategy + " " + series.qualifier) ?? 0)
+    }
 }

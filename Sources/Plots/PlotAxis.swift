@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// One axis of a plot: its label (with the unit), linear or log scale, and how ticks read.
 public struct PlotAxis: Sendable {

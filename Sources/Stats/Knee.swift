@@ -5,7 +5,6 @@ public struct KneeCriteria: Sendable, Hashable {
     /// The error-rate bound, a fraction (inclusive): 0.01 is 1%.
     public var maxErrorRate: Double
 
-    /// Criteria with the given bounds.
     public init(sloUs: Double, maxErrorRate: Double = 0.01) {
         self.sloUs = sloUs
         self.maxErrorRate = maxErrorRate
@@ -18,14 +17,13 @@ public struct KneePoint: Sendable, Hashable {
     public var load: Double
     /// Median p99 acquire latency, µs; `nil` when nothing was granted (which fails the SLO).
     public var p99Us: Double?
-    /// Median error rate (see `SummaryRow.errorRate`).
+    /// Median share of attempts that ended in an error or a failed acquisition.
     public var errorRate: Double
     /// Median acquisitions per second.
     public var acquisitionsPerSecond: Double?
     /// Complete repeats behind the medians.
     public var repeats: Int
 
-    /// A point with these medians.
     public init(load: Double, p99Us: Double?, errorRate: Double, acquisitionsPerSecond: Double? = nil, repeats: Int = 1) {
         self.load = load
         self.p99Us = p99Us
@@ -59,7 +57,6 @@ public struct Knee: Sendable, Hashable {
         case noData = "no-data"
     }
 
-    /// The outcome.
     public var status: Status
     /// The knee's point (`nil` for `noneUnderSLO` and `noData`).
     public var knee: KneePoint?
@@ -82,37 +79,10 @@ public struct Knee: Sendable, Hashable {
         return Knee(status: .found, knee: sorted[failIndex - 1], firstFailing: sorted[failIndex], laterPass: laterPass)
     }
 
-    /// A knee with the given parts.
     public init(status: Status, knee: KneePoint? = nil, firstFailing: KneePoint? = nil, laterPass: KneePoint? = nil) {
         self.status = status
         self.knee = knee
         self.firstFailing = firstFailing
         self.laterPass = laterPass
-    }
-}
-
-/// A series and its knee: one line of the knee table.
-public struct SeriesKnee: Sendable {
-    /// The series.
-    public var series: LoadSeries
-    /// The knee under the criteria used.
-    public var knee: Knee
-    /// The points it was found from, by increasing load.
-    public var points: [KneePoint]
-
-    /// The knee of every series of `rows` under `criteria`.
-    public static func all(_ rows: [SummaryRow], criteria: KneeCriteria) -> [SeriesKnee] {
-        LoadSeriesGrouping.group(rows).map { of($0, criteria: criteria) }
-    }
-
-    /// The knee of one series: each cell's medians over its complete repeats (cells with none are left
-    /// out: they measured nothing usable, which is not the same as failing).
-    public static func of(_ series: LoadSeries, criteria: KneeCriteria) -> SeriesKnee {
-        let points = series.cells.compactMap { cell -> KneePoint? in
-            guard let load = cell.load, cell.repeats > 0, let errorRate = cell.errorRate else { return nil }
-            return KneePoint(load: load, p99Us: cell.kneeP99Us, errorRate: errorRate,
-                             acquisitionsPerSecond: cell.median("acquisitions_per_s"), repeats: cell.repeats)
-        }
-        return SeriesKnee(series: series, knee: Knee.find(points, criteria: criteria), points: points)
     }
 }
