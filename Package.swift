@@ -22,18 +22,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "RESP", swiftSettings: hotPath),
         .target(name: "RedisConnection", dependencies: ["RESP"], swiftSettings: strict),
-        .target(name: "POSIXSocket", swiftSettings: strict),
-        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket"], swiftSettings: hotPath),
+        .target(name: "POSIX", dependencies: [.product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX"], swiftSettings: hotPath),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
-        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket", "CHiredis"], swiftSettings: hotPath),
+        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .target(
             name: "Calibration",

@@ -1,7 +1,7 @@
 import CHiredis
 import Dispatch
 import RESP
-import POSIXSocket
+import POSIX
 import RedisConnection
 
 extension HiredisConnection {

@@ -1,5 +1,5 @@
 import Dispatch
-import POSIXSocket
+import POSIX
 import RESP
 import RedisConnection
 
