@@ -1,5 +1,6 @@
 import Foundation
 import Locks
+import POSIX
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +58,7 @@ final class WorkerProcess: Sendable {
         _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
         var argv = [executable] + arguments
-        if let setpriv = ToolSearch.onPath("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
+        if let setpriv = ExecutableSearch.find("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
         let request = SpawnRequest(argv: argv, childStdin: toChild[0], childStdout: fromChild[1], parentStdin: toChild[1])
         let spawned: Result<WorkerProcess, ChaosEnvironmentError> = await withCheckedContinuation { continuation in
             let thread = Thread {
@@ -91,10 +92,10 @@ final class WorkerProcess: Sendable {
     /// can never reach a pid the kernel has handed to someone else.
     private func waitForExit() {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        _ = retryingEINTR { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
         state.withLock { s in
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            _ = retryingEINTR { waitpid(pid, &status, 0) }
             s.exited = true
             s.status = status
             if s.stdinFD >= 0 { close(s.stdinFD); s.stdinFD = -1 }
@@ -105,9 +106,8 @@ final class WorkerProcess: Sendable {
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
+                let result = buffer.withUnsafeMutableBytes { raw in retryingEINTR { read(fd, raw.baseAddress, raw.count) } }
+                guard case .success(let n) = result, n > 0 else { break }
                 state.withLock { s in
                     s.partial += buffer[0..<n]
                     while let newline = s.partial.firstIndex(of: UInt8(ascii: "\n")) {
@@ -163,7 +163,7 @@ final class WorkerProcess: Sendable {
         guard signal(SIGSTOP) else { return false }
         let deadline = LockClock.monotonicNanos() + 2_000_000_000
         while LockClock.monotonicNanos() < deadline {
-            if processState == "T" { return true }
+            if ProcFS.stat(pid)?.state == "T" { return true }
             try? await Task.sleep(nanoseconds: 1_000_000)
         }
         return false
@@ -197,12 +197,5 @@ final class WorkerProcess: Sendable {
     func terminate() async -> Bool {
         kill()
         return await waitExit(timeoutMs: 5_000) != nil
-    }
-
-    /// The state letter from /proc/<pid>/stat (`T` = stopped), read past the parenthesised name.
-    private var processState: Character? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        return text[text.index(after: close)...].first { $0 != " " }
     }
 }

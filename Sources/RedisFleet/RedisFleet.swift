@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import POSIX
 
 /// Real `redis-server` processes that one run or one test starts, breaks on purpose, and stops.
 ///
@@ -103,7 +104,7 @@ public final class RedisFleet: Sendable {
             if mkdir(layout.directory, 0o700) != 0 {
                 let code = errno
                 removeDirectory(root)
-                throw FleetError(.fileSystem, node: index, detail: "cannot create \(layout.directory): \(Sys.describe(code))", errno: code)
+                throw FleetError(.fileSystem, node: index, detail: "cannot create \(layout.directory): \(Errno(rawValue: code))", errno: code)
             }
             layouts.append(layout)
         }
@@ -202,12 +203,12 @@ public final class RedisFleet: Sendable {
             pid = spawned
         case .failure(let failure):
             throw FleetError(.spawnFailed, node: index, endpoint: endpoint,
-                             detail: "\(failure.call): \(Sys.describe(failure.errno))",
-                             hint: "Check that \(executable.program) is executable.", errno: failure.errno)
+                             detail: "\(failure.call): \(failure.errno)",
+                             hint: "Check that \(executable.program) is executable.", errno: failure.errno.rawValue)
         }
 
         let timeoutMs = max(options.startTimeoutMs, 100)
-        let deadline = Sys.monotonicNanos() + UInt64(timeoutMs) * 1_000_000
+        let deadline = MonotonicClock.nanos() + UInt64(timeoutMs) * 1_000_000
         while true {
             switch ChildRegistry.reap(pid, blocking: false) {
             case .running:
@@ -235,7 +236,7 @@ public final class RedisFleet: Sendable {
                 throw FleetError(Task.isCancelled ? .cancelled : .fleetStopped, node: index, endpoint: endpoint,
                                  detail: "start abandoned before the server answered PING")
             }
-            if Sys.monotonicNanos() >= deadline {
+            if MonotonicClock.nanos() >= deadline {
                 ChildRegistry.killAndReap(pid)
                 throw FleetError(.startTimeout, node: index, endpoint: endpoint,
                                  detail: "no reply to PING within \(timeoutMs) ms (pid \(pid) was killed)",
@@ -345,7 +346,7 @@ public final class RedisFleet: Sendable {
 
         var port: Int?
         if case .tcp(_, let tcpPort) = endpoint { port = tcpPort }
-        let retryUntil = Sys.monotonicNanos() + 2_000_000_000
+        let retryUntil = MonotonicClock.nanos() + 2_000_000_000
         var launchedPID: pid_t?
         var failure: FleetError?
         while launchedPID == nil && failure == nil {
@@ -353,7 +354,7 @@ public final class RedisFleet: Sendable {
                 launchedPID = try await Self.launch(
                     index: index, layout: layout, endpoint: endpoint, port: port, executable: executable,
                     options: options, shouldAbort: { [self] in state.withLock { $0.stopped } })
-            } catch where error.code == .addressInUse && Sys.monotonicNanos() < retryUntil {
+            } catch where error.code == .addressInUse && MonotonicClock.nanos() < retryUntil {
                 // The port must stay the same, so wait for whoever holds it briefly (another
                 // test's client may have been handed it as an ephemeral port) instead of moving.
                 try? await Task.sleep(nanoseconds: 100_000_000)
@@ -394,8 +395,8 @@ public final class RedisFleet: Sendable {
         guard let live else { return }
 
         // A restart in flight sees `stopped` on its next poll and kills what it spawned; wait for that.
-        let restartDeadline = Sys.monotonicNanos() + 5_000_000_000
-        while state.withLock({ $0.nodes.contains { $0.state == .starting } }) && Sys.monotonicNanos() < restartDeadline {
+        let restartDeadline = MonotonicClock.nanos() + 5_000_000_000
+        while state.withLock({ $0.nodes.contains { $0.state == .starting } }) && MonotonicClock.nanos() < restartDeadline {
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
 
@@ -405,8 +406,8 @@ public final class RedisFleet: Sendable {
         }
         var remaining = Set(live.map(\.pid))
         var statuses: [pid_t: ExitStatus] = [:]
-        let deadline = Sys.monotonicNanos() + 2_000_000_000
-        while !remaining.isEmpty && Sys.monotonicNanos() < deadline {
+        let deadline = MonotonicClock.nanos() + 2_000_000_000
+        while !remaining.isEmpty && MonotonicClock.nanos() < deadline {
             for pid in remaining {
                 switch ChildRegistry.reap(pid, blocking: false) {
                 case .running: continue
@@ -462,7 +463,7 @@ public final class RedisFleet: Sendable {
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
             let code = errno
-            throw FleetError(.fileSystem, detail: "cannot create a temp directory in \(base): \(Sys.describe(code))",
+            throw FleetError(.fileSystem, detail: "cannot create a temp directory in \(base): \(Errno(rawValue: code))",
                              hint: "Check that \(base) exists and is writable, or set TMPDIR.", errno: code)
         }
         let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)

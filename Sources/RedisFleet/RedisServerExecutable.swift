@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,7 @@ struct RedisServerExecutable: Sendable, Hashable {
         if let cached = cache.withLock({ $0[path] }) { return cached }
 
         var prefix: [String] = []
-        if let setpriv = findOnPath("setpriv", searchPath: nil) {
+        if let setpriv = ExecutableSearch.find("setpriv", searchPath: nil) {
             prefix = [setpriv, "--pdeathsig", "KILL", "--"]
         }
         var version = await readVersion(arguments: prefix + [path, "--version"])
@@ -58,31 +59,16 @@ struct RedisServerExecutable: Sendable, Hashable {
         let hint = "Install it with Scripts/bootstrap (apt package redis-server), or pass its path."
         if let override, override.contains("/") {
             let absolute = override.hasPrefix("/") ? override : FileManager.default.currentDirectoryPath + "/" + override
-            guard isExecutableFile(absolute) else {
+            guard ExecutableSearch.isExecutableFile(absolute) else {
                 throw FleetError(.executableNotFound, detail: "redis-server not found at \(override) (the executable override)", hint: hint)
             }
             return absolute
         }
         let name = override ?? "redis-server"
-        guard let found = findOnPath(name, searchPath: searchPath) else {
+        guard let found = ExecutableSearch.find(name, searchPath: searchPath) else {
             throw FleetError(.executableNotFound, detail: "\(name) not found on PATH", hint: hint)
         }
         return found
-    }
-
-    static func findOnPath(_ name: String, searchPath: String?) -> String? {
-        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = "\(directory)/\(name)"
-            if isExecutableFile(candidate) { return candidate }
-        }
-        return nil
-    }
-
-    private static func isExecutableFile(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-        return access(path, X_OK) == 0
     }
 
     /// Runs `arguments` (…`--version`), reads stdout, returns the `v=` field.
@@ -105,8 +91,8 @@ struct RedisServerExecutable: Sendable, Hashable {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while output.count < 64 * 1024 {
-            let (count, _) = chunk.withUnsafeMutableBytes { raw in Sys.call { read(readFD, raw.baseAddress!, raw.count) } }
-            if count <= 0 { break }
+            let result = chunk.withUnsafeMutableBytes { raw in retryingEINTR { read(readFD, raw.baseAddress!, raw.count) } }
+            guard case .success(let count) = result, count > 0 else { break }
             output += chunk[0..<count]
         }
         guard case .exited(let status) = ChildRegistry.reap(pid, blocking: true), status.exitCode == 0 else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 import RedisFleet
 import Synchronization
 import Testing
@@ -97,7 +98,7 @@ public final class SpawnedProcess: @unchecked Sendable {
         guard case .success(let child) = spawned else {
             close(outPipe[0])
             close(errPipe[0])
-            if case .failure(let failure) = spawned { throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EINVAL) }
+            if case .failure(let failure) = spawned { throw failure.errno }
             throw POSIXError(.EINVAL)
         }
         pid = child
@@ -118,7 +119,7 @@ public final class SpawnedProcess: @unchecked Sendable {
     /// Waits for the exit status.
     public func wait() -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = retryingEINTR { waitpid(pid, &status, 0) }
         return Self.decode(status)
     }
 
@@ -159,24 +160,14 @@ final class PipeReader: Sendable {
 
 /// Processes whose parent is `parent`.
 public func childPIDs(of parent: Int32) -> [Int32] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap(Int32.init).filter { parentPID(of: $0) == parent }
-}
-
-/// The parent of `pid`, from /proc.
-public func parentPID(of pid: Int32) -> Int32? {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return nil }
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    return fields.count > 1 ? Int32(fields[1]) : nil
+    ProcFS.children(of: parent)
 }
 
 /// True when `pid` no longer runs (gone, or a zombie awaiting init).
 public func isGone(_ pid: Int32) -> Bool {
     if kill(pid, 0) != 0 { return true }
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return true }
-    return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    guard let stat = ProcFS.stat(pid) else { return true }
+    return stat.state == "Z"
 }
 
 /// A fresh temporary directory for a test's output files.

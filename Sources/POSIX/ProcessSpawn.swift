@@ -1,6 +1,7 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Where a spawned child's standard stream comes from or goes to.
@@ -50,7 +51,7 @@ public struct ProcessSpawn: Sendable {
     /// The harness's own environment may hold the Redis password (`--password-env`), and a child's
     /// environment is readable through `/proc/<pid>/environ`; redis-server needs none of it.
     public static func pathOnlyEnvironment() -> [String] {
-        ["PATH=\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")"]
+        ["PATH=\(ExecutableSearch.searchPath)"]
     }
 
     /// Starts the child; its pid, or the failing call and errno.
@@ -90,7 +91,7 @@ public struct ProcessSpawn: Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { return .failure(SpawnFailure(call: "posix_spawn \(executable)", errno: result)) }
+        guard result == 0 else { return .failure(SpawnFailure(call: "posix_spawn \(executable)", errno: Errno(rawValue: result))) }
         return .success(pid)
     }
 
@@ -118,9 +119,8 @@ public struct ProcessSpawn: Sendable {
 public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
     /// `posix_spawn <path>`.
     public var call: String
-    /// The error number.
-    public var errno: Int32
+    public var errno: Errno
 
     /// `posix_spawn /usr/bin/x: No such file or directory`.
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(call): \(errno)" }
 }
