@@ -36,30 +36,25 @@ final class WorkerProcess: Sendable {
 
     // MARK: spawning
 
-    /// Writing to the stdin of a worker that has just died must be an `EPIPE`, not a SIGPIPE that kills
-    /// the harness (with its servers still to stop); process-wide, as the hiredis client also does.
-    private static let sigpipeIgnored: Bool = {
-        _ = Glibc.signal(SIGPIPE, SIG_IGN)
-        return true
-    }()
-
     /// Starts `executable arguments...`; throws when it cannot be spawned.
     static func spawn(executable: String, arguments: [String]) async throws(ChaosEnvironmentError) -> WorkerProcess {
-        _ = sigpipeIgnored
-        var toChild: [Int32] = [0, 0]
-        var fromChild: [Int32] = [0, 0]
-        guard pipe(&toChild) == 0 else { throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))") }
-        guard pipe(&fromChild) == 0 else {
-            close(toChild[0]); close(toChild[1])
-            throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))")
+        // Writing to the stdin of a worker that has just died must be an EPIPE, not a SIGPIPE.
+        ProcessSignals.ignoreSIGPIPE()
+        let toChild: ChildChannel
+        let fromChild: ChildChannel
+        switch ChildChannel.make() {
+        case .success(let channel): toChild = channel
+        case .failure(let error): throw ChaosEnvironmentError(.worker, "socketpair for the worker's stdin: \(error)")
         }
-        // Our ends must not leak into other children (a redis-server holding the worker's stdin open
-        // would keep it from ever seeing EOF).
-        _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
+        switch ChildChannel.make() {
+        case .success(let channel): fromChild = channel
+        case .failure(let error):
+            toChild.closeBoth()
+            throw ChaosEnvironmentError(.worker, "socketpair for the worker's stdout: \(error)")
+        }
         var argv = [executable] + arguments
         if let setpriv = ExecutableSearch.find("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
-        let request = SpawnRequest(argv: argv, childStdin: toChild[0], childStdout: fromChild[1], parentStdin: toChild[1])
+        let request = SpawnRequest(argv: argv, childStdin: toChild.childEnd, childStdout: fromChild.childEnd, parentStdin: toChild.parentEnd)
         let spawned: Result<WorkerProcess, ChaosEnvironmentError> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 switch request.spawn() {
@@ -75,15 +70,15 @@ final class WorkerProcess: Sendable {
             thread.name = "lockbench.chaos.worker-spawner"
             thread.start()
         }
-        close(toChild[0])
-        close(fromChild[1])
+        close(toChild.childEnd)
+        close(fromChild.childEnd)
         switch spawned {
         case .failure(let error):
-            close(toChild[1])
-            close(fromChild[0])
+            close(toChild.parentEnd)
+            close(fromChild.parentEnd)
             throw error
         case .success(let worker):
-            worker.startReading(fromChild[0])
+            worker.startReading(fromChild.parentEnd)
             return worker
         }
     }

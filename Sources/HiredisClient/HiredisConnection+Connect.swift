@@ -37,7 +37,7 @@ extension HiredisConnection {
             fail(RedisError(.unsupported, endpoint: endpointText, detail: "hiredis 0.14 speaks RESP2 only"))
             return
         }
-        _ = sigpipeIgnored
+        ProcessSignals.ignoreSIGPIPE()
 
         enterHiredis()
         defer { leaveHiredis() }

@@ -7,20 +7,6 @@ import Glibc
 import Darwin
 #endif
 
-/// How a reaped child ended, decoded from the `waitpid` status word (Swift cannot call the W* macros).
-struct ExitStatus: Sendable, Hashable, CustomStringConvertible {
-    var raw: Int32
-
-    var exitCode: Int32? { raw & 0x7f == 0 ? (raw >> 8) & 0xff : nil }
-    var signal: Int32? { raw & 0x7f != 0 && raw & 0x7f != 0x7f ? raw & 0x7f : nil }
-
-    var description: String {
-        if let exitCode { return "exit code \(exitCode)" }
-        if let signal { return "signal \(signal)\(signal == SIGKILL ? " (SIGKILL)" : signal == SIGTERM ? " (SIGTERM)" : "")" }
-        return "wait status \(raw)"
-    }
-}
-
 /// One thread that lives as long as the process and performs every spawn.
 ///
 /// `PR_SET_PDEATHSIG` (what `setpriv --pdeathsig KILL` sets) fires when the *thread* that created

@@ -13,7 +13,7 @@ enum ReapOutcome: Sendable, Hashable {
     /// Still running (or stopped).
     case running
     /// Reaped now; it ended this way.
-    case exited(ExitStatus)
+    case exited(WaitStatus)
     /// Not registered: already reaped, possibly by `killAll()`. Never signal such a pid again:
     /// the kernel may have given the number to another process.
     case notOurs
@@ -90,9 +90,9 @@ enum ChildRegistry {
                 var status: Int32 = 0
                 let result = retryingEINTR { waitpid(pid, &status, WUNTRACED | WNOHANG) }
                 if case .success(pid) = result {
-                    if status & 0xff == 0x7f { return .running }  // WIFSTOPPED: it is stopped
+                    if WaitStatus(raw: status).isStopped { return .running }
                     state.pids.remove(pid)
-                    return .exited(ExitStatus(raw: status))
+                    return .exited(WaitStatus(raw: status))
                 }
                 if case .failure(.noChildProcess) = result {
                     state.pids.remove(pid)
@@ -110,7 +110,7 @@ enum ChildRegistry {
         let result = retryingEINTR { waitpid(pid, &status, options) }
         if case .success(pid) = result {
             pids.remove(pid)
-            return .exited(ExitStatus(raw: status))
+            return .exited(WaitStatus(raw: status))
         }
         if case .failure(.noChildProcess) = result {
             // Someone else reaped it (a SIGCHLD handler set to SIG_IGN does that): it is gone.

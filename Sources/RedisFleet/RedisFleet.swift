@@ -37,7 +37,7 @@ public final class RedisFleet: Sendable {
     struct NodeRecord: Sendable {
         var pid: pid_t
         var state: NodeState
-        var exit: ExitStatus?
+        var exit: WaitStatus?
     }
 
     struct FleetState: Sendable {
@@ -172,7 +172,7 @@ public final class RedisFleet: Sendable {
             ChildRegistry.send(SIGTERM, to: node.pid)
         }
         var remaining = Set(live.map(\.pid))
-        var statuses: [pid_t: ExitStatus] = [:]
+        var statuses: [pid_t: WaitStatus] = [:]
         let deadline = MonotonicClock.nanos() + 2_000_000_000
         while !remaining.isEmpty && MonotonicClock.nanos() < deadline {
             for pid in remaining {

@@ -73,12 +73,8 @@ struct RedisServerExecutable: Sendable, Hashable {
 
     /// Runs `arguments` (…`--version`), reads stdout, returns the `v=` field.
     private static func readVersion(arguments: [String]) async -> String? {
-        // A socket pair rather than pipe(): it can be made close-on-exec atomically (Swift's Glibc
-        // lacks pipe2), so no child spawned meanwhile inherits the write end and delays our EOF.
-        var fds: [Int32] = [0, 0]
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return nil }
-        let (readFD, writeFD) = (fds[0], fds[1])
+        guard case .success(let channel) = ChildChannel.make() else { return nil }
+        let (readFD, writeFD) = (channel.parentEnd, channel.childEnd)
         var request = ProcessSpawn(executable: arguments[0], arguments: arguments, environment: ProcessSpawn.pathOnlyEnvironment())
         request.stdout = .descriptor(writeFD)
         request.stderr = .devNull

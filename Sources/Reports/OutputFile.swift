@@ -11,7 +11,7 @@ import POSIX
 /// what to try. POSIX rather than Foundation: `O_APPEND` makes each row one atomic append, and errno
 /// says exactly what went wrong.
 enum OutputFile {
-    static func errnoText(_ code: Int32) -> String { String(cString: strerror(code)) }
+    static func errnoText(_ code: Int32) -> String { "\(Errno(rawValue: code))" }
 
     /// The directory part of `path` (`.` for a bare name).
     static func directory(of path: String) -> String {

@@ -84,9 +84,16 @@ public final class SpawnedProcess: @unchecked Sendable {
 
     /// Starts `path` with `arguments` and exactly `environment`, stdin from /dev/null.
     public init(path: String, arguments: [String], environment: [String: String]) throws {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        let outChannel = try ChildChannel.make().get()
+        let errChannel: ChildChannel
+        do {
+            errChannel = try ChildChannel.make().get()
+        } catch {
+            outChannel.closeBoth()
+            throw error
+        }
+        let outPipe = [outChannel.parentEnd, outChannel.childEnd]
+        let errPipe = [errChannel.parentEnd, errChannel.childEnd]
         // As a shell would start it (the runner's threads block signals), with only its own streams.
         var request = ProcessSpawn(
             executable: path, arguments: [path] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
@@ -113,19 +120,14 @@ public final class SpawnedProcess: @unchecked Sendable {
         var status: Int32 = 0
         let rc = waitpid(pid, &status, WNOHANG)
         guard rc == pid else { return nil }
-        return Self.decode(status)
+        return WaitStatus(raw: status).shellCode
     }
 
     /// Waits for the exit status.
     public func wait() -> Int32 {
         var status: Int32 = 0
         _ = retryingEINTR { waitpid(pid, &status, 0) }
-        return Self.decode(status)
-    }
-
-    static func decode(_ status: Int32) -> Int32 {
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        return WaitStatus(raw: status).shellCode
     }
 
     /// Everything written to stdout and stderr, once both pipes closed.
