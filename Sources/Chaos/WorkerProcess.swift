@@ -9,10 +9,10 @@ import Glibc
 /// A `bench chaos-worker` child: spawned with `posix_spawn`, talked to over its stdin/stdout, frozen
 /// with SIGSTOP and thawed with SIGCONT, and always killed and reaped.
 ///
-/// Never orphaned: it runs under `setpriv --pdeathsig KILL` (when setpriv is there) from a thread that
-/// lives until the child is reaped (the death signal follows the spawning *thread*), it exits on EOF of
-/// its stdin (our pipe, closed when we die), and it sits in its own process group, which the kernel
-/// sends SIGHUP + SIGCONT when it is orphaned with a stopped member.
+/// Never orphaned: it runs under `setpriv --pdeathsig KILL` (when setpriv is there), spawned from
+/// POSIX's never-ending `SpawnerThread` (the death signal follows the spawning *thread*), it exits on
+/// EOF of its stdin (our channel, closed when we die), and it sits in its own process group, which the
+/// kernel sends SIGHUP + SIGCONT when it is orphaned with a stopped member.
 final class WorkerProcess: Sendable {
     private struct State {
         var exited = false
@@ -52,23 +52,15 @@ final class WorkerProcess: Sendable {
             toChild.closeBoth()
             throw ChaosEnvironmentError(.worker, "socketpair for the worker's stdout: \(error)")
         }
-        var argv = [executable] + arguments
-        if let setpriv = ExecutableSearch.find("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
+        let argv = ProcessSpawn.deathSignalPrefix + [executable] + arguments
         let request = SpawnRequest(argv: argv, childStdin: toChild.childEnd, childStdout: fromChild.childEnd, parentStdin: toChild.parentEnd)
-        let spawned: Result<WorkerProcess, ChaosEnvironmentError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                switch request.spawn() {
-                case .failure(let error):
-                    continuation.resume(returning: .failure(error))
-                case .success(let pid):
-                    let worker = WorkerProcess(pid: pid, stdinFD: request.parentStdin)
-                    continuation.resume(returning: .success(worker))
-                    // This thread now lives exactly as long as the child: see the type's comment.
-                    worker.waitForExit()
-                }
-            }
-            thread.name = "lockbench.chaos.worker-spawner"
-            thread.start()
+        let spawnedPID = await SpawnerThread.shared.perform { [request] in request.spawn() }
+        let spawned = spawnedPID.map { pid in
+            let worker = WorkerProcess(pid: pid, stdinFD: request.parentStdin)
+            let waiter = Thread { worker.waitForExit() }
+            waiter.name = "lockbench.chaos.worker-waiter"
+            waiter.start()
+            return worker
         }
         close(toChild.childEnd)
         close(fromChild.childEnd)
@@ -83,7 +75,7 @@ final class WorkerProcess: Sendable {
         }
     }
 
-    /// Blocks (on the spawner thread) until the child exits, then reaps it under the lock, so a signal
+    /// Blocks (on the waiter thread) until the child exits, then reaps it under the lock, so a signal
     /// can never reach a pid the kernel has handed to someone else.
     private func waitForExit() {
         var info = siginfo_t()

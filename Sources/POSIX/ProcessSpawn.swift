@@ -54,6 +54,16 @@ public struct ProcessSpawn: Sendable {
         ["PATH=\(ExecutableSearch.searchPath)"]
     }
 
+    /// `setpriv --pdeathsig KILL --` when util-linux's setpriv is on PATH, else empty: put it before
+    /// argv so the kernel kills the child when the harness dies, even by SIGKILL.
+    ///
+    /// Only the child itself can ask for that (`PR_SET_PDEATHSIG`), and `posix_spawn` cannot run code
+    /// in the child, so setpriv does it and then execs the program under the same pid. The signal
+    /// follows the spawning *thread*: spawn through `SpawnerThread`.
+    public static var deathSignalPrefix: [String] {
+        ExecutableSearch.find("setpriv").map { [$0, "--pdeathsig", "KILL", "--"] } ?? []
+    }
+
     /// Starts the child; its pid, or the failing call and errno.
     public func spawn() -> Result<pid_t, SpawnFailure> {
         var actions = posix_spawn_file_actions_t()

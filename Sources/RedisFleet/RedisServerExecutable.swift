@@ -13,11 +13,8 @@ struct RedisServerExecutable: Sendable, Hashable {
     var path: String
     /// e.g. `7.0.15`.
     var version: String
-    /// `setpriv --pdeathsig KILL --`, or empty when setpriv is missing or does not work here.
-    ///
-    /// Only the child itself can ask to be killed when its parent dies (`PR_SET_PDEATHSIG`), and
-    /// `posix_spawn` cannot run code in the child, so util-linux's `setpriv` does it and then
-    /// execs redis-server under the same pid. Without it a SIGKILLed harness leaves its servers behind.
+    /// `ProcessSpawn.deathSignalPrefix`, or empty when setpriv does not work here. Without it a
+    /// SIGKILLed harness leaves its servers behind.
     var launchPrefix: [String]
 
     /// argv for running the server with `configPath`.
@@ -35,10 +32,7 @@ struct RedisServerExecutable: Sendable, Hashable {
         let path = try locate(override: override, searchPath: nil)
         if let cached = cache.withLock({ $0[path] }) { return cached }
 
-        var prefix: [String] = []
-        if let setpriv = ExecutableSearch.find("setpriv", searchPath: nil) {
-            prefix = [setpriv, "--pdeathsig", "KILL", "--"]
-        }
+        var prefix = ProcessSpawn.deathSignalPrefix
         var version = await readVersion(arguments: prefix + [path, "--version"])
         if version == nil && !prefix.isEmpty {
             // An old setpriv without --pdeathsig: run redis-server directly rather than not at all.
