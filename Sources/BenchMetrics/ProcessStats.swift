@@ -71,11 +71,7 @@ public struct ProcessStats: Codable, Sendable, Hashable {
     @discardableResult
     public static func resetPeakRSS() -> Bool {
         #if os(Linux)
-        let fd = open("/proc/self/clear_refs", O_WRONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let command: [UInt8] = Array("5".utf8)
-        return command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == 1
+        return ProcFS.write("5", to: "/proc/self/clear_refs")
         #else
         return false
         #endif

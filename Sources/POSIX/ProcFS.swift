@@ -25,6 +25,17 @@ public enum ProcFS {
         }
     }
 
+    /// Writes `text` in one `write(2)`, as a /proc control file needs (a command split across writes
+    /// is two commands); false when it cannot be opened or the kernel took less than all of it.
+    @discardableResult
+    public static func write(_ text: String, to path: String) -> Bool {
+        guard case .success(let fd) = retryingEINTR({ open(path, O_WRONLY | O_CLOEXEC) }) else { return false }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        let result = bytes.withUnsafeBytes { raw in retryingEINTR { systemWrite(fd, raw.baseAddress, raw.count) } }
+        return (try? result.get()) == bytes.count
+    }
+
     /// `/proc/<pid>/stat` of `pid` (or of this process), parsed; `nil` when it is gone.
     public static func stat(_ pid: Int32? = nil) -> ProcStat? {
         read("/proc/\(pid.map(String.init) ?? "self")/stat").flatMap(ProcStat.init(parsing:))
@@ -109,8 +120,13 @@ public struct ProcStatus: Sendable, Hashable {
     }
 }
 
-// `ProcFS.read(_:)` shadows the C `read` inside the enum; this reaches it from outside.
+// `ProcFS.read(_:)` and `write(_:to:)` shadow the C calls inside the enum; these reach them from outside.
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
+}
+
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
 }
