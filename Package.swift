@@ -16,40 +16,41 @@ let package = Package(
         // For Benchmarks/ (a separate package that depends on this one by path): the layers its suites drive.
         .library(
             name: "LockbenchCore",
-            targets: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
+            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
         ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "RESP", swiftSettings: hotPath),
-        .target(name: "RedisConnection", dependencies: ["RESP"], swiftSettings: strict),
-        .target(name: "POSIXSocket", swiftSettings: strict),
-        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket"], swiftSettings: hotPath),
+        .target(name: "POSIX", dependencies: [.product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
+        .target(name: "RedisConnection", dependencies: ["RESP", "POSIX"], swiftSettings: strict),
+        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX"], swiftSettings: hotPath),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
-        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIXSocket", "CHiredis"], swiftSettings: hotPath),
-        .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
+        .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
+        .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
         .target(name: "Stats", swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
             swiftSettings: strict
         ),
-        .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
+        .target(name: "Locks", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: hotPath),
         .target(
             name: "BenchMetrics",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["POSIX", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
-        .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
         // The SVG plotting kit and the HTML report, drawn from Reports' models.
         .target(name: "Plots", dependencies: ["Reports", "Stats", "BenchMetrics"], swiftSettings: strict),
         .target(
@@ -66,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -83,11 +84,12 @@ let package = Package(
         // binary spawned as a user would, collectors.
         .target(
             name: "TestSupport",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+        .testTarget(name: "POSIXTests", dependencies: ["POSIX"], swiftSettings: strict),
         .testTarget(
             name: "ClientTests",
             dependencies: ["TestSupport", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
@@ -111,7 +113,7 @@ let package = Package(
             dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
             swiftSettings: strict
         ),
-        .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import POSIX
 
 /// A sample of this process's own cost: CPU so far (`getrusage`), resident memory and threads
 /// (`/proc/self/status`). The harness shares the machine with the server it measures, so what it burns
@@ -54,14 +55,12 @@ public struct ProcessStats: Codable, Sendable, Hashable {
         #else
         let maxRSS = Int(usage.ru_maxrss) * 1024 // KiB on Linux
         #endif
-        let status = ProcFile.read("/proc/self/status").map(ProcFile.parseStatus)
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        let threads = status?.threads ?? ProcFile.read("/proc/self/stat").flatMap(ProcFile.parseStatThreads) ?? 1
+        let status = ProcFS.status()
+        let threads = status?.threads ?? ProcFS.stat()?.threads ?? 1
         return ProcessStats(
             userCPUMicros: micros(usage.ru_utime), systemCPUMicros: micros(usage.ru_stime),
             peakRSSBytes: status?.peakRSSBytes ?? maxRSS, rssBytes: status?.rssBytes ?? maxRSS,
-            threads: threads, monotonicNanos: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+            threads: threads, monotonicNanos: MonotonicClock.nanos()
         )
     }
 
@@ -72,11 +71,7 @@ public struct ProcessStats: Codable, Sendable, Hashable {
     @discardableResult
     public static func resetPeakRSS() -> Bool {
         #if os(Linux)
-        let fd = open("/proc/self/clear_refs", O_WRONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let command: [UInt8] = Array("5".utf8)
-        return command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == 1
+        return ProcFS.write("5", to: "/proc/self/clear_refs")
         #else
         return false
         #endif

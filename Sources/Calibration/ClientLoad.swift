@@ -1,4 +1,5 @@
 import Dispatch
+import POSIX
 import Locks
 import RESP
 import RedisConnection
@@ -51,7 +52,7 @@ final class PipelineLoop: @unchecked Sendable {
         await withCheckedContinuation { continuation in
             finish = { continuation.resume(returning: $0) }
             connection.queue.async {
-                self.startedAt = DispatchTime.now().uptimeNanoseconds
+                self.startedAt = MonotonicClock.nanos()
                 self.sendBatch()
             }
         }
@@ -65,7 +66,7 @@ final class PipelineLoop: @unchecked Sendable {
     func sendBatch() {
         let n = min(depth, total - sent)
         inBatch = n
-        sentAt = DispatchTime.now().uptimeNanoseconds
+        sentAt = MonotonicClock.nanos()
         for _ in 0..<n {
             sent += 1
             let command: [RedisArgument] = ["SET", .string(keyPrefix + String(nextKey())), "xxx", "NX", "PX", 10_000]
@@ -81,7 +82,7 @@ final class PipelineLoop: @unchecked Sendable {
         case .failure: errors += 1
         }
         guard inBatch == 0 else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = MonotonicClock.nanos()
         if depth == 1 { latencies.append(Double(now - sentAt) / 1000) }
         if received >= total {
             let seconds = Double(now - startedAt) / 1e9

@@ -1,4 +1,5 @@
 import Dispatch
+import POSIX
 import HiredisClient
 import RESP
 
@@ -35,12 +36,12 @@ public enum DecodeComparison {
     public static func timeNative(_ workload: Workload, chunk: Int = 16 * 1024) -> UInt64 {
         var decoder = RESPDecoder()
         var decoded = 0
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = MonotonicClock.nanos()
         inChunks(workload.bytes, of: chunk) { piece in
             decoder.feed(piece)
             while let _ = try? decoder.next() { decoded += 1 }
         }
-        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        let elapsed = MonotonicClock.nanos() - start
         precondition(decoded == workload.replies, "native decoded \(decoded) of \(workload.replies)")
         return elapsed
     }
@@ -49,12 +50,12 @@ public enum DecodeComparison {
     public static func timeHiredis(_ workload: Workload, chunk: Int = 16 * 1024) -> UInt64 {
         let reader = HiredisReplyReader()
         var decoded = 0
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = MonotonicClock.nanos()
         inChunks(workload.bytes, of: chunk) { piece in
             reader.feed(piece)
             while reader.nextReply() { decoded += 1 }
         }
-        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        let elapsed = MonotonicClock.nanos() - start
         precondition(decoded == workload.replies, "hiredis decoded \(decoded) of \(workload.replies)")
         return elapsed
     }

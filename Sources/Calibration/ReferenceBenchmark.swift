@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 import RedisConnection
 
 /// One `redis-benchmark` run, the reference load every client figure is divided by.
@@ -22,11 +23,7 @@ public struct ReferenceError: Error, CustomStringConvertible, Sendable {
 public enum ReferenceBenchmark {
     /// Locates `redis-benchmark` on PATH.
     public static func locate() throws(ReferenceError) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/redis-benchmark"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let found = ExecutableSearch.find("redis-benchmark") { return found }
         throw ReferenceError(description: "redis-benchmark not found on PATH: install it with Scripts/bootstrap (apt package redis-tools)")
     }
 
@@ -49,7 +46,7 @@ public enum ReferenceBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        var environment = ["PATH": ExecutableSearch.searchPath]
         if let password { environment["REDISCLI_AUTH"] = password }
         process.environment = environment
         let output = Pipe()

@@ -81,13 +81,25 @@ final class ChaosRun: Sendable {
         count: Int, options: RedisServerOptions = RedisServerOptions(),
         _ body: (RedisFleet) async throws(ChaosEnvironmentError) -> R
     ) async throws(ChaosEnvironmentError) -> R {
+        try await withFleet("\(count) redis-server(s)", options: options, start: { options throws(FleetError) in
+            try await RedisFleet.start(count: count, options: options)
+        }, body)
+    }
+
+    /// `withFleet` for any shape RedisFleet starts (replicated, Sentinels): `start` gets the options
+    /// with the plan's redis-server filled in.
+    func withFleet<R>(
+        _ what: String, options: RedisServerOptions = RedisServerOptions(),
+        start: (RedisServerOptions) async throws(FleetError) -> RedisFleet,
+        _ body: (RedisFleet) async throws(ChaosEnvironmentError) -> R
+    ) async throws(ChaosEnvironmentError) -> R {
         var options = options
         if options.executable == nil { options.executable = plan.redisServer }
         let fleet: RedisFleet
         do {
-            fleet = try await RedisFleet.start(count: count, options: options)
+            fleet = try await start(options)
         } catch {
-            throw ChaosEnvironmentError(.servers, "cannot start \(count) redis-server(s): \(error)")
+            throw ChaosEnvironmentError(error.code == .replication ? .replication : .servers, "cannot start \(what): \(error)")
         }
         for node in fleet.nodes { track(node.pid) }
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import Locks
+import POSIX
 import RedisConnection
 #if canImport(Glibc)
 import Glibc
@@ -101,9 +102,8 @@ enum StdinLines {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 256)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { exit(3) }
+                let result = buffer.withUnsafeMutableBytes { raw in retryingEINTR { read(STDIN_FILENO, raw.baseAddress, raw.count) } }
+                guard case .success(let n) = result, n > 0 else { exit(3) }
                 pending += buffer[0..<n]
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     continuation.yield(String(decoding: pending[..<newline], as: UTF8.self))

@@ -25,11 +25,12 @@ extension ChaosRun {
     /// `WAIT`'s timeout: long enough that a replica in sync acknowledges within it even on a busy
     /// machine (its ack normally takes well under a millisecond on loopback).
     static let waitTimeoutMs = 300
+    static let sentinelMasterName = "lockbench-chaos"
 
     func failoverVariants() -> [FailoverVariant] {
         var variants = [FailoverVariant(name: "async, replica behind, REPLICAOF NO ONE", waitMs: nil, replicaBehind: true, sentinel: false)]
         if plan.sentinel {
-            if SentinelFailover.available {
+            if RedisFleet.sentinelAvailable {
                 variants.append(FailoverVariant(name: "async, replica behind, Sentinel", waitMs: nil, replicaBehind: true, sentinel: true))
             } else {
                 note("failover: redis-sentinel is not on PATH, so the Sentinel variant was skipped (Debian/Ubuntu: apt-get install redis-sentinel).")
@@ -49,21 +50,29 @@ extension ChaosRun {
         for trial in 0..<plan.trials where !interrupted {
             tally.trials += 1
             let key = prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
-            try await withFleet(count: 2, options: Replication.serverOptions) { fleet throws(ChaosEnvironmentError) in
+            try await withFleet("a primary and its replica", start: { options throws(FleetError) in
+                try await RedisFleet.startReplicated(replicas: 1, options: options)
+            }) { fleet throws(ChaosEnvironmentError) in
                 let (primary, replica) = (fleet.endpoints[0], fleet.endpoints[1])
-                try await Replication.attach(replica: replica, to: primary, password: UUID().uuidString)
                 if variant.sentinel {
-                    try await withFleet(count: 1, options: try SentinelFailover.options(monitoring: primary)) { sentinels throws(ChaosEnvironmentError) in
-                        try await SentinelFailover.waitUntilKnown(replica, sentinel: sentinels.endpoints[0])
+                    let watch = SentinelWatch(masterName: Self.sentinelMasterName, primary: primary)
+                    try await withFleet("a Sentinel", start: { options throws(FleetError) in
+                        try await RedisFleet.startSentinels(count: 1, watching: watch, options: options)
+                    }) { sentinels throws(ChaosEnvironmentError) in
+                        try await Replication.fleetStep { () async throws(FleetError) in
+                            try await sentinels.waitUntilSentinelsKnow(replica: replica, of: watch.masterName)
+                        }
                         try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
                                                 holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
-                            try await SentinelFailover.waitUntilPromoted(replica, sentinel: sentinels.endpoints[0])
+                            try await Replication.fleetStep { () async throws(FleetError) in
+                                try await sentinels.waitUntilSentinelsPromote(replica, of: watch.masterName)
+                            }
                         }
                     }
                 } else {
                     try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
                                             holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
-                        try Replication.promote(replica)
+                        try await Replication.fleetStep { () async throws(FleetError) in try fleet.promote(1) }
                     }
                 }
             }
@@ -93,8 +102,10 @@ extension ChaosRun {
         key: String, ledger: SafetyLedger, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
         promote: () async throws(ChaosEnvironmentError) -> Void
     ) async throws(ChaosEnvironmentError) {
-        let (primary, replica) = (fleet.endpoints[0], fleet.endpoints[1])
-        if variant.replicaBehind { try await Replication.holdLinkDown(primary: primary) }
+        let replica = fleet.endpoints[1]
+        if variant.replicaBehind {
+            try await Replication.fleetStep { () async throws(FleetError) in try await fleet.holdReplicationDown() }
+        }
         let holder = await LockSessions.locker(holderContext)
         guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
             tally.failedAcquisitions += 1

@@ -1,5 +1,6 @@
 import Foundation
 import Locks
+import POSIX
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -8,10 +9,10 @@ import Glibc
 /// A `bench chaos-worker` child: spawned with `posix_spawn`, talked to over its stdin/stdout, frozen
 /// with SIGSTOP and thawed with SIGCONT, and always killed and reaped.
 ///
-/// Never orphaned: it runs under `setpriv --pdeathsig KILL` (when setpriv is there) from a thread that
-/// lives until the child is reaped (the death signal follows the spawning *thread*), it exits on EOF of
-/// its stdin (our pipe, closed when we die), and it sits in its own process group, which the kernel
-/// sends SIGHUP + SIGCONT when it is orphaned with a stopped member.
+/// Never orphaned: it runs under `setpriv --pdeathsig KILL` (when setpriv is there), spawned from
+/// POSIX's never-ending `SpawnerThread` (the death signal follows the spawning *thread*), it exits on
+/// EOF of its stdin (our channel, closed when we die), and it sits in its own process group, which the
+/// kernel sends SIGHUP + SIGCONT when it is orphaned with a stopped member.
 final class WorkerProcess: Sendable {
     private struct State {
         var exited = false
@@ -35,66 +36,53 @@ final class WorkerProcess: Sendable {
 
     // MARK: spawning
 
-    /// Writing to the stdin of a worker that has just died must be an `EPIPE`, not a SIGPIPE that kills
-    /// the harness (with its servers still to stop); process-wide, as the hiredis client also does.
-    private static let sigpipeIgnored: Bool = {
-        _ = Glibc.signal(SIGPIPE, SIG_IGN)
-        return true
-    }()
-
     /// Starts `executable arguments...`; throws when it cannot be spawned.
     static func spawn(executable: String, arguments: [String]) async throws(ChaosEnvironmentError) -> WorkerProcess {
-        _ = sigpipeIgnored
-        var toChild: [Int32] = [0, 0]
-        var fromChild: [Int32] = [0, 0]
-        guard pipe(&toChild) == 0 else { throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))") }
-        guard pipe(&fromChild) == 0 else {
-            close(toChild[0]); close(toChild[1])
-            throw ChaosEnvironmentError(.worker, "pipe(): \(String(cString: strerror(errno)))")
+        // Writing to the stdin of a worker that has just died must be an EPIPE, not a SIGPIPE.
+        ProcessSignals.ignoreSIGPIPE()
+        let toChild: ChildChannel
+        let fromChild: ChildChannel
+        switch ChildChannel.make() {
+        case .success(let channel): toChild = channel
+        case .failure(let error): throw ChaosEnvironmentError(.worker, "socketpair for the worker's stdin: \(error)")
         }
-        // Our ends must not leak into other children (a redis-server holding the worker's stdin open
-        // would keep it from ever seeing EOF).
-        _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
-        var argv = [executable] + arguments
-        if let setpriv = ToolSearch.onPath("setpriv") { argv = [setpriv, "--pdeathsig", "KILL", "--"] + argv }
-        let request = SpawnRequest(argv: argv, childStdin: toChild[0], childStdout: fromChild[1], parentStdin: toChild[1])
-        let spawned: Result<WorkerProcess, ChaosEnvironmentError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                switch request.spawn() {
-                case .failure(let error):
-                    continuation.resume(returning: .failure(error))
-                case .success(let pid):
-                    let worker = WorkerProcess(pid: pid, stdinFD: request.parentStdin)
-                    continuation.resume(returning: .success(worker))
-                    // This thread now lives exactly as long as the child: see the type's comment.
-                    worker.waitForExit()
-                }
-            }
-            thread.name = "lockbench.chaos.worker-spawner"
-            thread.start()
+        switch ChildChannel.make() {
+        case .success(let channel): fromChild = channel
+        case .failure(let error):
+            toChild.closeBoth()
+            throw ChaosEnvironmentError(.worker, "socketpair for the worker's stdout: \(error)")
         }
-        close(toChild[0])
-        close(fromChild[1])
+        let argv = ProcessSpawn.deathSignalPrefix + [executable] + arguments
+        let request = SpawnRequest(argv: argv, childStdin: toChild.childEnd, childStdout: fromChild.childEnd, parentStdin: toChild.parentEnd)
+        let spawnedPID = await SpawnerThread.shared.perform { [request] in request.spawn() }
+        let spawned = spawnedPID.map { pid in
+            let worker = WorkerProcess(pid: pid, stdinFD: request.parentStdin)
+            let waiter = Thread { worker.waitForExit() }
+            waiter.name = "lockbench.chaos.worker-waiter"
+            waiter.start()
+            return worker
+        }
+        close(toChild.childEnd)
+        close(fromChild.childEnd)
         switch spawned {
         case .failure(let error):
-            close(toChild[1])
-            close(fromChild[0])
+            close(toChild.parentEnd)
+            close(fromChild.parentEnd)
             throw error
         case .success(let worker):
-            worker.startReading(fromChild[0])
+            worker.startReading(fromChild.parentEnd)
             return worker
         }
     }
 
-    /// Blocks (on the spawner thread) until the child exits, then reaps it under the lock, so a signal
+    /// Blocks (on the waiter thread) until the child exits, then reaps it under the lock, so a signal
     /// can never reach a pid the kernel has handed to someone else.
     private func waitForExit() {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        _ = retryingEINTR { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
         state.withLock { s in
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            _ = retryingEINTR { waitpid(pid, &status, 0) }
             s.exited = true
             s.status = status
             if s.stdinFD >= 0 { close(s.stdinFD); s.stdinFD = -1 }
@@ -105,9 +93,8 @@ final class WorkerProcess: Sendable {
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
+                let result = buffer.withUnsafeMutableBytes { raw in retryingEINTR { read(fd, raw.baseAddress, raw.count) } }
+                guard case .success(let n) = result, n > 0 else { break }
                 state.withLock { s in
                     s.partial += buffer[0..<n]
                     while let newline = s.partial.firstIndex(of: UInt8(ascii: "\n")) {
@@ -163,7 +150,7 @@ final class WorkerProcess: Sendable {
         guard signal(SIGSTOP) else { return false }
         let deadline = LockClock.monotonicNanos() + 2_000_000_000
         while LockClock.monotonicNanos() < deadline {
-            if processState == "T" { return true }
+            if ProcFS.stat(pid)?.state == "T" { return true }
             try? await Task.sleep(nanoseconds: 1_000_000)
         }
         return false
@@ -197,12 +184,5 @@ final class WorkerProcess: Sendable {
     func terminate() async -> Bool {
         kill()
         return await waitExit(timeoutMs: 5_000) != nil
-    }
-
-    /// The state letter from /proc/<pid>/stat (`T` = stopped), read past the parenthesised name.
-    private var processState: Character? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        return text[text.index(after: close)...].first { $0 != " " }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import RedisFleet
+import POSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +25,7 @@ struct SpawnRequest: Sendable {
         case .success(let pid):
             return .success(pid)
         case .failure(let failure):
-            return .failure(ChaosEnvironmentError(.worker, "cannot start \(argv.joined(separator: " ")): \(String(cString: strerror(failure.errno))). Is the bench binary still there?"))
+            return .failure(ChaosEnvironmentError(.worker, "cannot start \(argv.joined(separator: " ")): \(failure.errno). Is the bench binary still there?"))
         }
     }
 }

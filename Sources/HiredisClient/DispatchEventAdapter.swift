@@ -1,5 +1,6 @@
 import CHiredis
 import Dispatch
+import POSIX
 import RedisConnection
 #if canImport(Glibc)
 import Glibc
@@ -81,7 +82,7 @@ final class DispatchEventAdapter: @unchecked Sendable {
         let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0 else {
             let code = errno
-            throw RedisError(.io, endpoint: endpoint, detail: "dup of the hiredis socket failed: \(String(cString: strerror(code)))", errno: code)
+            throw RedisError(.io, endpoint: endpoint, detail: "dup of the hiredis socket failed: \(Errno(rawValue: code))", errno: code)
         }
         return copy
     }

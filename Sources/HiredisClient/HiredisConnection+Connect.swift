@@ -1,5 +1,6 @@
 import CHiredis
 import Dispatch
+import POSIX
 import RESP
 import RedisConnection
 
@@ -36,7 +37,7 @@ extension HiredisConnection {
             fail(RedisError(.unsupported, endpoint: endpointText, detail: "hiredis 0.14 speaks RESP2 only"))
             return
         }
-        _ = sigpipeIgnored
+        ProcessSignals.ignoreSIGPIPE()
 
         enterHiredis()
         defer { leaveHiredis() }
@@ -194,7 +195,7 @@ extension HiredisConnection {
         dispatchPrecondition(condition: .onQueue(queue))
         guard !tornDown, let timer = commandTimer else { return }
         advanceHead()
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = MonotonicClock.nanos()
         if let oldest = pending.oldest {
             let age = now &- oldest.sentAt
             if age >= timeoutNs {
@@ -202,9 +203,9 @@ extension HiredisConnection {
                 fail(RedisError(.timeout, endpoint: endpointText, detail: "no reply within \(limit) ms (hiredis cannot cancel one command, so the connection was closed)"))
                 return
             }
-            timer.schedule(deadline: DispatchTime(uptimeNanoseconds: oldest.sentAt + timeoutNs), leeway: .milliseconds(1))
+            timer.schedule(deadline: .now() + .nanoseconds(Int(timeoutNs - age)), leeway: .milliseconds(1))
         } else {
-            timer.schedule(deadline: DispatchTime(uptimeNanoseconds: now + timeoutNs), leeway: .milliseconds(1))
+            timer.schedule(deadline: .now() + .nanoseconds(Int(timeoutNs)), leeway: .milliseconds(1))
         }
     }
 }

@@ -1,5 +1,6 @@
 import CHiredis
 import Dispatch
+import POSIX
 import RESP
 import RedisConnection
 
@@ -16,7 +17,7 @@ extension HiredisConnection {
             held.append(HeldCommand(command: command, target: target))
             return
         }
-        let sentAt = commandTimeoutNs == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let sentAt = commandTimeoutNs == nil ? 0 : MonotonicClock.nanos()
         switch CommandRole(command) {
         case .regular:
             if isSubscribed {
@@ -47,7 +48,7 @@ extension HiredisConnection {
             submit(Self.arguments(of: command), target)
             return
         }
-        let sentAt = commandTimeoutNs == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let sentAt = commandTimeoutNs == nil ? 0 : MonotonicClock.nanos()
         let box = PendingCommand(target, sentAt: sentAt)
         hand(box) {
             redisAsyncFormattedCommand(context, routedReplyCallback, Unmanaged.passUnretained(box).toOpaque(),

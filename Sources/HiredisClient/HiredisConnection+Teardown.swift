@@ -1,7 +1,7 @@
 import CHiredis
 import Dispatch
 import RESP
-import POSIXSocket
+import POSIX
 import RedisConnection
 
 extension HiredisConnection {
@@ -67,7 +67,7 @@ extension HiredisConnection {
         guard let micros = options.inlineReplyWaitMicros, micros > 0, !inInlineWait, phase == .ready else { return }
         inInlineWait = true
         defer { inInlineWait = false }
-        let deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(micros) * 1_000
+        let deadline = MonotonicClock.nanos() &+ UInt64(micros) * 1_000
         while failure == nil, !tornDown, let context, let adapter {
             pending.skipDone()
             guard !pending.isEmpty else { return }
@@ -75,7 +75,7 @@ extension HiredisConnection {
             handleWrite()
             // The kernel did not take it all: the write source finishes the job.
             guard !adapter.isWriting else { return }
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = MonotonicClock.nanos()
             guard now < deadline, Socket.waitReadable(fd: context.pointee.c.fd, timeoutNanos: deadline - now) else { return }
             handleRead()
         }

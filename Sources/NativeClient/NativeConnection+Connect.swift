@@ -1,5 +1,5 @@
 import Dispatch
-import POSIXSocket
+import POSIX
 import RESP
 import RedisConnection
 
@@ -40,7 +40,7 @@ extension NativeConnection {
             case .unix(let path): address = try SocketAddress.unix(path: path)
             }
         } catch {
-            fail(RedisError(.addressResolution, endpoint: endpoint.description, detail: error.description, errno: error.errno))
+            fail(RedisError(.addressResolution, endpoint: endpoint.description, detail: error.description, errno: error.errno.rawValue))
             return
         }
         do {
@@ -54,7 +54,7 @@ extension NativeConnection {
                 connected()
             }
         } catch {
-            fail(Self.mapSocketError(error, endpoint: endpoint, during: "connect"))
+            fail(RedisError(error, endpoint: endpoint.description, during: "connect"))
         }
     }
 
@@ -145,17 +145,6 @@ extension NativeConnection {
         readSource = nil
         writeSource = nil
         socket = nil
-    }
-
-    static func mapSocketError(_ error: SocketError, endpoint: Endpoint, during phase: String) -> RedisError {
-        let code: RedisError.Code
-        switch error.errno {
-        case ECONNREFUSED, ENOENT: code = .connectionRefused
-        case ECONNRESET, EPIPE, ECONNABORTED: code = .connectionReset
-        case ETIMEDOUT: code = .timeout
-        default: code = .io
-        }
-        return RedisError(code, endpoint: endpoint.description, detail: "\(phase): \(error.reason)", errno: error.errno)
     }
 }
 

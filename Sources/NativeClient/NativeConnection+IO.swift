@@ -1,5 +1,5 @@
 import Dispatch
-import POSIXSocket
+import POSIX
 import RESP
 import RedisConnection
 
@@ -38,7 +38,7 @@ extension NativeConnection {
             switch attempt {
             case .success(let r): result = r
             case .failure(let error):
-                fail(Self.mapSocketError(error, endpoint: endpoint, during: "write"))
+                fail(RedisError(error, endpoint: endpoint.description, during: "write"))
                 return
             }
             switch result {
@@ -78,9 +78,8 @@ extension NativeConnection {
         switch state {
         case .connecting:
             guard let socket else { return }
-            let err = socket.pendingError()
-            if err != 0 {
-                fail(Self.mapSocketError(SocketError(call: "connect", errno: err, target: socket.target), endpoint: endpoint, during: "connect"))
+            if let err = socket.pendingError() {
+                fail(RedisError(SocketError(call: "connect", errno: err, target: socket.target), endpoint: endpoint.description, during: "connect"))
                 return
             }
             suspendWriteSource()
@@ -106,9 +105,9 @@ extension NativeConnection {
         guard let micros = options.inlineReplyWaitMicros, micros > 0, !inInlineWait, let socket else { return }
         inInlineWait = true
         defer { inInlineWait = false }
-        let deadline = monotonicNanos() &+ UInt64(micros) * 1_000
+        let deadline = MonotonicClock.nanos() &+ UInt64(micros) * 1_000
         while case .ready = state, !pending.isEmpty, writeOffset >= encoder.bytes.count {
-            let now = monotonicNanos()
+            let now = MonotonicClock.nanos()
             guard now < deadline, socket.waitReadable(timeoutNanos: deadline - now) else { return }
             readAvailable()
         }
@@ -129,7 +128,7 @@ extension NativeConnection {
             do {
                 result = try socket.read(into: readBuffer)
             } catch {
-                fail(Self.mapSocketError(error, endpoint: endpoint, during: "read"))
+                fail(RedisError(error, endpoint: endpoint.description, during: "read"))
                 return
             }
             switch result {
@@ -192,7 +191,7 @@ extension NativeConnection {
         timer.schedule(deadline: .now() + .milliseconds(period), repeating: .milliseconds(period))
         timer.setEventHandler { [weak self] in
             guard let self, let oldest = self.pending.first else { return }
-            let waitedMs = (monotonicNanos() &- oldest.queuedAt) / 1_000_000
+            let waitedMs = (MonotonicClock.nanos() &- oldest.queuedAt) / 1_000_000
             if waitedMs >= UInt64(limit) {
                 self.fail(RedisError(.timeout, endpoint: self.endpoint.description, detail: "no reply within \(limit) ms (\(self.pending.count) commands outstanding)"))
             }

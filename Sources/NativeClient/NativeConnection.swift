@@ -1,5 +1,5 @@
 import Dispatch
-import POSIXSocket
+import POSIX
 import RESP
 import RedisConnection
 
@@ -144,7 +144,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
             return
         }
         encoder.appendRaw(command)
-        let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
+        let queuedAt = options.commandTimeoutMs == nil ? 0 : MonotonicClock.nanos()
         pending.append(PendingCommand(completion: .receiver(receiver, tag), repliesLeft: 1, queuedAt: queuedAt))
         scheduleFlush()
     }
@@ -158,7 +158,7 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
         }
         encoder.appendCommand(command)
         // The clock is read only when a command timeout needs it.
-        let queuedAt = options.commandTimeoutMs == nil ? 0 : monotonicNanos()
+        let queuedAt = options.commandTimeoutMs == nil ? 0 : MonotonicClock.nanos()
         let before = subscribesInFlight
         let replies = expectedReplies(for: command)
         pending.append(PendingCommand(completion: .handler(completion), repliesLeft: replies, queuedAt: queuedAt, subscribes: subscribesInFlight > before))

@@ -1,4 +1,5 @@
 import Dispatch
+import POSIX
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ enum ReapOutcome: Sendable, Hashable {
     /// Still running (or stopped).
     case running
     /// Reaped now; it ended this way.
-    case exited(ExitStatus)
+    case exited(WaitStatus)
     /// Not registered: already reaped, possibly by `killAll()`. Never signal such a pid again:
     /// the kernel may have given the number to another process.
     case notOurs
@@ -84,42 +85,34 @@ enum ChildRegistry {
         state.withLock { state in
             guard state.pids.contains(pid) else { return .notOurs }
             guard kill(pid, SIGSTOP) == 0 else { return .running }
-            let deadline = Sys.monotonicNanos() + 2_000_000_000
-            while Sys.monotonicNanos() < deadline {
+            let deadline = MonotonicClock.nanos() + 2_000_000_000
+            while MonotonicClock.nanos() < deadline {
                 var status: Int32 = 0
-                let (result, code) = Sys.call { waitpid(pid, &status, WUNTRACED | WNOHANG) }
-                if result == pid {
-                    if status & 0xff == 0x7f { return .running }  // WIFSTOPPED: it is stopped
+                let result = retryingEINTR { waitpid(pid, &status, WUNTRACED | WNOHANG) }
+                if case .success(pid) = result {
+                    if WaitStatus(raw: status).isStopped { return .running }
                     state.pids.remove(pid)
-                    return .exited(ExitStatus(raw: status))
+                    return .exited(WaitStatus(raw: status))
                 }
-                if result == -1 && code == ECHILD {
+                if case .failure(.noChildProcess) = result {
                     state.pids.remove(pid)
                     return .notOurs
                 }
-                if processState(pid) == "T" { return .running }
+                if ProcFS.stat(pid)?.state == "T" { return .running }
                 usleep(1_000)
             }
             return .running
         }
     }
 
-    /// The state letter from /proc/<pid>/stat (`T` = stopped), read past the parenthesised name.
-    private static func processState(_ pid: pid_t) -> Character? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        return text[text.index(after: close)...].first { $0 != " " }
-    }
-
     private static func waitLocked(_ pid: pid_t, options: Int32, pids: inout Set<pid_t>) -> ReapOutcome {
         var status: Int32 = 0
-        let (result, code) = Sys.call { waitpid(pid, &status, options) }
-        if result == pid {
+        let result = retryingEINTR { waitpid(pid, &status, options) }
+        if case .success(pid) = result {
             pids.remove(pid)
-            return .exited(ExitStatus(raw: status))
+            return .exited(WaitStatus(raw: status))
         }
-        if result == 0 { return .running }
-        if code == ECHILD {
+        if case .failure(.noChildProcess) = result {
             // Someone else reaped it (a SIGCHLD handler set to SIG_IGN does that): it is gone.
             pids.remove(pid)
             return .notOurs
@@ -150,7 +143,7 @@ enum ChildRegistry {
             for pid in state.pids { kill(pid, SIGKILL) }
             for pid in state.pids {
                 var status: Int32 = 0
-                _ = Sys.call { waitpid(pid, &status, 0) }
+                _ = retryingEINTR { waitpid(pid, &status, 0) }
             }
             state.pids.removeAll()
             let directories = state.directories

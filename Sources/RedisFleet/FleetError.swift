@@ -20,6 +20,7 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
             case fleetStopped = "fleet already stopped"
             case busy = "node busy"
             case cancelled = "cancelled"
+            case replication = "replication did not come up"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -46,6 +47,8 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
         public static let busy = Code(.busy)
         /// The task that was starting the server was cancelled.
         public static let cancelled = Code(.cancelled)
+        /// A replica did not sync, or a Sentinel did not see or promote it, within the bound.
+        public static let replication = Code(.replication)
 
         /// The code's words, e.g. `exited during start`.
         public var description: String { base.rawValue }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import POSIX
 
 /// Finds a loopback TCP port nobody is listening on.
 enum FreePort {
@@ -13,10 +14,12 @@ enum FreePort {
     /// listening socket to the child.
     static func pick() throws(FleetError) -> Int {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let (fd, socketErrno) = Sys.call { socket(AF_INET, type, 0) }
-        guard fd >= 0 else {
-            throw FleetError(.spawnFailed, detail: "cannot open a socket to find a free port: \(Sys.describe(socketErrno))",
-                             hint: "Check the file descriptor limit (ulimit -n).", errno: socketErrno)
+        let fd: Int32
+        switch retryingEINTR({ socket(AF_INET, type, 0) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
+            throw FleetError(.spawnFailed, detail: "cannot open a socket to find a free port: \(error)",
+                             hint: "Check the file descriptor limit (ulimit -n).", errno: error.rawValue)
         }
         defer { _ = close(fd) }
         var address = sockaddr_in()
@@ -24,22 +27,22 @@ enum FreePort {
         address.sin_port = 0
         address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let (bound, bindErrno) = withUnsafePointer(to: &address) { pointer in
+        let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                Sys.call { bind(fd, raw, length) }
+                retryingEINTR { bind(fd, raw, length) }
             }
         }
-        guard bound == 0 else {
-            throw FleetError(.addressInUse, detail: "cannot bind 127.0.0.1:0 to find a free port: \(Sys.describe(bindErrno))",
-                             hint: "Check that the loopback interface is up.", errno: bindErrno)
+        if case .failure(let error) = bound {
+            throw FleetError(.addressInUse, detail: "cannot bind 127.0.0.1:0 to find a free port: \(error)",
+                             hint: "Check that the loopback interface is up.", errno: error.rawValue)
         }
-        let (named, nameErrno) = withUnsafeMutablePointer(to: &address) { pointer in
+        let named = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                Sys.call { getsockname(fd, raw, &length) }
+                retryingEINTR { getsockname(fd, raw, &length) }
             }
         }
-        guard named == 0 else {
-            throw FleetError(.spawnFailed, detail: "getsockname: \(Sys.describe(nameErrno))", errno: nameErrno)
+        if case .failure(let error) = named {
+            throw FleetError(.spawnFailed, detail: "getsockname: \(error)", errno: error.rawValue)
         }
         return Int(UInt16(bigEndian: address.sin_port))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -12,11 +13,8 @@ struct RedisServerExecutable: Sendable, Hashable {
     var path: String
     /// e.g. `7.0.15`.
     var version: String
-    /// `setpriv --pdeathsig KILL --`, or empty when setpriv is missing or does not work here.
-    ///
-    /// Only the child itself can ask to be killed when its parent dies (`PR_SET_PDEATHSIG`), and
-    /// `posix_spawn` cannot run code in the child, so util-linux's `setpriv` does it and then
-    /// execs redis-server under the same pid. Without it a SIGKILLed harness leaves its servers behind.
+    /// `ProcessSpawn.deathSignalPrefix`, or empty when setpriv does not work here. Without it a
+    /// SIGKILLed harness leaves its servers behind.
     var launchPrefix: [String]
 
     /// argv for running the server with `configPath`.
@@ -34,10 +32,7 @@ struct RedisServerExecutable: Sendable, Hashable {
         let path = try locate(override: override, searchPath: nil)
         if let cached = cache.withLock({ $0[path] }) { return cached }
 
-        var prefix: [String] = []
-        if let setpriv = findOnPath("setpriv", searchPath: nil) {
-            prefix = [setpriv, "--pdeathsig", "KILL", "--"]
-        }
+        var prefix = ProcessSpawn.deathSignalPrefix
         var version = await readVersion(arguments: prefix + [path, "--version"])
         if version == nil && !prefix.isEmpty {
             // An old setpriv without --pdeathsig: run redis-server directly rather than not at all.
@@ -58,41 +53,22 @@ struct RedisServerExecutable: Sendable, Hashable {
         let hint = "Install it with Scripts/bootstrap (apt package redis-server), or pass its path."
         if let override, override.contains("/") {
             let absolute = override.hasPrefix("/") ? override : FileManager.default.currentDirectoryPath + "/" + override
-            guard isExecutableFile(absolute) else {
+            guard ExecutableSearch.isExecutableFile(absolute) else {
                 throw FleetError(.executableNotFound, detail: "redis-server not found at \(override) (the executable override)", hint: hint)
             }
             return absolute
         }
         let name = override ?? "redis-server"
-        guard let found = findOnPath(name, searchPath: searchPath) else {
+        guard let found = ExecutableSearch.find(name, searchPath: searchPath) else {
             throw FleetError(.executableNotFound, detail: "\(name) not found on PATH", hint: hint)
         }
         return found
     }
 
-    static func findOnPath(_ name: String, searchPath: String?) -> String? {
-        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = "\(directory)/\(name)"
-            if isExecutableFile(candidate) { return candidate }
-        }
-        return nil
-    }
-
-    private static func isExecutableFile(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-        return access(path, X_OK) == 0
-    }
-
     /// Runs `arguments` (…`--version`), reads stdout, returns the `v=` field.
     private static func readVersion(arguments: [String]) async -> String? {
-        // A socket pair rather than pipe(): it can be made close-on-exec atomically (Swift's Glibc
-        // lacks pipe2), so no child spawned meanwhile inherits the write end and delays our EOF.
-        var fds: [Int32] = [0, 0]
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { return nil }
-        let (readFD, writeFD) = (fds[0], fds[1])
+        guard case .success(let channel) = ChildChannel.make() else { return nil }
+        let (readFD, writeFD) = (channel.parentEnd, channel.childEnd)
         var request = ProcessSpawn(executable: arguments[0], arguments: arguments, environment: ProcessSpawn.pathOnlyEnvironment())
         request.stdout = .descriptor(writeFD)
         request.stderr = .devNull
@@ -105,8 +81,8 @@ struct RedisServerExecutable: Sendable, Hashable {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while output.count < 64 * 1024 {
-            let (count, _) = chunk.withUnsafeMutableBytes { raw in Sys.call { read(readFD, raw.baseAddress!, raw.count) } }
-            if count <= 0 { break }
+            let result = chunk.withUnsafeMutableBytes { raw in retryingEINTR { read(readFD, raw.baseAddress!, raw.count) } }
+            guard case .success(let count) = result, count > 0 else { break }
             output += chunk[0..<count]
         }
         guard case .exited(let status) = ChildRegistry.reap(pid, blocking: true), status.exitCode == 0 else { return nil }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import POSIX
 
 /// Renders and writes one node's `redis.conf`.
 ///
@@ -70,10 +71,12 @@ enum ServerConfigFile {
 
     /// Writes `text` to `path` with mode 0600, replacing any previous file.
     static func writeFile(_ text: String, to path: String) throws(FleetError) {
-        let (fd, openErrno) = Sys.call { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
-        guard fd >= 0 else {
-            throw FleetError(.fileSystem, detail: "cannot create \(path): \(Sys.describe(openErrno))",
-                             hint: "Check that the temp directory is writable.", errno: openErrno)
+        let fd: Int32
+        switch retryingEINTR({ open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
+            throw FleetError(.fileSystem, detail: "cannot create \(path): \(error)",
+                             hint: "Check that the temp directory is writable.", errno: error.rawValue)
         }
         defer { _ = close(fd) }
         // O_CREAT's mode does not apply to a file that already existed; make sure it is 0600 anyway.
@@ -81,13 +84,14 @@ enum ServerConfigFile {
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
-            let (n, e) = bytes.withUnsafeBytes { buffer in
-                Sys.call { write(fd, buffer.baseAddress! + written, buffer.count - written) }
+            let result = bytes.withUnsafeBytes { buffer in
+                retryingEINTR { write(fd, buffer.baseAddress! + written, buffer.count - written) }
             }
-            guard n > 0 else {
-                throw FleetError(.fileSystem, detail: "cannot write \(path): \(Sys.describe(e))", errno: e)
+            switch result {
+            case .success(let n) where n > 0: written += n
+            case .success: throw FleetError(.fileSystem, detail: "cannot write \(path): the write made no progress")
+            case .failure(let error): throw FleetError(.fileSystem, detail: "cannot write \(path): \(error)", errno: error.rawValue)
             }
-            written += n
         }
     }
 }

@@ -5,12 +5,13 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import POSIX
 
 /// The file system calls the writers need, with errno turned into messages that name the path and
 /// what to try. POSIX rather than Foundation: `O_APPEND` makes each row one atomic append, and errno
 /// says exactly what went wrong.
 enum OutputFile {
-    static func errnoText(_ code: Int32) -> String { String(cString: strerror(code)) }
+    static func errnoText(_ code: Int32) -> String { "\(Errno(rawValue: code))" }
 
     /// The directory part of `path` (`.` for a bare name).
     static func directory(of path: String) -> String {
@@ -77,11 +78,12 @@ enum OutputFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 8192)
         while bytes.count < 1 << 20 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                throw ReportFileError(.io, path: path, errno: e, message: "cannot read \(path): \(errnoText(e))")
+            let result = chunk.withUnsafeMutableBytes { raw in retryingEINTR { read(fd, raw.baseAddress, raw.count) } }
+            let n: Int
+            switch result {
+            case .success(let count): n = count
+            case .failure(let error):
+                throw ReportFileError(.io, path: path, errno: error.rawValue, message: "cannot read \(path): \(errnoText(error.rawValue))")
             }
             if n == 0 { break }
             if let newline = chunk[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
@@ -130,10 +132,12 @@ enum OutputFile {
         utf8.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
+                let result = retryingEINTR { systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+                let n: Int
+                switch result {
+                case .success(let count): n = count
+                case .failure(let error):
+                    failure = error.rawValue
                     return
                 }
                 offset += n

@@ -35,30 +35,7 @@ import Testing
         #expect(after.peakRSSBytes < before.peakRSSBytes - (128 << 20), "the spike's pages were freed, so the reset peak is far below it")
     }
 
-    @Test func liveProcFilesParse() throws {
-        let status = try #require(ProcFile.read("/proc/self/status"))
-        let parsed = ProcFile.parseStatus(status)
-        #expect(try #require(parsed.peakRSSBytes) > 0)
-        #expect(try #require(parsed.threads) >= 1)
-        let stat = try #require(ProcFile.read("/proc/self/stat"))
-        #expect(try #require(ProcFile.parseStatThreads(stat)) >= 1)
-    }
     #endif
-
-    @Test func statusText() {
-        let text = "Name:\tbench\nVmPeak:\t  3060 kB\nVmHWM:\t    1728 kB\nVmRSS:\t    1700 kB\nThreads:\t7\n"
-        let parsed = ProcFile.parseStatus(text)
-        #expect(parsed.peakRSSBytes == 1728 * 1024)
-        #expect(parsed.rssBytes == 1700 * 1024)
-        #expect(parsed.threads == 7)
-    }
-
-    @Test func statTextWithAnAwkwardCommandName() {
-        // Field 2 may hold spaces and parentheses; num_threads is field 20.
-        let text = "6015 (a b) c)) R 5990 5990 2743 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 9 0 175626 3133440 418 18446744073709551615"
-        #expect(ProcFile.parseStatThreads(text) == 9)
-        #expect(ProcFile.parseStatThreads("garbage") == nil)
-    }
 
     @Test func maxKeepsPeaksAndTheLaterSample() {
         let a = ProcessStats(userCPUMicros: 10, systemCPUMicros: 5, peakRSSBytes: 100, rssBytes: 90, threads: 12, monotonicNanos: 1)

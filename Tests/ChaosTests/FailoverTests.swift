@@ -1,6 +1,7 @@
 @testable import Chaos
 import TestSupport
 import Locks
+import RedisFleet
 import Reports
 import Testing
 
@@ -34,7 +35,7 @@ struct FailoverTests {
         #expect(rows[1].unavailabilityMs > Double(ChaosRun.failoverWindowMs), "the replicated lock outlives the primary: \(describe(rows[1]))")
     }
 
-    @Test("Sentinel promotes the replica and the lock is granted twice", .enabled(if: SentinelFailover.available))
+    @Test("Sentinel promotes the replica and the lock is granted twice", .enabled(if: RedisFleet.sentinelAvailable))
     func sentinel() async throws {
         let variant = ChaosRun.FailoverVariant(name: "async, replica behind, Sentinel", waitMs: nil, replicaBehind: true, sentinel: true)
         let row = try await withChaosRun(plan(.failover, sentinel: true)) { run throws(ChaosEnvironmentError) in

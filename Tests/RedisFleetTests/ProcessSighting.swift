@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,42 +8,25 @@ import Glibc
 /// kernel handing the same pid (pid_max is small here) to another process.
 struct ProcessSighting: Hashable, CustomStringConvertible {
     var pid: Int32
-    var startTime: String?
+    var startTime: UInt64?
 
     init(pid: Int32) {
         self.pid = pid
-        self.startTime = Self.startTime(of: pid)
+        self.startTime = ProcFS.stat(pid)?.startTime
     }
 
     /// True while that same process exists, zombie included: a zombie means nobody reaped it.
     var isAlive: Bool {
         if kill(pid, 0) == -1 && errno == ESRCH { return false }
-        guard let now = Self.startTime(of: pid) else { return false }
+        guard let now = ProcFS.stat(pid)?.startTime else { return false }
         return startTime == nil || now == startTime
     }
 
     var description: String { "pid \(pid) (\(Self.state(of: pid) ?? "gone"))" }
 
-    /// Field 22 of /proc/<pid>/stat, in clock ticks since boot.
-    static func startTime(of pid: Int32) -> String? {
-        statFields(of: pid).flatMap { $0.count > 19 ? $0[19] : nil }
-    }
-
-    /// Field 3 of /proc/<pid>/stat: R, S, T (stopped), Z (zombie)...
+    /// R, S, T (stopped), Z (zombie)...
     static func state(of pid: Int32) -> String? {
-        statFields(of: pid)?.first
-    }
-
-    /// Field 4 of /proc/<pid>/stat.
-    static func parent(of pid: Int32) -> Int32? {
-        statFields(of: pid).flatMap { $0.count > 1 ? Int32($0[1]) : nil }
-    }
-
-    /// The fields after the command name, which may itself hold spaces and parentheses.
-    private static func statFields(of pid: Int32) -> [String]? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        return text[text.index(after: close)...].split(separator: " ").map(String.init)
+        ProcFS.stat(pid).map { String($0.state) }
     }
 
     /// Waits (bounded, never asserted on) until the process is gone; returns whether it went.

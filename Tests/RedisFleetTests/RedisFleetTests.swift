@@ -1,6 +1,7 @@
 import Foundation
 import RESP
 import RedisConnection
+import TestSupport
 import Testing
 @testable import RedisFleet
 #if canImport(Glibc)
@@ -358,21 +359,6 @@ struct RedisFleetEdgeTests {
             if !gone { kill(child.pid, SIGKILL) }
         }
     }
-}
-
-/// The `bench` binary SwiftPM builds next to the test bundle, if it did.
-private let benchExecutable: String? = {
-    guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-    var directory = URL(fileURLWithPath: test).deletingLastPathComponent()
-    // The test binary may sit inside a `.xctest` bundle directory on some layouts.
-    if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
-    let path = directory.appendingPathComponent("bench").path
-    return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-}()
-
-private func childPIDs(of parent: Int32) -> [Int32] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap(Int32.init).filter { ProcessSighting.parent(of: $0) == parent }
 }
 
 /// The fleet directory of a redis-server child: redis chdirs into its node directory (`dir`),

@@ -1,4 +1,5 @@
 import Foundation
+import POSIX
 import RedisFleet
 import Synchronization
 import Testing
@@ -83,9 +84,16 @@ public final class SpawnedProcess: @unchecked Sendable {
 
     /// Starts `path` with `arguments` and exactly `environment`, stdin from /dev/null.
     public init(path: String, arguments: [String], environment: [String: String]) throws {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
+        let outChannel = try ChildChannel.make().get()
+        let errChannel: ChildChannel
+        do {
+            errChannel = try ChildChannel.make().get()
+        } catch {
+            outChannel.closeBoth()
+            throw error
+        }
+        let outPipe = [outChannel.parentEnd, outChannel.childEnd]
+        let errPipe = [errChannel.parentEnd, errChannel.childEnd]
         // As a shell would start it (the runner's threads block signals), with only its own streams.
         var request = ProcessSpawn(
             executable: path, arguments: [path] + arguments, environment: environment.map { "\($0.key)=\($0.value)" })
@@ -97,7 +105,7 @@ public final class SpawnedProcess: @unchecked Sendable {
         guard case .success(let child) = spawned else {
             close(outPipe[0])
             close(errPipe[0])
-            if case .failure(let failure) = spawned { throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EINVAL) }
+            if case .failure(let failure) = spawned { throw failure.errno }
             throw POSIXError(.EINVAL)
         }
         pid = child
@@ -112,19 +120,14 @@ public final class SpawnedProcess: @unchecked Sendable {
         var status: Int32 = 0
         let rc = waitpid(pid, &status, WNOHANG)
         guard rc == pid else { return nil }
-        return Self.decode(status)
+        return WaitStatus(raw: status).shellCode
     }
 
     /// Waits for the exit status.
     public func wait() -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return Self.decode(status)
-    }
-
-    static func decode(_ status: Int32) -> Int32 {
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        _ = retryingEINTR { waitpid(pid, &status, 0) }
+        return WaitStatus(raw: status).shellCode
     }
 
     /// Everything written to stdout and stderr, once both pipes closed.
@@ -159,24 +162,14 @@ final class PipeReader: Sendable {
 
 /// Processes whose parent is `parent`.
 public func childPIDs(of parent: Int32) -> [Int32] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap(Int32.init).filter { parentPID(of: $0) == parent }
-}
-
-/// The parent of `pid`, from /proc.
-public func parentPID(of pid: Int32) -> Int32? {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return nil }
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    return fields.count > 1 ? Int32(fields[1]) : nil
+    ProcFS.children(of: parent)
 }
 
 /// True when `pid` no longer runs (gone, or a zombie awaiting init).
 public func isGone(_ pid: Int32) -> Bool {
     if kill(pid, 0) != 0 { return true }
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return true }
-    return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    guard let stat = ProcFS.stat(pid) else { return true }
+    return stat.state == "Z"
 }
 
 /// A fresh temporary directory for a test's output files.

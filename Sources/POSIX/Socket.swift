@@ -39,60 +39,48 @@ public struct Socket: Sendable, Hashable {
     public static func connect(to address: SocketAddress) throws(SocketError) -> (socket: Socket, inProgress: Bool) {
         let target = address.description
         let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw SocketError(call: "socket", errno: Glibc.errno, target: target) }
+        guard fd >= 0 else { throw SocketError(call: "socket", errno: Errno(rawValue: Glibc.errno), target: target) }
         let socket = Socket(fd: fd, target: target)
         if address.family != AF_UNIX {
             // Lock traffic is many tiny writes: Nagle would add up to 40 ms to each acquire.
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
-        while true {
-            let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
-            if rc == 0 { return (socket, false) }
-            let err = Glibc.errno
-            if err == EINTR { continue }
-            if err == EINPROGRESS || err == EAGAIN { return (socket, true) }
+        switch address.withSockaddr({ pointer, length in retryingEINTR { Glibc.connect(fd, pointer, length) } }) {
+        case .success: return (socket, false)
+        case .failure(.nowInProgress), .failure(.resourceTemporarilyUnavailable): return (socket, true)
+        case .failure(let error):
             Glibc.close(fd)
-            throw SocketError(call: "connect", errno: err, target: target)
+            throw SocketError(call: "connect", errno: error, target: target)
         }
     }
 
-    /// The error left by an asynchronous connect (`SO_ERROR`); 0 when it succeeded.
-    public func pendingError() -> Int32 {
+    /// The error left by an asynchronous connect (`SO_ERROR`); `nil` when it succeeded.
+    public func pendingError() -> Errno? {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) != 0 { return Glibc.errno }
-        return value
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) != 0 { return Errno(rawValue: Glibc.errno) }
+        return value == 0 ? nil : Errno(rawValue: value)
     }
 
     /// Reads into `buffer`, retrying `EINTR`.
     @inline(never)
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> ReadResult {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n > 0 { return .bytes(n) }
-            if n == 0 { return .endOfFile }
-            let err = Glibc.errno
-            switch err {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw SocketError(call: "read", errno: err, target: target)
-            }
+        switch retryingEINTR({ Glibc.read(fd, buffer.baseAddress, buffer.count) }) {
+        case .success(0): return .endOfFile
+        case .success(let n): return .bytes(n)
+        case .failure(.wouldBlock): return .wouldBlock
+        case .failure(let error): throw SocketError(call: "read", errno: error, target: target)
         }
     }
 
     /// Writes `bytes`, retrying `EINTR`; never raises SIGPIPE (`MSG_NOSIGNAL`).
     @inline(never)
     public func write(_ bytes: UnsafeRawBufferPointer) throws(SocketError) -> WriteResult {
-        while true {
-            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
-            if n >= 0 { return .wrote(n) }
-            let err = Glibc.errno
-            switch err {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: throw SocketError(call: "write", errno: err, target: target)
-            }
+        switch retryingEINTR({ Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }) {
+        case .success(let n): return .wrote(n)
+        case .failure(.wouldBlock): return .wouldBlock
+        case .failure(let error): throw SocketError(call: "write", errno: error, target: target)
         }
     }
 
@@ -105,7 +93,17 @@ public struct Socket: Sendable, Hashable {
 
     /// `waitReadable` for a descriptor this type does not own (hiredis's socket).
     public static func waitReadable(fd: Int32, timeoutNanos: UInt64) -> Bool {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        waitFor(Int16(POLLIN), fd: fd, timeoutNanos: timeoutNanos)
+    }
+
+    /// `waitReadable`'s twin for writability: a connect in progress has finished (read `pendingError()`),
+    /// or the send buffer has room again.
+    public func waitWritable(timeoutNanos: UInt64) -> Bool {
+        Self.waitFor(Int16(POLLOUT), fd: fd, timeoutNanos: timeoutNanos)
+    }
+
+    private static func waitFor(_ events: Int16, fd: Int32, timeoutNanos: UInt64) -> Bool {
+        var entry = pollfd(fd: fd, events: events, revents: 0)
         let millis = Int32(clamping: (timeoutNanos + 999_999) / 1_000_000)
         return poll(&entry, 1, millis) > 0
     }

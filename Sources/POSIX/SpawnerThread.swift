@@ -1,25 +1,6 @@
 import Dispatch
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// How a reaped child ended, decoded from the `waitpid` status word (Swift cannot call the W* macros).
-struct ExitStatus: Sendable, Hashable, CustomStringConvertible {
-    var raw: Int32
-
-    var exitCode: Int32? { raw & 0x7f == 0 ? (raw >> 8) & 0xff : nil }
-    var signal: Int32? { raw & 0x7f != 0 && raw & 0x7f != 0x7f ? raw & 0x7f : nil }
-
-    var description: String {
-        if let exitCode { return "exit code \(exitCode)" }
-        if let signal { return "signal \(signal)\(signal == SIGKILL ? " (SIGKILL)" : signal == SIGTERM ? " (SIGTERM)" : "")" }
-        return "wait status \(raw)"
-    }
-}
 
 /// One thread that lives as long as the process and performs every spawn.
 ///
@@ -27,8 +8,8 @@ struct ExitStatus: Sendable, Hashable, CustomStringConvertible {
 /// the child exits, not the process. Dispatch and the Swift concurrency pool retire idle threads,
 /// so a server spawned from one of them would be SIGKILLed a few seconds later for no reason.
 /// Spawning from this never-ending thread ties the signal to the process's death only.
-final class SpawnerThread: Sendable {
-    static let shared = SpawnerThread()
+public final class SpawnerThread: Sendable {
+    public static let shared = SpawnerThread()
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -46,7 +27,7 @@ final class SpawnerThread: Sendable {
     }
 
     /// Runs `body` on the spawner thread and returns its result.
-    func perform<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    public func perform<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             jobs.withLock { $0.append { continuation.resume(returning: body()) } }
             wakeUp.signal()

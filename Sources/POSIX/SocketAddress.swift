@@ -23,7 +23,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// A Unix socket path; fails when it does not fit `sun_path` (108 bytes on Linux).
     public static func unix(path: String) throws(SocketError) -> SocketAddress {
         guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
-            throw SocketError(call: "socket path", errno: ENAMETOOLONG, target: path)
+            throw SocketError(call: "socket path", errno: .fileNameTooLong, target: path)
         }
         return SocketAddress(storage: .unix(path: path))
     }
@@ -39,7 +39,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
             // getaddrinfo reports through its own codes, not errno; EHOSTUNREACH is the nearest errno.
-            throw SocketError(call: "getaddrinfo", errno: EHOSTUNREACH, target: "\(host):\(port) (\(String(cString: gai_strerror(rc))))")
+            throw SocketError(call: "getaddrinfo", errno: .noRouteToHost, target: "\(host):\(port) (\(String(cString: gai_strerror(rc))))")
         }
         defer { freeaddrinfo(list) }
         var chosen: UnsafeMutablePointer<addrinfo>? = nil
@@ -50,7 +50,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             cursor = entry.pointee.ai_next
         }
         guard let entry = chosen, let addr = entry.pointee.ai_addr else {
-            throw SocketError(call: "getaddrinfo", errno: EAFNOSUPPORT, target: "\(host):\(port)")
+            throw SocketError(call: "getaddrinfo", errno: .addressFamilyNotSupported, target: "\(host):\(port)")
         }
         let bytes = [UInt8](UnsafeRawBufferPointer(start: addr, count: Int(entry.pointee.ai_addrlen)))
         return SocketAddress(storage: .inet(host: host, port: UInt16(port), family: entry.pointee.ai_family, bytes: bytes))

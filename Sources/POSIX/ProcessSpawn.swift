@@ -1,6 +1,7 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Where a spawned child's standard stream comes from or goes to.
@@ -50,7 +51,17 @@ public struct ProcessSpawn: Sendable {
     /// The harness's own environment may hold the Redis password (`--password-env`), and a child's
     /// environment is readable through `/proc/<pid>/environ`; redis-server needs none of it.
     public static func pathOnlyEnvironment() -> [String] {
-        ["PATH=\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")"]
+        ["PATH=\(ExecutableSearch.searchPath)"]
+    }
+
+    /// `setpriv --pdeathsig KILL --` when util-linux's setpriv is on PATH, else empty: put it before
+    /// argv so the kernel kills the child when the harness dies, even by SIGKILL.
+    ///
+    /// Only the child itself can ask for that (`PR_SET_PDEATHSIG`), and `posix_spawn` cannot run code
+    /// in the child, so setpriv does it and then execs the program under the same pid. The signal
+    /// follows the spawning *thread*: spawn through `SpawnerThread`.
+    public static var deathSignalPrefix: [String] {
+        ExecutableSearch.find("setpriv").map { [$0, "--pdeathsig", "KILL", "--"] } ?? []
     }
 
     /// Starts the child; its pid, or the failing call and errno.
@@ -90,7 +101,7 @@ public struct ProcessSpawn: Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { return .failure(SpawnFailure(call: "posix_spawn \(executable)", errno: result)) }
+        guard result == 0 else { return .failure(SpawnFailure(call: "posix_spawn \(executable)", errno: Errno(rawValue: result))) }
         return .success(pid)
     }
 
@@ -118,9 +129,8 @@ public struct ProcessSpawn: Sendable {
 public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
     /// `posix_spawn <path>`.
     public var call: String
-    /// The error number.
-    public var errno: Int32
+    public var errno: Errno
 
     /// `posix_spawn /usr/bin/x: No such file or directory`.
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(call): \(errno)" }
 }
