@@ -37,11 +37,11 @@ final class ContenderLoop: Sendable {
     }
 
     let settings: Settings
-    let ledger: SafetyLedger
+    let ledger: MutexWitness
     private let record = Mutex(Record())
     private let stopping = Atomic<Bool>(false)
 
-    init(settings: Settings, ledger: SafetyLedger) {
+    init(settings: Settings, ledger: MutexWitness) {
         self.settings = settings
         self.ledger = ledger
     }
@@ -81,7 +81,6 @@ final class ContenderLoop: Sendable {
 
     private func contend(_ index: Int) async {
         let key = settings.keyPrefix + "k\(index % max(settings.keys, 1))"
-        let id = "contender-\(index)"
         var context = await open(index)
         var locker = await LockSessions.locker(context)
         var openedAt = LockClock.monotonicNanos()
@@ -97,10 +96,10 @@ final class ContenderLoop: Sendable {
             switch await locker.acquire(key: key, timeoutMs: settings.acquireTimeoutMs) {
             case .granted(let grant):
                 record.withLock { $0.grants.append(Grant(at: grant.grantedAtNanos, latencyNanos: grant.latencyNanos, validityMs: grant.validityMs)) }
-                ledger.enter(key: key, holder: id, validUntilNanos: SafetyLedger.validUntil(grant, algorithm: settings.spec.algorithm),
+                ledger.enter(key: key, holderID: UInt64(index), validUntilNanos: grant.validUntilNanos(algorithm: settings.spec.algorithm),
                              now: grant.grantedAtNanos)
                 try? await Task.sleep(nanoseconds: UInt64(settings.holdMs) * 1_000_000)
-                ledger.exit(key: key, holder: id)
+                ledger.exit(key: key, holderID: UInt64(index))
                 if case .failed(let failure) = await locker.release(grant).outcome { count(failure) }
             case .timedOut, .gaveUp:
                 record.withLock { $0.failures.append(LockClock.monotonicNanos()) }

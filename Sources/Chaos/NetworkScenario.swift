@@ -20,7 +20,7 @@ extension ChaosRun {
         let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 5), ttlMs: Self.networkTTL)
         var tally = RowTally(.network, fault.rawValue, algorithm, client)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
-            let ledger = SafetyLedger()
+            let ledger = MutexWitness()
             let keyPrefix = prefix + "net:\(client):\(algorithm):\(fault == .resets ? "reset" : "pause"):"
             let options = fault == .pausedServer
                 ? ConnectionOptions(connectTimeoutMs: 300, commandTimeoutMs: 200)
@@ -61,7 +61,7 @@ extension ChaosRun {
             let record = loop.snapshot
             let after = record.grants.filter { $0.at > recoveredAt }.count
 
-            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
+            tally.absorb(record, witness: ledger, faultAt: faultAt, end: end)
             if !left.isEmpty { tally.problems.append("keys left: \(left.prefix(3).joined(separator: ", "))") }
             let errorList = record.errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let confirmed = tally.errorCount > 0 && stuck == 0 && tally.overlaps == 0 && tally.doubleGrants == 0 && after > 0

@@ -25,7 +25,7 @@ extension ChaosRun {
     func redlockLoss(_ client: RedisClientKind, down k: Int, fault: NodeFault) async throws(ChaosEnvironmentError) -> SafetyRow {
         var tally = RowTally(.redlockLoss, "\(k) of 5 \(fault.rawValue)", .redlock, client)
         return try await withFleet(count: 5) { fleet throws(ChaosEnvironmentError) in
-            let ledger = SafetyLedger()
+            let ledger = MutexWitness()
             let keyPrefix = prefix + "loss:\(client):\(k)\(fault.rawValue):"
             let loop = ContenderLoop(settings: .init(
                 spec: Self.lossSpec, client: client, endpoints: fleet.endpoints, options: ConnectionOptions(connectTimeoutMs: 300),
@@ -68,7 +68,7 @@ extension ChaosRun {
                           phase("after", recovered + Self.phaseSettleNanos, end)]
             self.record(phases)
 
-            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
+            tally.absorb(record, witness: ledger, faultAt: faultAt, end: end)
             if stuck > 0 { tally.problems.append("\(stuck) contender(s) stuck") }
             if !left.isEmpty { tally.problems.append("keys left after recovery: \(left.prefix(3).joined(separator: ", "))") }
             let recoveryMs = record.grants.map(\.at).filter { $0 > recovered }.min().map { millis(from: recovered, to: $0) }

@@ -31,20 +31,20 @@ struct RowTally: Sendable {
     }
 
     /// Takes a contender loop's record as one trial: its grants, failures and errors, the longest time
-    /// without a grant between `faultAt` and `end`, and the ledger's counts.
-    mutating func absorb(_ record: ContenderLoop.Record, ledger: SafetyLedger, faultAt: UInt64, end: UInt64) {
+    /// without a grant between `faultAt` and `end`, and the witness's counts.
+    mutating func absorb(_ record: ContenderLoop.Record, witness: MutexWitness, faultAt: UInt64, end: UInt64) {
         trials = 1
         acquisitions = record.grants.count
         failedAcquisitions = record.failures.count
         errors = record.errors
         unavailability = [record.longestGapMs(from: faultAt, to: end)]
-        absorb(ledger)
+        absorb(witness)
     }
 
-    /// Takes the ledger's counts (call once, after the last trial).
-    mutating func absorb(_ ledger: SafetyLedger) {
-        overlaps += ledger.overlaps
-        doubleGrants += ledger.doubleGrants
+    /// Takes the witness's counts (call once, after the last trial).
+    mutating func absorb(_ witness: MutexWitness) {
+        overlaps += witness.overlaps
+        doubleGrants += witness.doubleGrants
     }
 
     /// Counts a resource write that came from a holder another holder had already superseded.
