@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports"],
             swiftSettings: strict
         ),
         .executableTarget(
