@@ -67,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",
-            dependencies: ["LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["TestSupport", "LoadDriver", "Locks", "BenchMetrics", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -73,7 +73,7 @@ public enum ChaosWorker {
             emit("ERROR first write refused")
             return 1
         }
-        let validUntil = SafetyLedger.validUntil(grant, algorithm: config.spec.algorithm)
+        let validUntil = grant.validUntilNanos(algorithm: config.spec.algorithm)
         emit("GRANTED \(grant.fencingToken.map(String.init) ?? "-") \(validUntil)")
         var iterator = commands.makeAsyncIterator()
         guard await iterator.next() == "WRITE" else { exit(3) }

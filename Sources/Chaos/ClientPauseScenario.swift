@@ -22,7 +22,7 @@ extension ChaosRun {
             let (holderContext, contenderContext) = try await LockSessions.openPair(
                 spec: spec, client: client, endpoints: fleet.endpoints, labels: ("pause-holder", "pause-contender"), seeds: (11, 12))
             var tally = RowTally(.clientPause, "in-process", algorithm, client)
-            let ledger = SafetyLedger()
+            let witness = MutexWitness()
             for trial in 0..<plan.trials where !interrupted {
                 tally.trials += 1
                 let key = prefix + "pause:\(client):\(algorithm):\(trial)"
@@ -34,7 +34,7 @@ extension ChaosRun {
                     continue
                 }
                 tally.acquisitions += 1
-                ledger.enter(key: key, holder: "holder", validUntilNanos: SafetyLedger.validUntil(first, algorithm: algorithm))
+                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
                 await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
 
                 let pausedAt = LockClock.monotonicNanos()
@@ -46,19 +46,19 @@ extension ChaosRun {
                 guard let second = outcome.grant else {
                     tally.failedAcquisitions += 1
                     tally.problems.append("the contender was not granted after the pause")
-                    ledger.exit(key: key, holder: "holder")
+                    witness.exit(key: key, holderID: HolderID.holder)
                     _ = await holder.release(first)
                     continue
                 }
                 // (Granted while the holder was still frozen: the resume above came after the grant.)
-                await recordSecondHolder(&tally, ledger: ledger, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
+                await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
                 tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "holder-2"))
-                ledger.exit(key: key, holder: "holder")
+                witness.exit(key: key, holderID: HolderID.holder)
                 _ = await holder.release(first)
-                ledger.exit(key: key, holder: "contender")
+                witness.exit(key: key, holderID: HolderID.contender)
                 _ = await contender.release(second)
             }
-            tally.absorb(ledger)
+            tally.absorb(witness)
             await checkNoKeys(fleet.endpoints, prefix: prefix + "pause:\(client):\(algorithm):", tally: &tally)
             await LockSessions.close(holderContext)
             await LockSessions.close(contenderContext)
@@ -72,13 +72,13 @@ extension ChaosRun {
         tally.problems.append("the first holder's write was not accepted")
     }
 
-    /// The contender got the lock: into the ledger, and its write to the resource.
+    /// The contender got the lock: into the witness, and its write to the resource.
     func recordSecondHolder(
-        _ tally: inout RowTally, ledger: SafetyLedger, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64
+        _ tally: inout RowTally, witness: MutexWitness, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64
     ) async {
         tally.acquisitions += 1
         tally.unavailability.append(millis(from: faultAt, to: grant.grantedAtNanos))
-        ledger.enter(key: key, holder: "contender", validUntilNanos: SafetyLedger.validUntil(grant, algorithm: algorithm),
+        witness.enter(key: key, holderID: HolderID.contender, validUntilNanos: grant.validUntilNanos(algorithm: algorithm),
                      now: grant.grantedAtNanos)
         if case .success(true) = await resource.write(key: key + ":resource", fence: grant.fencingToken, value: "contender-1") { return }
         tally.problems.append("the contender's write was not accepted")

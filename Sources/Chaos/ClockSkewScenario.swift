@@ -21,7 +21,7 @@ extension ChaosRun {
             let (holderContext, skewedContext) = try await LockSessions.openPair(
                 spec: spec, client: client, endpoints: fleet.endpoints, labels: ("skew-holder", "skew-contender"), seeds: (51, 52))
             var tally = RowTally(.clockSkew, "client clock +\(skewMs) ms", algorithm, client)
-            let ledger = SafetyLedger()
+            let witness = MutexWitness()
             for trial in 0..<plan.trials where !interrupted {
                 tally.trials += 1
                 let key = prefix + "skew:\(client):\(algorithm):\(skewMs):\(trial)"
@@ -33,29 +33,29 @@ extension ChaosRun {
                     continue
                 }
                 tally.acquisitions += 1
-                ledger.enter(key: key, holder: "holder", validUntilNanos: SafetyLedger.validUntil(first, algorithm: algorithm))
+                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
                 let holdEnd = first.grantedAtNanos + UInt64(Self.skewHoldMs) * 1_000_000
                 let outcome = await skewed.acquire(key: key, deadlineNanos: holdEnd)
                 if let second = outcome.grant {
                     tally.acquisitions += 1
-                    ledger.enter(key: key, holder: "skewed", validUntilNanos: SafetyLedger.validUntil(second, algorithm: algorithm),
+                    witness.enter(key: key, holderID: HolderID.skewed, validUntilNanos: second.validUntilNanos(algorithm: algorithm),
                                  now: second.grantedAtNanos)
                 } else {
                     tally.failedAcquisitions += 1
                 }
                 let now = LockClock.monotonicNanos()
                 if now < holdEnd { try? await Task.sleep(nanoseconds: holdEnd - now) }
-                ledger.exit(key: key, holder: "holder")
+                witness.exit(key: key, holderID: HolderID.holder)
                 let released = await holder.release(first)
                 if let second = outcome.grant {
                     // The holder's DEL (its own expiry had not passed, by its clock) removed the lock the
                     // skewed client took over: a wrong-owner delete, the design's second flaw.
                     if released.outcome == .released { tally.wrongOwnerDeletes += 1 }
-                    ledger.exit(key: key, holder: "skewed")
+                    witness.exit(key: key, holderID: HolderID.skewed)
                     _ = await skewed.release(second)
                 }
             }
-            tally.absorb(ledger)
+            tally.absorb(witness)
             await checkNoKeys(fleet.endpoints, prefix: prefix + "skew:\(client):\(algorithm):\(skewMs):", tally: &tally)
             await LockSessions.close(holderContext)
             await LockSessions.close(skewedContext)

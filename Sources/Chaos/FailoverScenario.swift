@@ -46,7 +46,7 @@ extension ChaosRun {
         var tally = RowTally(.failover, variant.name, algorithm, client)
         var holderRefusals = 0
         var contenderRefusals = 0
-        let ledger = SafetyLedger()
+        let witness = MutexWitness()
         for trial in 0..<plan.trials where !interrupted {
             tally.trials += 1
             let key = prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
@@ -62,7 +62,7 @@ extension ChaosRun {
                         try await Replication.fleetStep { () async throws(FleetError) in
                             try await sentinels.waitUntilSentinelsKnow(replica: replica, of: watch.masterName)
                         }
-                        try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
+                        try await failoverTrial(spec, client, variant, fleet: fleet, key: key, witness: witness, tally: &tally,
                                                 holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
                             try await Replication.fleetStep { () async throws(FleetError) in
                                 try await sentinels.waitUntilSentinelsPromote(replica, of: watch.masterName)
@@ -70,25 +70,25 @@ extension ChaosRun {
                         }
                     }
                 } else {
-                    try await failoverTrial(spec, client, variant, fleet: fleet, key: key, ledger: ledger, tally: &tally,
+                    try await failoverTrial(spec, client, variant, fleet: fleet, key: key, witness: witness, tally: &tally,
                                             holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
                         try await Replication.fleetStep { () async throws(FleetError) in try fleet.promote(1) }
                     }
                 }
             }
         }
-        tally.absorb(ledger)
+        tally.absorb(witness)
         return Self.judgeFailover(tally, variant, holderRefusals: holderRefusals, contenderRefusals: contenderRefusals)
     }
 
     private func failoverTrial(
         _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, key: String,
-        ledger: SafetyLedger, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
+        witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
         promote: () async throws(ChaosEnvironmentError) -> Void
     ) async throws(ChaosEnvironmentError) {
         let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [fleet.endpoints[0]], label: "failover-holder", seed: 31)
         do throws(ChaosEnvironmentError) {
-            try await failoverSteps(spec, client, variant, fleet: fleet, holderContext: holderContext, key: key, ledger: ledger, tally: &tally,
+            try await failoverSteps(spec, client, variant, fleet: fleet, holderContext: holderContext, key: key, witness: witness, tally: &tally,
                                     holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals, promote: promote)
         } catch {
             await LockSessions.close(holderContext)
@@ -99,7 +99,7 @@ extension ChaosRun {
 
     private func failoverSteps(
         _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, holderContext: LockContext,
-        key: String, ledger: SafetyLedger, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
+        key: String, witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
         promote: () async throws(ChaosEnvironmentError) -> Void
     ) async throws(ChaosEnvironmentError) {
         let replica = fleet.endpoints[1]
@@ -126,7 +126,7 @@ extension ChaosRun {
         }
         if holding {
             tally.acquisitions += 1
-            ledger.enter(key: key, holder: "first", validUntilNanos: SafetyLedger.validUntil(first, algorithm: spec.algorithm))
+            witness.enter(key: key, holderID: HolderID.first, validUntilNanos: first.validUntilNanos(algorithm: spec.algorithm))
             await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "first-1")
         }
 
@@ -137,12 +137,12 @@ extension ChaosRun {
         let contender = await LockSessions.locker(contenderContext)
         let outcome = await contender.acquire(key: key, timeoutMs: Self.failoverWindowMs)
         if let second = outcome.grant {
-            await recordSecondHolder(&tally, ledger: ledger, key: key, grant: second, algorithm: spec.algorithm, faultAt: killedAt)
+            await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: spec.algorithm, faultAt: killedAt)
             if holding {
                 // The first holder, whose lease is still valid, writes again.
                 tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "first-2"))
             }
-            ledger.exit(key: key, holder: "contender")
+            witness.exit(key: key, holderID: HolderID.contender)
             _ = await contender.release(second)
         } else {
             contenderRefusals += 1
@@ -150,7 +150,7 @@ extension ChaosRun {
             // Nobody can take the lock until the replicated key expires (its holder's release went to the dead primary).
             tally.unavailability.append(Double(Self.failoverWindowMs) + Replication.remainingTTL(key, at: replica))
         }
-        if holding { ledger.exit(key: key, holder: "first") }
+        if holding { witness.exit(key: key, holderID: HolderID.first) }
         await LockSessions.close(contenderContext)
     }
 

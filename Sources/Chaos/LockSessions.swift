@@ -1,5 +1,6 @@
 import Dispatch
 import HiredisClient
+import LoadDriver
 import Locks
 import NativeClient
 import RESP
@@ -93,38 +94,4 @@ enum LockSessions {
     static func locker(_ context: LockContext, clockOffsetMs: Int64 = 0) async -> Locker {
         await context.onQueue { context.makeLocker(clockOffsetMs: clockOffsetMs) }
     }
-}
-
-/// A connection to a server that refused it: every command fails at once with that error, as a
-/// client library reports a node it cannot reach. Lets a Redlock context run with a node down.
-final class DownConnection: RedisConnection, @unchecked Sendable {
-    // @unchecked: immutable after init.
-    let endpoint: Endpoint
-    let queue: DispatchQueue
-    let error: RedisError
-    let clientName: String
-
-    init(endpoint: Endpoint, queue: DispatchQueue, error: RedisError, client: RedisClientKind) {
-        self.endpoint = endpoint
-        self.queue = queue
-        self.error = error
-        self.clientName = client.rawValue
-    }
-
-    func send(_ command: [RedisArgument], completion: @escaping RedisReplyHandler) {
-        // Asynchronously, like a real client's failure: callers must never see a reply before `send` returns.
-        let error = self.error
-        queue.async { completion(.failure(error)) }
-    }
-
-    func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int) {
-        let error = self.error
-        queue.async { receiver.receive(.failure(error), tag: tag) }
-    }
-
-    func setPushHandler(_ handler: RedisPushHandler?) {}
-
-    func close() {}
-
-    var isOpen: Bool { false }
 }

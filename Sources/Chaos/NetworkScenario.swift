@@ -1,3 +1,4 @@
+import LoadDriver
 import Locks
 import RESP
 import RedisConnection
@@ -20,18 +21,13 @@ extension ChaosRun {
         let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 5), ttlMs: Self.networkTTL)
         var tally = RowTally(.network, fault.rawValue, algorithm, client)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
-            let ledger = SafetyLedger()
             let keyPrefix = prefix + "net:\(client):\(algorithm):\(fault == .resets ? "reset" : "pause"):"
-            let options = fault == .pausedServer
-                ? ConnectionOptions(connectTimeoutMs: 300, commandTimeoutMs: 200)
-                : ConnectionOptions(connectTimeoutMs: 300)
-            let loop = ContenderLoop(settings: .init(
-                spec: spec, client: client, endpoints: fleet.endpoints, options: options,
-                contenders: 4, keys: 2, holdMs: 2, acquireTimeoutMs: 300, keyPrefix: keyPrefix), ledger: ledger)
+            let scenario = Self.loadScenario(spec: spec, client: client, endpoints: fleet.endpoints, contenders: 4, keys: 2, holdMs: 2,
+                                             acquireTimeoutMs: 300, commandTimeoutMs: fault == .pausedServer ? 200 : 10_000)
             let started = LockClock.monotonicNanos()
-            loop.start()
+            let load = startLoad(scenario, endpoints: fleet.endpoints, keyPrefix: keyPrefix)
             await pause(ms: 300)
-            _ = await loop.firstGrant(after: started, boundMs: 5_000) { interrupted }
+            _ = await grant(in: load, after: started)
             let faultAt = LockClock.monotonicNanos()
             var resets = 0
             switch fault {
@@ -51,22 +47,22 @@ extension ChaosRun {
             await pause(ms: 600)
             // Recovery must show a grant; an orphaned SET (its reply lost to the fault) can hold the key
             // for a whole TTL, and a busy machine is slower still: wait for one, within a bound.
-            _ = await loop.firstGrant(after: recoveredAt, boundMs: 5_000) { interrupted }
+            _ = await grant(in: load, after: recoveredAt)
             let end = LockClock.monotonicNanos()
-            let stuck = await loop.stop(boundMs: 5_000)
+            let outcome = try await load.finish()
+            let stuck = outcome.undrained
             // A SET whose reply never came (timed out, connection reset) may still have run: an orphan
             // lock nobody holds, which only its TTL removes. Wait that out, then nothing may remain.
             await pause(ms: Self.networkTTL + 100)
             let left = await keysLeft(fleet.endpoints, prefix: keyPrefix)
-            let record = loop.snapshot
-            let after = record.grants.filter { $0.at > recoveredAt }.count
+            let after = outcome.events?.grants(from: recoveredAt &+ 1, to: .max).count ?? 0
 
-            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
+            tally.absorb(outcome, faultAt: faultAt, end: end)
             if !left.isEmpty { tally.problems.append("keys left: \(left.prefix(3).joined(separator: ", "))") }
-            let errorList = record.errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let errorList = tally.errors.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let confirmed = tally.errorCount > 0 && stuck == 0 && tally.overlaps == 0 && tally.doubleGrants == 0 && after > 0
             let what = fault == .resets ? "\(resets) connections reset" : "the server stopped for 600 ms"
-            let verdict = "With \(what), \(tally.errorCount) errors were counted (\(errorList.isEmpty ? "none" : errorList)), \(stuck) contenders stuck, \(record.reconnects) reconnects; \(after) grants after recovery; longest time without a grant \(String(format: "%.0f", tally.meanUnavailabilityMs)) ms; \(tally.overlaps) overlaps; \(left.isEmpty ? "no key left" : "\(left.count) keys left")."
+            let verdict = "With \(what), \(tally.errorCount) errors were counted (\(errorList.isEmpty ? "none" : errorList)), \(stuck) contenders stuck, \(outcome.reconnects) reconnects; \(after) grants after recovery; longest time without a grant \(String(format: "%.0f", tally.meanUnavailabilityMs)) ms; \(tally.overlaps) overlaps; \(left.isEmpty ? "no key left" : "\(left.count) keys left")."
             return tally.row(predicted: "errors counted; none stuck; no overlap; no key left", confirmed: confirmed, verdict: verdict)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 import Stats
 
 /// Acquisition rate, latency and Redlock validity margin in one phase of a load run (before, during
@@ -30,16 +31,16 @@ public struct PhaseSummary: Codable, Sendable, Hashable {
     public var minValidityMs: Double?
 
     init(scenario: String, variant: String, algorithm: String, client: String, phase: String,
-         record: ContenderLoop.Record, from start: UInt64, to end: UInt64) {
+         events: LoadEventLog, from start: UInt64, to end: UInt64) {
         self.scenario = scenario
         self.variant = variant
         self.algorithm = algorithm
         self.client = client
         self.phase = phase
         seconds = end > start ? Double(end - start) / 1e9 : 0
-        let inside = record.grants.filter { $0.at >= start && $0.at < end }
+        let inside = events.grants(from: start, to: end)
         grants = inside.count
-        failed = record.failures.filter { $0 >= start && $0 < end }.count
+        failed = events.failures(from: start, to: end).count
         ratePerSecond = seconds > 0 ? Double(grants) / seconds : 0
         let latencies = inside.map { Double($0.latencyNanos) / 1e6 }.sorted()
         p50Ms = Statistics.percentile(sorted: latencies, 50)

@@ -1,3 +1,4 @@
+import LoadDriver
 import Locks
 import RedisConnection
 import RedisFleet
@@ -25,22 +26,20 @@ extension ChaosRun {
     func redlockLoss(_ client: RedisClientKind, down k: Int, fault: NodeFault) async throws(ChaosEnvironmentError) -> SafetyRow {
         var tally = RowTally(.redlockLoss, "\(k) of 5 \(fault.rawValue)", .redlock, client)
         return try await withFleet(count: 5) { fleet throws(ChaosEnvironmentError) in
-            let ledger = SafetyLedger()
             let keyPrefix = prefix + "loss:\(client):\(k)\(fault.rawValue):"
-            let loop = ContenderLoop(settings: .init(
-                spec: Self.lossSpec, client: client, endpoints: fleet.endpoints, options: ConnectionOptions(connectTimeoutMs: 300),
-                contenders: 6, keys: 3, holdMs: 2, acquireTimeoutMs: 400, keyPrefix: keyPrefix), ledger: ledger)
+            let scenario = Self.loadScenario(spec: Self.lossSpec, client: client, endpoints: fleet.endpoints, contenders: 6, keys: 3,
+                                             holdMs: 2, acquireTimeoutMs: 400, commandTimeoutMs: 10_000)
             let start = LockClock.monotonicNanos()
-            loop.start()
+            let load = startLoad(scenario, endpoints: fleet.endpoints, keyPrefix: keyPrefix)
             await pause(ms: Self.lossPhaseMs)
-            _ = await loop.firstGrant(after: start + Self.phaseSettleNanos, boundMs: 5_000) { interrupted }
+            _ = await grant(in: load, after: start + Self.phaseSettleNanos)
             let faultAt = LockClock.monotonicNanos()
             for node in 0..<k { if fault == .killed { fleet.kill(node) } else { fleet.pause(node) } }
             let faulted = LockClock.monotonicNanos()
             await pause(ms: Self.lossPhaseMs)
             if k < 3 {
                 // A quorum is left: the phase lasts until it has shown one (a busy machine may be slow to).
-                _ = await loop.firstGrant(after: faulted + Self.phaseSettleNanos, boundMs: 5_000) { interrupted }
+                _ = await grant(in: load, after: faulted + Self.phaseSettleNanos)
             }
             let recoverAt = LockClock.monotonicNanos()
             var recoveryError: ChaosEnvironmentError?
@@ -52,26 +51,26 @@ extension ChaosRun {
             let recovered = LockClock.monotonicNanos()
             await pause(ms: Self.lossPhaseMs)
             // Contenders notice a restarted node when their current attempt ends and they reconnect.
-            let firstAfter = await loop.firstGrant(after: recovered + Self.phaseSettleNanos, boundMs: 5_000) { interrupted }
+            let firstAfter = await grant(in: load, after: recovered + Self.phaseSettleNanos)
             let end = max(LockClock.monotonicNanos(), (firstAfter ?? 0) + 1)
-            let stuck = await loop.stop(boundMs: 5_000)
+            let outcome = try await load.finish()
             if let recoveryError { throw recoveryError }
             let left = await keysLeft(fleet.endpoints, prefix: keyPrefix)
-            let record = loop.snapshot
+            let events = outcome.events ?? LoadEventLog(capacity: 0)
             let name = tally.variant
             func phase(_ label: String, _ from: UInt64, _ to: UInt64) -> PhaseSummary {
                 PhaseSummary(scenario: tally.scenario.rawValue, variant: name, algorithm: "redlock", client: client.rawValue,
-                             phase: label, record: record, from: from, to: to)
+                             phase: label, events: events, from: from, to: to)
             }
             let phases = [phase("before", start + Self.phaseSettleNanos, faultAt),
                           phase("during", faulted + Self.phaseSettleNanos, recoverAt),
                           phase("after", recovered + Self.phaseSettleNanos, end)]
             self.record(phases)
 
-            tally.absorb(record, ledger: ledger, faultAt: faultAt, end: end)
-            if stuck > 0 { tally.problems.append("\(stuck) contender(s) stuck") }
+            tally.absorb(outcome, faultAt: faultAt, end: end)
+            if outcome.undrained > 0 { tally.problems.append("\(outcome.undrained) contender(s) stuck") }
             if !left.isEmpty { tally.problems.append("keys left after recovery: \(left.prefix(3).joined(separator: ", "))") }
-            let recoveryMs = record.grants.map(\.at).filter { $0 > recovered }.min().map { millis(from: recovered, to: $0) }
+            let recoveryMs = events.firstGrant(after: recovered).map { millis(from: recovered, to: $0) }
             return Self.judgeLoss(tally, k: k, fault: fault, phases: phases, keysLeft: left.count, recoveryMs: recoveryMs)
         }
     }

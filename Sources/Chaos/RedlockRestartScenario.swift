@@ -15,7 +15,7 @@ extension ChaosRun {
 
     func redlockRestart(_ client: RedisClientKind, delayed: Bool) async throws(ChaosEnvironmentError) -> SafetyRow {
         var tally = RowTally(.redlockRestart, delayed ? "restart delayed past TTL" : "restart within TTL", .redlock, client)
-        let ledger = SafetyLedger()
+        let witness = MutexWitness()
         for trial in 0..<plan.trials where !interrupted {
             tally.trials += 1
             let key = prefix + "restart:\(client):\(delayed):\(trial)"
@@ -23,7 +23,7 @@ extension ChaosRun {
                 let holderContext = try await LockSessions.open(spec: Self.restartSpec, client: client, endpoints: fleet.endpoints,
                                                                 label: "restart-holder", seed: 41)
                 do throws(ChaosEnvironmentError) {
-                    try await restartTrial(fleet, holderContext, client: client, key: key, delayed: delayed, ledger: ledger, tally: &tally)
+                    try await restartTrial(fleet, holderContext, client: client, key: key, delayed: delayed, witness: witness, tally: &tally)
                 } catch {
                     await LockSessions.close(holderContext)
                     throw error
@@ -31,7 +31,7 @@ extension ChaosRun {
                 await LockSessions.close(holderContext)
             }
         }
-        tally.absorb(ledger)
+        tally.absorb(witness)
         let n = tally.trials
         if delayed {
             let confirmed = tally.doubleGrants == 0 && tally.overlaps == 0 && tally.acquisitions == 2 * n
@@ -44,7 +44,7 @@ extension ChaosRun {
 
     private func restartTrial(
         _ fleet: RedisFleet, _ holderContext: LockContext, client: RedisClientKind, key: String, delayed: Bool,
-        ledger: SafetyLedger, tally: inout RowTally
+        witness: MutexWitness, tally: inout RowTally
     ) async throws(ChaosEnvironmentError) {
         let spec = Self.restartSpec
         fleet.kill(3)
@@ -56,8 +56,8 @@ extension ChaosRun {
             return
         }
         tally.acquisitions += 1
-        let validUntil = SafetyLedger.validUntil(first, algorithm: .redlock)
-        ledger.enter(key: key, holder: "first", validUntilNanos: validUntil)
+        let validUntil = first.validUntilNanos(algorithm: .redlock)
+        witness.enter(key: key, holderID: HolderID.first, validUntilNanos: validUntil)
         // Both at once: the second client must win before the first lease ends, so keep setup short.
         try await restart(fleet, [3, 4])
 
@@ -91,19 +91,19 @@ extension ChaosRun {
             tally.unavailability.append(millis(from: faultAt, to: second.grant.grantedAtNanos))
             // A well-behaved holder stops using the lock when its validity ends.
             if second.grant.grantedAtNanos >= validUntil {
-                ledger.exit(key: key, holder: "first")
+                witness.exit(key: key, holderID: HolderID.first)
                 firstInside = false
             }
-            ledger.enter(key: key, holder: "second", validUntilNanos: SafetyLedger.validUntil(second.grant, algorithm: .redlock),
+            witness.enter(key: key, holderID: HolderID.second, validUntilNanos: second.grant.validUntilNanos(algorithm: .redlock),
                          now: second.grant.grantedAtNanos)
-            ledger.exit(key: key, holder: "second")
+            witness.exit(key: key, holderID: HolderID.second)
             _ = await second.locker.release(second.grant)
             await LockSessions.close(second.context)
         } else {
             tally.failedAcquisitions += 1
             if delayed { tally.problems.append("the second client was never granted, even after the TTL") }
         }
-        if firstInside { ledger.exit(key: key, holder: "first") }
+        if firstInside { witness.exit(key: key, holderID: HolderID.first) }
         _ = await holder.release(first)
         await checkNoKeys(fleet.endpoints, prefix: key, tally: &tally)
     }

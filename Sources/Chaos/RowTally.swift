@@ -1,3 +1,4 @@
+import LoadDriver
 import Locks
 import RedisConnection
 import Reports
@@ -30,21 +31,24 @@ struct RowTally: Sendable {
         self.client = client
     }
 
-    /// Takes a contender loop's record as one trial: its grants, failures and errors, the longest time
-    /// without a grant between `faultAt` and `end`, and the ledger's counts.
-    mutating func absorb(_ record: ContenderLoop.Record, ledger: SafetyLedger, faultAt: UInt64, end: UInt64) {
+    /// Takes a load run as one trial: its grants, failures and errors, the longest time without a grant
+    /// between `faultAt` and `end`, and its witness's counts.
+    mutating func absorb(_ outcome: DriverOutcome, faultAt: UInt64, end: UInt64) {
+        let events = outcome.events ?? LoadEventLog(capacity: 0)
         trials = 1
-        acquisitions = record.grants.count
-        failedAcquisitions = record.failures.count
-        errors = record.errors
-        unavailability = [record.longestGapMs(from: faultAt, to: end)]
-        absorb(ledger)
+        acquisitions = events.grantCount
+        failedAcquisitions = events.failureCount
+        errors = outcome.recorder.errors
+        unavailability = [Double(events.longestGapWithoutGrant(from: faultAt, to: end)) / 1_000_000]
+        overlaps += outcome.recorder.safety.mutexOverlaps
+        doubleGrants += outcome.recorder.safety.doubleGrants
+        if events.dropped > 0 { problems.append("\(events.dropped) acquisitions missing from the full event log") }
     }
 
-    /// Takes the ledger's counts (call once, after the last trial).
-    mutating func absorb(_ ledger: SafetyLedger) {
-        overlaps += ledger.overlaps
-        doubleGrants += ledger.doubleGrants
+    /// Takes the witness's counts (call once, after the last trial).
+    mutating func absorb(_ witness: MutexWitness) {
+        overlaps += witness.overlaps
+        doubleGrants += witness.doubleGrants
     }
 
     /// Counts a resource write that came from a holder another holder had already superseded.

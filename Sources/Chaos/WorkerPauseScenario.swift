@@ -12,7 +12,7 @@ extension ChaosRun {
         return try await withFleet(count: spec.commandConnections) { fleet throws(ChaosEnvironmentError) in
             let contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: fleet.endpoints, label: "sigstop-contender", seed: 21)
             var tally = RowTally(.clientPause, "sigstop-worker", algorithm, client)
-            let ledger = SafetyLedger()
+            let witness = MutexWitness()
             var failure: ChaosEnvironmentError?
             for trial in 0..<plan.trials where !interrupted && failure == nil {
                 tally.trials += 1
@@ -21,12 +21,12 @@ extension ChaosRun {
                     spec: spec, client: client, lockServers: fleet.endpoints.map(\.description),
                     resourceServer: resourceEndpoint.description, key: key, resourceKey: key + ":resource")
                 do throws(ChaosEnvironmentError) {
-                    try await workerTrial(config, executable: executable, contenderContext: contenderContext, ledger: ledger, tally: &tally)
+                    try await workerTrial(config, executable: executable, contenderContext: contenderContext, witness: witness, tally: &tally)
                 } catch {
                     failure = error
                 }
             }
-            tally.absorb(ledger)
+            tally.absorb(witness)
             if failure == nil { await checkNoKeys(fleet.endpoints, prefix: prefix + "sigstop:\(client):\(algorithm):", tally: &tally) }
             await LockSessions.close(contenderContext)
             if let failure { throw failure }
@@ -35,7 +35,7 @@ extension ChaosRun {
     }
 
     private func workerTrial(
-        _ config: ChaosWorkerConfig, executable: String, contenderContext: LockContext, ledger: SafetyLedger, tally: inout RowTally
+        _ config: ChaosWorkerConfig, executable: String, contenderContext: LockContext, witness: MutexWitness, tally: inout RowTally
     ) async throws(ChaosEnvironmentError) {
         let json = String(decoding: (try? JSONEncoder().encode(config)) ?? Data(), as: UTF8.self)
         let worker = try await WorkerProcess.spawn(executable: executable, arguments: ["chaos-worker", "--config", json])
@@ -50,19 +50,19 @@ extension ChaosRun {
         let fields = granted.split(separator: " ")
         let validUntil = fields.count > 2 ? UInt64(fields[2]) ?? 0 : 0
         tally.acquisitions += 1
-        ledger.enter(key: key, holder: "worker", validUntilNanos: validUntil)
+        witness.enter(key: key, holderID: HolderID.worker, validUntilNanos: validUntil)
 
         let pausedAt = LockClock.monotonicNanos()
         guard await worker.freeze() else {
             tally.problems.append("the worker could not be stopped")
-            ledger.exit(key: key, holder: "worker")
+            witness.exit(key: key, holderID: HolderID.worker)
             _ = await worker.terminate()
             return
         }
         let contender = await LockSessions.locker(contenderContext)
         let outcome = await contender.acquire(key: key, timeoutMs: config.spec.ttlMs * 4 + 2_000)
         if let second = outcome.grant {
-            await recordSecondHolder(&tally, ledger: ledger, key: key, grant: second, algorithm: config.spec.algorithm, faultAt: pausedAt)
+            await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: config.spec.algorithm, faultAt: pausedAt)
         } else {
             tally.failedAcquisitions += 1
             tally.problems.append("the contender was not granted while the worker was stopped")
@@ -75,14 +75,14 @@ extension ChaosRun {
         case "WROTE rejected": tally.staleWritesRejected += 1
         default: tally.problems.append("the worker's stale write: \(wrote ?? "no answer")")
         }
-        ledger.exit(key: key, holder: "worker")
+        witness.exit(key: key, holderID: HolderID.worker)
         _ = await worker.expect("RELEASED", timeoutMs: 10_000)
         if await worker.waitExit(timeoutMs: 5_000) == nil {
             tally.problems.append("the worker did not exit after releasing")
         }
         _ = await worker.terminate()
         if let second = outcome.grant {
-            ledger.exit(key: key, holder: "contender")
+            witness.exit(key: key, holderID: HolderID.contender)
             _ = await contender.release(second)
         }
     }

@@ -13,8 +13,8 @@ struct Contender {
     let key: Int
     /// The key's full name, built once: the driver's path builds no strings per acquisition.
     let keyName: String
-    /// Its lock client (shares the lane's connections).
-    let locker: Locker
+    /// Its lock client (shares the lane's connections; replaced when a fault-tolerant run reopens them).
+    var locker: Locker
     /// Which of the lane's contexts (connections) it uses.
     let slot: Int
     var phase: Phase = .idle

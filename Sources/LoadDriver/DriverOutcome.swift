@@ -22,6 +22,12 @@ public struct DriverOutcome: Sendable {
     public var keysDeleted: Int
     /// Redis version reported by the first server.
     public var redisVersion: String?
+    /// Every acquisition's end, when the scenario asked for a log (`Scenario.eventLogCapacity`).
+    public var events: LoadEventLog? = nil
+    /// Connections reopened after a fault (`Scenario.reconnect`).
+    public var reconnects = 0
+    /// Contenders still busy when the drain's bound ran out (stuck on a server that never answered).
+    public var undrained = 0
 }
 
 /// A run that could not start: an environment problem, not a measurement.

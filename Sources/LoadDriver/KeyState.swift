@@ -1,14 +1,14 @@
+import Locks
+
 /// What a lane knows about one lock key. Every contender of a key lives on the same lane, so this
 /// needs no lock: the witness, hand-off clock and arrival order are plain fields.
 struct KeyState {
-    /// Contenders currently holding the key, by the driver's own account (the safety witness).
-    var holders: [Int] = []
-    /// Until when (monotonic ns) each holder's grant said the lock was valid.
-    var holderValidUntil: [UInt64] = []
+    /// Contenders currently holding the key, by the driver's own account, and their leases.
+    var witness = LeaseWitness()
     /// When the last holder started its release (0: none pending a hand-off).
     var releasedAt: UInt64 = 0
-    /// Highest fencing token a write was accepted with.
-    var highestFence: Int64 = .min
+    /// The fenced resource's rule, applied to the writes holders make with their tokens.
+    var fence = FenceHighWater()
     /// Arrival sequence numbers of waiting contenders, oldest first (lazy removal via `gone`).
     var waiting: [UInt64] = []
     var waitingHead = 0
@@ -17,29 +17,21 @@ struct KeyState {
     /// A holder enters the witness: returns how many were already inside, how many of those were
     /// still within their lease, and the hand-off time since the last release (nil if none pending).
     mutating func enter(_ contender: Int, validUntil: UInt64, now: UInt64) -> (inside: Int, stillValid: Int, handoffNanos: UInt64?) {
-        let stillValid = holderValidUntil.reduce(0) { $0 + ($1 > now ? 1 : 0) }
-        let inside = holders.count
+        let entry = witness.enter(UInt64(contender), validUntilNanos: validUntil, now: now)
         var handoff: UInt64?
         if releasedAt != 0 {
             handoff = now &- releasedAt
             releasedAt = 0
         }
-        holders.append(contender)
-        holderValidUntil.append(validUntil)
-        return (inside, stillValid, handoff)
+        return (entry.inside, entry.stillValid, handoff)
     }
 
     /// A holder leaves, writing with its fencing token if it has one; returns true when that write was
     /// stale (a higher token had already been seen) and so rejected.
-    mutating func exit(_ contender: Int, fence: Int64?, now: UInt64) -> Bool {
+    mutating func exit(_ contender: Int, fence token: Int64?, now: UInt64) -> Bool {
         var stale = false
-        if let fence {
-            if fence < highestFence { stale = true } else { highestFence = fence }
-        }
-        if let at = holders.firstIndex(of: contender) {
-            holders.remove(at: at)
-            holderValidUntil.remove(at: at)
-        }
+        if let token { stale = !fence.accept(token) }
+        witness.exit(UInt64(contender))
         releasedAt = now
         return stale
     }

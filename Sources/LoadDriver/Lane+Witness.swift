@@ -36,7 +36,7 @@ extension Lane {
     /// A failed command whose connection is gone means the server died or went away: for a single
     /// server that ends the run; for Redlock only when fewer than a quorum of masters remain.
     func checkFatal(after failure: LockFailure, context: LockContext) {
-        guard !fatalReported, failure.redisError != nil else { return }
+        guard !fatalReported, faults == nil, failure.redisError != nil else { return }
         let down = context.connections.filter { !$0.isOpen }
         guard !down.isEmpty else { return }
         if scenario.lock.algorithm == .redlock {
@@ -78,6 +78,6 @@ extension Lane {
 extension Lane {
     /// Commands this lane's lock contexts have sent so far (read on `queue`).
     func commandsSent() -> Int {
-        contexts.reduce(0) { $0 + $1.counters.commands }
+        contexts.reduce(0) { $0 + $1.counters.commands } + retiredCommands()
     }
 }

@@ -55,6 +55,10 @@ final class Lane: LockObserver, @unchecked Sendable {
     var acquisitionsSoFar = 0
     var errorsSoFar = 0
 
+    // Fault experiments (Lane+Faults.swift): reopening dead connections, and the event log.
+    var faults: LaneFaults?
+    var events: LoadEventLog?
+
     init(index: Int, scenario: Scenario, keyPrefix: String, totalContenders: Int) {
         self.index = index
         self.queue = DispatchQueue(label: "lockbench.lane.\(index)")
@@ -98,6 +102,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             nextArrivalAt = LockClock.monotonicNanos()
             scheduleArrivals()
         }
+        if faults != nil { watchConnections() }
     }
 
     /// Stops starting acquisitions; in-flight ones finish (holders release). `end` caps the window.
@@ -142,6 +147,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             return
         }
         inFlight[slot] += 1
+        if faults != nil { adoptCurrentContext(i) }
         let now = clock ?? LockClock.monotonicNanos()
         let key = contenders[i].key
         let seq = nextArrival
@@ -183,6 +189,7 @@ final class Lane: LockObserver, @unchecked Sendable {
                 counted += 1
             }
             acquisitionsSoFar += 1
+            events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: grant.validityMs, granted: true))
             witnessEnter(i, grant: grant, now: now, counts: counts)
             contenders[i].grant = grant
             contenders[i].phase = .holding
@@ -195,6 +202,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             if let quota, counted >= quota, !stopping { stop(windowEndAt: now) }
         case .timedOut(let summary), .gaveUp(let summary):
             if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
+            events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
             finishCycle(i)
         case .failed(let failure, let summary):
             if counts {
@@ -202,8 +210,9 @@ final class Lane: LockObserver, @unchecked Sendable {
             }
             recorder.recordError(kind: failure.kindKey, atNanos: now)
             errorsSoFar += 1
+            events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
             checkFatal(after: failure, context: contenders[i].locker.context)
-            finishCycle(i)
+            finishAfterError(i)
         }
     }
 

@@ -120,6 +120,7 @@ extension Lane {
     /// Cancels outstanding lock operations and closes every connection (call after draining).
     func closeAll() {
         queue.async {
+            self.closeRetired()
             for context in self.contexts {
                 context.cancelAll()
                 context.close()

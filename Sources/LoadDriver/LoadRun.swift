@@ -17,14 +17,22 @@ public final class LoadRun: Sendable {
     /// Every key the run creates starts with this (and is deleted at the end).
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
+    /// Whether the run deletes its keys at the end: a fault experiment checks first what was left.
+    let deletesKeys: Bool
+    /// The lanes while the run is on, for live queries (LoadRun+Live.swift).
+    let live = Mutex(LiveLanes())
 
     /// Prepares a run; nothing connects until `run`.
-    public init(scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String) {
+    public init(
+        scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String,
+        deletesKeys: Bool = true
+    ) {
         self.scenario = scenario
         self.connector = connector
         self.endpoints = endpoints
         self.connectionOptions = connectionOptions
         self.keyPrefix = keyPrefix
+        self.deletesKeys = deletesKeys
     }
 
     /// Asks the run to stop early (Ctrl-C): it ends the window now, drains, and returns partial figures.
@@ -38,8 +46,10 @@ public final class LoadRun: Sendable {
     public func run(progress: (@Sendable (ProgressSnapshot) -> Void)? = nil) async throws(DriverError) -> DriverOutcome {
         // This run's peak, not the process's: an earlier run (the other client) may have peaked higher.
         ProcessStats.resetPeakRSS()
+        defer { endLive() }
         let lanes = try await buildLanes()
         let control = try await openControl()
+        await goLive(lanes)
         defer {
             for lane in lanes { lane.closeAll() }
             for connection in control { connection.close() }
@@ -117,8 +127,9 @@ public final class LoadRun: Sendable {
             guard let before = serverBefore[i], let after = serverAfter[i] else { return nil }
             return after.delta(since: before)
         }
+        let faults = await Self.faultFigures(lanes)
         var deleted = 0
-        for connection in control {
+        for connection in control where deletesKeys {
             deleted += (try? await connection.deleteKeys(prefix: keyPrefix)) ?? 0
         }
         let partial = reason != nil
@@ -132,12 +143,14 @@ public final class LoadRun: Sendable {
             fatalError: fatal.withLock { $0 },
             clientCommands: commandsInWindow,
             keysDeleted: deleted,
-            redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion)
+            redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion,
+            events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained)
     }
 
     /// A message when a server the run depends on has gone away: any, for a single server; for
     /// Redlock, when fewer than a quorum of masters remain.
     func deadServerMessage(_ lanes: [Lane]) async -> String? {
+        guard scenario.reconnect == nil else { return nil }
         var dead = Set<String>()
         for lane in lanes { dead.formUnion(await lane.onQueue { lane.deadEndpoints() }) }
         guard !dead.isEmpty else { return nil }

@@ -53,6 +53,11 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// Dispatch, µs (`ConnectionOptions.inlineReplyWaitMicros`): `nil` decides by the layout (1 ms when
     /// every lane owns one socket, else none), 0 never waits.
     public var replyWaitUs: Int?
+    /// Keep going through faults, reopening dead connections (`nil`: a dead server ends the run).
+    public var reconnect: ReconnectPolicy? = nil
+    /// Keep every acquisition's end in a log of at most this many events per lane (`nil`: no log); see
+    /// `DriverOutcome.events`.
+    public var eventLogCapacity: Int? = nil
 
     /// Lanes the driver makes: each needs a connection and a key of its own.
     public var laneCount: Int { max(1, min(queues, connections, keys)) }

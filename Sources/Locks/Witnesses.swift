@@ -3,85 +3,84 @@ import RESP
 import RedisConnection
 import Synchronization
 
-/// Detects two holders of one key at once: contenders call `enter` right after a grant and `exit` right
-/// before releasing. Lock-free (three atomics), safe from any queue, so one witness can watch a key
-/// whose contenders live on different queues.
+/// The witness (`LeaseWitness`, per key) behind a `Mutex`, for holders on several queues or in other
+/// processes (a chaos parent records a worker's grant and release as the worker reports them). The
+/// driver's lanes use `LeaseWitness` directly: their keys are confined to one queue.
 public final class MutexWitness: Sendable {
-    private let inside = Atomic<Int>(0)
-    private let overlapCount = Atomic<Int>(0)
-    private let entryCount = Atomic<Int>(0)
-    private let holder = Atomic<UInt64>(0)
-    private let unbalanced = Atomic<Int>(0)
+    private struct State {
+        var keys: [String: LeaseWitness] = [:]
+        var overlaps = 0
+        var doubleGrants = 0
+        var entries = 0
+        var unbalanced = 0
+    }
+    private let state = Mutex(State())
 
-    /// Makes a witness for one key.
     public init() {}
 
-    /// `holderID` now believes it holds the key. Returns false (and counts an overlap) when another
-    /// holder is already inside: a mutual-exclusion violation.
+    /// `holderID` now believes it holds `key`, with a lease valid until `validUntilNanos` (monotonic,
+    /// one clock for every process on the machine; `.max`: no lease judged, so any overlap is also
+    /// counted as a double grant). Counts one overlap, and one double grant, per entry that finds them.
     @discardableResult
-    public func enter(holderID: UInt64) -> Bool {
-        entryCount.add(1, ordering: .relaxed)
-        let before = inside.add(1, ordering: .acquiringAndReleasing).oldValue
-        holder.store(holderID, ordering: .relaxed)
-        if before > 0 {
-            overlapCount.add(1, ordering: .relaxed)
-            return false
+    public func enter(
+        key: String = "", holderID: UInt64, validUntilNanos: UInt64 = .max, now: UInt64 = LockClock.monotonicNanos()
+    ) -> LeaseWitness.Entry {
+        state.withLock { s in
+            s.entries += 1
+            let entry = s.keys[key, default: LeaseWitness()].enter(holderID, validUntilNanos: validUntilNanos, now: now)
+            if entry.overlap { s.overlaps += 1 }
+            if entry.doubleGrant { s.doubleGrants += 1 }
+            return entry
         }
-        return true
     }
 
-    /// `holderID` is about to release (or has lost) the key.
-    public func exit(holderID: UInt64) {
-        let before = inside.subtract(1, ordering: .acquiringAndReleasing).oldValue
-        if before <= 0 {
-            unbalanced.add(1, ordering: .relaxed)
-            inside.add(1, ordering: .relaxed)
+    /// `holderID` no longer believes it holds `key` (released, lost or gave up).
+    public func exit(key: String = "", holderID: UInt64) {
+        state.withLock { s in
+            if s.keys[key]?.exit(holderID) != true { s.unbalanced += 1 }
+            if s.keys[key]?.holders.isEmpty == true { s.keys[key] = nil }
         }
     }
 
     /// Entries that found another holder inside (mutual-exclusion violations).
-    public var overlaps: Int { overlapCount.load(ordering: .relaxed) }
+    public var overlaps: Int { state.withLock { $0.overlaps } }
+    /// Entries that found another holder whose lease was still valid.
+    public var doubleGrants: Int { state.withLock { $0.doubleGrants } }
     /// All entries.
-    public var entries: Int { entryCount.load(ordering: .relaxed) }
-    /// Holders inside now.
-    public var holders: Int { inside.load(ordering: .relaxed) }
-    /// `exit` calls with nobody inside (a harness bug, not a lock bug).
-    public var unbalancedExits: Int { unbalanced.load(ordering: .relaxed) }
-    /// The holder that entered last.
-    public var lastHolder: UInt64 { holder.load(ordering: .relaxed) }
+    public var entries: Int { state.withLock { $0.entries } }
+    /// Holders inside now, over every key.
+    public var holders: Int { state.withLock { $0.keys.values.reduce(0) { $0 + $1.holders.count } } }
+    /// `exit` calls for a holder that was not inside (a harness bug, not a lock bug).
+    public var unbalancedExits: Int { state.withLock { $0.unbalanced } }
 }
 
-/// The resource a fencing token protects, in process: it accepts a write only with a token ≥ the highest
-/// it has seen, and counts the stale writes it refuses. Thread-safe.
+/// The resource a fencing token protects, in process (`FenceHighWater`'s rule behind a `Mutex`),
+/// counting the stale writes it refuses.
 public final class FencedResource: Sendable {
     private struct State {
-        var highest: Int64 = .min
+        var fence = FenceHighWater()
         var accepted = 0
         var rejected = 0
-        var lastWriter: UInt64 = 0
     }
     private let state = Mutex(State())
 
-    /// Makes an empty resource.
     public init() {}
 
     /// Writes with `token`; false when refused as stale (a lower token than one already seen).
     @discardableResult
-    public func write(token: Int64, writerID: UInt64 = 0) -> Bool {
+    public func write(token: Int64) -> Bool {
         state.withLock { s in
-            if token < s.highest {
+            guard s.fence.accept(token) else {
                 s.rejected += 1
                 return false
             }
-            s.highest = token
             s.accepted += 1
-            s.lastWriter = writerID
             return true
         }
     }
 
     /// The highest token accepted (`nil` before the first write).
-    public var highestToken: Int64? { state.withLock { $0.highest == .min ? nil : $0.highest } }
+    public var highestToken: Int64? { state.withLock { $0.fence.highest == .min ? nil : $0.fence.highest } }
     /// Writes accepted.
     public var acceptedWrites: Int { state.withLock { $0.accepted } }
     /// Stale writes refused.

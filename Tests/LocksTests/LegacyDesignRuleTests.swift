@@ -51,7 +51,7 @@ struct LegacyDesignRuleTests {
                     Issue.record("the design grants the fast clock here; got \(outcome.brief)"); return
                 }
                 #expect(second.legacyTookOverExpiryMs == held.legacyExpiresAtMs, "the takeover names the live holder's expiry")
-                #expect(!witness.enter(holderID: 2), "two holders at once")
+                #expect(witness.enter(holderID: 2).overlap, "two holders at once")
                 #expect(witness.overlaps == 1)
                 #expect(second.grantedAtNanos < held.validUntilNanos(algorithm: .legacyGetset),
                         "the first lease was still valid: a double grant, not a late holder")

@@ -145,7 +145,7 @@ private final class Contender: @unchecked Sendable {
             switch outcome {
             case .granted(let grant):
                 witness.enter(holderID: holder)
-                if let fence = grant.fencingToken { fenced?.write(token: fence, writerID: holder) }
+                if let fence = grant.fencingToken { fenced?.write(token: fence) }
                 stats.withLock {
                     $0.grants += 1
                     $0.order.append(holder)

@@ -125,13 +125,15 @@ struct LocksUnitTests {
     @Test("witnesses: overlap counted once per intruder; fenced resource refuses lower tokens, accepts equal")
     func witnesses() {
         let witness = MutexWitness()
-        #expect(witness.enter(holderID: 1))
-        #expect(!witness.enter(holderID: 2))
+        #expect(!witness.enter(holderID: 1).overlap)
+        #expect(witness.enter(holderID: 2).overlap)
         witness.exit(holderID: 2)
         witness.exit(holderID: 1)
-        #expect(witness.enter(holderID: 3))
+        #expect(!witness.enter(holderID: 3).overlap)
         witness.exit(holderID: 3)
         #expect(witness.overlaps == 1 && witness.entries == 3 && witness.holders == 0 && witness.unbalancedExits == 0)
+        witness.exit(holderID: 3)
+        #expect(witness.unbalancedExits == 1)
 
         let resource = FencedResource()
         #expect(resource.write(token: 5))
@@ -139,6 +141,21 @@ struct LocksUnitTests {
         #expect(resource.write(token: 9))
         #expect(!resource.write(token: 6))
         #expect(resource.acceptedWrites == 3 && resource.rejectedWrites == 1 && resource.highestToken == 9)
+    }
+
+    @Test("lease witness: an overlap is a double grant only while the other holder's lease is still valid")
+    func leaseWitness() {
+        var witness = LeaseWitness()
+        #expect(witness.enter(1, validUntilNanos: 1_000, now: 0) == LeaseWitness.Entry(inside: 0, stillValid: 0))
+        let early = witness.enter(2, validUntilNanos: 2_000, now: 500)
+        #expect(early.overlap && early.doubleGrant)
+        let late = witness.enter(3, validUntilNanos: 3_000, now: 1_500)
+        #expect(late.inside == 2 && late.stillValid == 1)
+        #expect(witness.exit(2) && !witness.exit(2))
+        #expect(witness.holders == [1, 3])
+
+        var fence = FenceHighWater()
+        #expect(fence.accept(4) && fence.accept(4) && !fence.accept(3) && fence.highest == 4)
     }
 
     @Test("tokens and jitter: SplitMix64 is reproducible per seed and uniform(upTo:) stays in range")

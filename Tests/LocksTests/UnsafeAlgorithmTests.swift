@@ -65,10 +65,10 @@ struct UnsafeAlgorithmTests {
                 let fast = await harness.locker(1, clockOffsetMs: 20_000) // its clock runs 20 s ahead: > ttl + 1
                 guard case .granted(let first) = await honest.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 #expect(first.legacyTookOverExpiryMs == nil)
-                #expect(witness.enter(holderID: 1))
+                #expect(!witness.enter(holderID: 1).overlap)
                 let outcome = await fast.acquire(key: key, timeoutMs: 5_000)
                 guard case .granted(let second) = outcome else { Issue.record("\(outcome.brief)"); return }
-                let overlapped = !witness.enter(holderID: 2)
+                let overlapped = witness.enter(holderID: 2).overlap
                 #expect(overlapped && witness.overlaps == 1, "the skewed clock must see the live lock as expired")
                 #expect(second.legacyTookOverExpiryMs == first.legacyExpiresAtMs, "the takeover names the expiry it replaced")
                 #expect(await harness.counters().legacyTakeovers == 1)
