@@ -17,9 +17,19 @@ public struct CycleReference: Sendable {
     /// Compare-and-delete `EVALSHA` per second, and the fraction that deleted a key.
     public var releasePerSecond: Double
     public var releaseDeleted: Double
+    /// redis-benchmark's own CPU per `SET` and per release, µs; `nil` where not measured.
+    public var setCPUUs: Double?
+    public var releaseCPUUs: Double?
 
     /// One `SET` plus one release per cycle: the cycle rate the server sustains for redis-benchmark.
     public var cyclesPerSecond: Double { 1 / (1 / setPerSecond + 1 / releasePerSecond) }
+
+    /// redis-benchmark's CPU per `SET` + `EVALSHA` pair, µs: a C client's cost of one lock cycle's
+    /// commands, the figure a client's CPU per acquire + release cycle is held against.
+    public var cpuPerCycleUs: Double? {
+        guard let setCPUUs, let releaseCPUUs else { return nil }
+        return setCPUUs + releaseCPUUs
+    }
 
     /// Runs both phases with `clients` connections at `pipeline` depth, `requests` commands each.
     ///
@@ -49,7 +59,8 @@ public struct CycleReference: Sendable {
 
         return CycleReference(
             setPerSecond: set.requestsPerSecond, setGranted: min(1, Double(created) / Double(requests)),
-            releasePerSecond: release.requestsPerSecond, releaseDeleted: Double(filled - left) / Double(requests))
+            releasePerSecond: release.requestsPerSecond, releaseDeleted: Double(filled - left) / Double(requests),
+            setCPUUs: set.cpuPerRequestUs, releaseCPUUs: release.cpuPerRequestUs)
     }
 
     /// Fills ARGV[1]000000000000 .. ARGV[1]<n-1> (redis-benchmark's 12-digit `__rand_int__`) with `token`.

@@ -11,6 +11,17 @@ public struct ReferenceResult: Sendable, Hashable {
     public var p50Us: Double
     /// Mean latency, µs.
     public var meanUs: Double
+    /// redis-benchmark's own CPU (user + system) over its whole run, start-up included, seconds; `nil`
+    /// when not measured (a result parsed from text alone).
+    public var cpuS: Double? = nil
+    /// Requests the run sent (`-n`); 0 when not known.
+    public var requests: Int = 0
+
+    /// redis-benchmark's CPU per request, µs: what a C client spends on one command of this load.
+    public var cpuPerRequestUs: Double? {
+        guard let cpuS, requests > 0 else { return nil }
+        return cpuS * 1_000_000 / Double(requests)
+    }
 }
 
 /// Why `redis-benchmark` could not give a figure.
@@ -54,6 +65,9 @@ public enum ReferenceBenchmark {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        // Foundation reaps the child (waitpid on its pid) before `waitUntilExit` returns, so the
+        // children's CPU grows by this run's, and only by it (see `ReapedChildrenCPU`).
+        let cpuBefore = ReapedChildrenCPU.micros()
         do {
             try process.run()
         } catch {
@@ -62,11 +76,15 @@ public enum ReferenceBenchmark {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let cpuMicros = ReapedChildrenCPU.micros() - cpuBefore
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw ReferenceError(description: "redis-benchmark exited \(process.terminationStatus): \(errorText.prefix(300))")
         }
-        return try parseCSV(text)
+        var result = try parseCSV(text)
+        result.cpuS = Double(cpuMicros) / 1_000_000
+        result.requests = requests
+        return result
     }
 
     /// Reads the last data line of redis-benchmark's `--csv` output:

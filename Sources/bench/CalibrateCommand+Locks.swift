@@ -68,45 +68,27 @@ extension CalibrateCommand {
     /// running the same two commands at the same connections and pipeline depth, doing the same work
     /// (see `CycleReference`), and, for comparison with earlier notes, on the contenders' own keys.
     func w1Comparison(endpoint: Endpoint, benchmark: String, prefix: String, native: any RedisConnection) async throws {
-        let depth = max(1, w1Contenders / w1Connections)
-        print("\nW1: \(w1Contenders) contenders on their own keys, setnx-px acquire + release, \(w1Connections) connections (≈ depth \(depth)), 5 s windows")
-        // The release script must be loaded for redis-benchmark's EVALSHA.
-        _ = try await native.call("SCRIPT", "LOAD", .string(LockScripts.compareAndDelete.source))
-        let sha = LockScripts.compareAndDelete.sha1
+        let workload = CycleWorkload(tag: "w1", contenders: w1Contenders, connections: w1Connections, pipeline: 0)
+        print("\nW1: \(w1Contenders) contenders on their own keys, setnx-px acquire + release, \(w1Connections) connections (≈ depth \(workload.depth)), 5 s windows")
         let setCommand = ["SET", prefix + "w1:__rand_int__", "token", "NX", "PX", "10000"]
-        let releaseCommand = ["EVALSHA", sha, "1", prefix + "w1:__rand_int__", "token"]
-        var nativeRatio: [Double] = [], hiredisRatio: [Double] = [], nativeVsHiredis: [Double] = [], nativeVsCheap: [Double] = []
+        let releaseCommand = ["EVALSHA", LockScripts.compareAndDelete.sha1, "1", prefix + "w1:__rand_int__", "token"]
+        var measured: [CycleRound] = [], nativeVsCheap: [Double] = []
         for round in 0..<rounds {
-            var reference: CycleReference?
-            var cheap = 0.0, n = 0.0, h = 0.0
-            for which in rotation(round: round, count: 3) {
-                switch which {
-                case 0:
-                    reference = try await CycleReference.measure(
-                        executable: benchmark, endpoint: endpoint, connection: native, clients: w1Connections, pipeline: depth,
-                        requests: requests, prefix: prefix + "w1ref:", releaseSHA: sha)
-                    // The contenders' own keyspace: most SETs fail NX and most releases find no key.
-                    let set = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: depth,
-                                                         requests: requests, keyspace: w1Contenders, command: setCommand).requestsPerSecond
-                    let release = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: depth,
-                                                             requests: requests, keyspace: w1Contenders, command: releaseCommand).requestsPerSecond
-                    cheap = 1 / (1 / set + 1 / release)
-                case 1:
-                    n = try await PipelinedLockWorkload.run(connector: NativeConnector(), endpoint: endpoint, contenders: w1Contenders,
-                                                            connections: w1Connections, durationS: 5, keyPrefix: prefix + "w1n:")
-                default:
-                    h = try await PipelinedLockWorkload.run(connector: HiredisConnector(), endpoint: endpoint, contenders: w1Contenders,
-                                                            connections: w1Connections, durationS: 5, keyPrefix: prefix + "w1h:")
-                }
+            var cheap = 0.0
+            let figures = try await cycleRound(round, workload, endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native) {
+                // The contenders' own keyspace: most SETs fail NX and most releases find no key.
+                let set = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: workload.depth,
+                                                     requests: requests, keyspace: w1Contenders, command: setCommand).requestsPerSecond
+                let release = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: w1Connections, pipeline: workload.depth,
+                                                         requests: requests, keyspace: w1Contenders, command: releaseCommand).requestsPerSecond
+                cheap = 1 / (1 / set + 1 / release)
             }
-            guard let reference else { continue }
-            let r = reference.cyclesPerSecond
-            nativeRatio.append(n / r); hiredisRatio.append(h / r); nativeVsHiredis.append(n / h); nativeVsCheap.append(n / cheap)
-            print("  round \(round + 1): redis-benchmark \(Int(r)) cycles/s (SET \(Int(reference.setPerSecond))/s, \(HumanUnits.percent(reference.setGranted)) granted; "
-                  + "release \(Int(reference.releasePerSecond))/s, \(HumanUnits.percent(reference.releaseDeleted)) deleted)  native \(Int(n))/s  hiredis \(Int(h))/s  "
-                  + "[on the contenders' keys: \(Int(cheap)) cycles/s]")
+            nativeVsCheap.append(figures.native.cyclesPerSecond / cheap)
+            print(roundLine(round, figures) + "  [on the contenders' keys: \(Int(cheap)) cycles/s]")
+            print(cpuLine(figures))
+            measured.append(figures)
         }
-        print("  median ratios: native/redis-benchmark \(fmt(Statistics.median(nativeRatio)))  hiredis/redis-benchmark \(fmt(Statistics.median(hiredisRatio)))  native/hiredis \(fmt(Statistics.median(nativeVsHiredis)))")
+        printMedians(measured)
         print("  (native against redis-benchmark on the contenders' own keys, where its commands mostly fail fast: \(fmt(Statistics.median(nativeVsCheap))))")
     }
 }

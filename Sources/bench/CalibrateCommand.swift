@@ -23,6 +23,9 @@ struct CalibrateCommand: AsyncParsableCommand {
               one         1 contender, 1 connection through the load driver: acquire p50 vs one round trip.
               w1          512 contenders on their own keys over 4 connections vs redis-benchmark doing \
             the same commands' work at the same connections and depth.
+              pipelined   512 contenders on their own keys, 2 connections, --pipeline 256, the same way.
+            w1 and pipelined also report client CPU per acquire + release cycle (bench's own process) \
+            against redis-benchmark's CPU per SET + EVALSHA pair.
             Starts its own redis-server unless --server is given; keys live under a run-unique prefix \
             and are deleted at the end.
             """
@@ -43,8 +46,8 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An existing server (host:port or unix:path) instead of a local one.", valueName: "endpoint"))
     var server: String?
 
-    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, one, w1 (comma-separated).", valueName: "list"))
-    var workloads = "decode,pipeline,rtt,lock-cycle,one,w1"
+    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, one, w1, pipelined (comma-separated).", valueName: "list"))
+    var workloads = "decode,pipeline,rtt,lock-cycle,one,w1,pipelined"
 
     @Option(help: ArgumentHelp("W1: contenders (each on its own key).", valueName: "n"))
     var w1Contenders = 512
@@ -52,7 +55,7 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("W1: connections.", valueName: "n"))
     var w1Connections = 4
 
-    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "one", "w1"]
+    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined"]
 
     var selected: Set<String> { Set(workloads.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
 
@@ -74,7 +77,7 @@ struct CalibrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if selected.contains("decode") { decodeComparison() }
-        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1"]) else { return }
+        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
             Terminal.error("bench calibrate: \(error)")
@@ -147,6 +150,9 @@ struct CalibrateCommand: AsyncParsableCommand {
         }
         if selected.contains("w1") {
             try await w1Comparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native)
+        }
+        if selected.contains("pipelined") {
+            try await pipelinedComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native)
         }
         let deleted = try await native.deleteKeys(prefix: prefix)
         print("\nDeleted \(deleted) keys under \(prefix)")
