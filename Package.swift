@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
@@ -47,30 +47,35 @@ let package = Package(
             swiftSettings: hotPath
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
+        // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
+        .target(
+            name: "Harness",
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"],
+            swiftSettings: strict
+        ),
         .target(name: "Reports", dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics"], swiftSettings: strict),
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports",
+                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Sweep",
-            dependencies: ["RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports"],
+            dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness"],
             swiftSettings: strict
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "Reports"],
+            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "Reports"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Calibration", "Gate", "Sweep",
-                "Chaos",
+                "RESP", "RedisConnection", "RedisFleet", "Locks", "BenchMetrics", "LoadDriver", "Harness", "Reports",
+                "Calibration", "Gate", "Sweep", "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -107,7 +112,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
             dependencies: ["TestSupport", "Gate", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],

@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 import Locks
 import NativeClient
 import RedisConnection

@@ -1,3 +1,5 @@
+import LoadDriver
+
 /// One client's figures divided by the other's, on the same scenario (`--client both`). A ratio
 /// measured in one run is the only comparison that survives this machine's ±25–40% run-to-run noise.
 public struct ClientRatio: Codable, Sendable, Hashable {

@@ -1,0 +1,120 @@
+import RedisConnection
+
+/// Where a scenario's servers come from and how they are arranged. Each case names a topology; its
+/// `ServerSource` says whether lockbench starts the servers or is given them. Cluster, Sentinel and
+/// etcd become further cases here, so every command learns a new deployment from this one value.
+public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// One Redis server (extra external servers are ignored: the run uses the first).
+    case standalone(ServerSource)
+    /// Independent masters for Redlock, one per node.
+    case redlock(ServerSource)
+
+    /// The servers' source, whatever the topology.
+    public var source: ServerSource {
+        switch self {
+        case .standalone(let source), .redlock(let source): return source
+        }
+    }
+
+    /// Whether lockbench starts (and stops) the servers itself.
+    public var isEmbedded: Bool {
+        if case .embedded = source { return true }
+        return false
+    }
+
+    /// How many servers the run talks to.
+    public var serverCount: Int { source.count }
+
+    /// `standalone(embedded 1, tcp)`, `redlock(127.0.0.1:7000 …)`.
+    public var description: String {
+        switch self {
+        case .standalone(let source): return "standalone(\(source))"
+        case .redlock(let source): return "redlock(\(source))"
+        }
+    }
+}
+
+/// Servers lockbench starts for the run, or servers it is given.
+public enum ServerSource: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Started by lockbench (RedisFleet) on free ports or Unix sockets, stopped at the end.
+    case embedded(count: Int, transport: EmbeddedTransport)
+    /// Already running; never flushed, only the run's own keys are deleted.
+    case external([Endpoint])
+
+    /// Servers in the source.
+    public var count: Int {
+        switch self {
+        case .embedded(let count, _): return count
+        case .external(let endpoints): return endpoints.count
+        }
+    }
+
+    /// `embedded 5, unix` or the endpoints, space-separated.
+    public var description: String {
+        switch self {
+        case .embedded(let count, let transport): return "embedded \(count), \(transport.rawValue)"
+        case .external(let endpoints): return endpoints.map(\.description).joined(separator: " ")
+        }
+    }
+}
+
+/// How embedded servers listen.
+public enum EmbeddedTransport: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Loopback TCP on free ports.
+    case tcp
+    /// Unix sockets in the fleet's directory: no TCP stack in the round trip.
+    case unix
+}
+
+/// Where the password comes from. The scenario records the source, never the secret; the harness
+/// reads it once, when it connects.
+public enum CredentialsSource: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// An environment variable's value.
+    case environment(variable: String)
+    /// The first line of a file.
+    case file(path: String)
+
+    /// Reads the password now (the one read per run).
+    public func read(username: String?) throws(CredentialsError) -> Credentials {
+        switch self {
+        case .environment(let variable): return try Credentials.fromEnvironment(variable: variable, username: username)
+        case .file(let path): return try Credentials.fromFile(path: path, username: username)
+        }
+    }
+
+    /// `env:VAR` or `file:PATH`.
+    public var description: String {
+        switch self {
+        case .environment(let variable): return "env:\(variable)"
+        case .file(let path): return "file:\(path)"
+        }
+    }
+}
+
+/// How the run's connections are opened: everything but the secret itself.
+public struct ConnectionSettings: Codable, Sendable, Hashable {
+    /// Database index (`SELECT`).
+    public var db: Int
+    /// ACL user, if any.
+    public var user: String?
+    /// Where the password is read from at connect time (`nil`: no AUTH).
+    public var password: CredentialsSource?
+    /// Per-command reply deadline, ms: a server that stops answering fails the connection after this.
+    public var commandTimeoutMs: Int
+    /// Give up connecting (and the handshake) after this long, ms.
+    public var connectTimeoutMs: Int
+
+    public init(db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000) {
+        self.db = db
+        self.user = user
+        self.password = password
+        self.commandTimeoutMs = commandTimeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// The client options, with the password read now (`CredentialsSource.read`).
+    public func options() throws(CredentialsError) -> ConnectionOptions {
+        let credentials = try password?.read(username: user)
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db)
+    }
+}
