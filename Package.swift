@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChaosTests",
-            dependencies: ["TestSupport", "Chaos", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
+            dependencies: ["TestSupport", "Chaos", "LoadDriver", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
             swiftSettings: strict
         ),
     ]

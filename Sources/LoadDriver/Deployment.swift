@@ -34,6 +34,31 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// In JSON, `{"topology": "redlock", "servers": {...}}`: a flat object a reader can follow, where the
+/// synthesized form would nest the source under `_0`.
+extension Deployment {
+    private enum CodingKeys: String, CodingKey { case topology, servers }
+    private enum Topology: String, Codable { case standalone, redlock }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let source = try container.decode(ServerSource.self, forKey: .servers)
+        switch try container.decode(Topology.self, forKey: .topology) {
+        case .standalone: self = .standalone(source)
+        case .redlock: self = .redlock(source)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .standalone: try container.encode(Topology.standalone, forKey: .topology)
+        case .redlock: try container.encode(Topology.redlock, forKey: .topology)
+        }
+        try container.encode(source, forKey: .servers)
+    }
+}
+
 /// Servers lockbench starts for the run, or servers it is given.
 public enum ServerSource: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Started by lockbench (RedisFleet) on free ports or Unix sockets, stopped at the end.
