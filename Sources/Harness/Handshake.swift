@@ -39,7 +39,7 @@ enum Handshake {
     static func explain(_ error: RedisError, endpoint: Endpoint) -> String {
         switch error.code {
         case .authenticationFailed:
-            return "\(error). Without a password set, \(passwordFix)."
+            return "\(error)."
         case .protocolError, .closedMidReply:
             return "\(endpoint) is not answering as a Redis server (\(error)); check the address and port."
         case .timeout:

@@ -28,6 +28,12 @@ public final class HarnessSession: Sendable {
         let set: ServerSet
         if let servers { set = servers } else { set = try await ServerSet.start(for: scenarios.map(\.deployment)) }
         let session = HarnessSession(servers: set, catchesInterrupts: catchInterrupts)
+        do {
+            for scenario in scenarios { try await session.checkHandshake(scenario) }
+        } catch {
+            await set.stop()
+            throw error
+        }
         if catchInterrupts {
             Interrupts.route { reason in session.interrupt(reason: reason) }
         }
@@ -55,14 +61,10 @@ public final class HarnessSession: Sendable {
         _ scenario: Scenario, runID: String, keyPrefix: String,
         progress: (@Sendable (ProgressSnapshot) -> Void)? = nil
     ) async throws(HarnessError) -> RunResult {
+        try await checkHandshake(scenario)
         let endpoints = try servers.endpoints(for: scenario.deployment)
         let connection = try connectionOptions(scenario.connection)
         let connector = ClientConnectors.connector(for: scenario.client)
-        let handshakeKey = "\(scenario.client) \(endpoints) \(scenario.connection.db)"
-        if !checked.withLock({ $0.contains(handshakeKey) }) {
-            try await Handshake.check(endpoints, connector: connector, options: connection)
-            checked.withLock { _ = $0.insert(handshakeKey) }
-        }
         let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
         current.withLock { $0 = load }
         defer { current.withLock { $0 = nil } }
@@ -74,6 +76,16 @@ public final class HarnessSession: Sendable {
         } catch {
             throw HarnessError("\(scenario.client): \(error)")
         }
+    }
+
+    /// Checks once per client, servers and connection settings that the servers take the handshake.
+    func checkHandshake(_ scenario: Scenario) async throws(HarnessError) {
+        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
+        guard !checked.withLock({ $0.contains(key) }) else { return }
+        let options = try connectionOptions(scenario.connection)
+        try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
+        checked.withLock { _ = $0.insert(key) }
     }
 
     /// The client options for `settings`, the password read the first time only.

@@ -20,26 +20,29 @@ enum RoundSummary {
         }
     }
 
-    /// The first client over the second, per complete round, once there are enough rounds.
-    static func pairedRatios(_ rounds: [Round]) -> [ClientRatio] {
-        let pairs: [ClientRatio] = rounds.filter(\.isComplete).compactMap { round in
+    /// Per complete round, the first client's run and the second's, once there are enough rounds.
+    static func pairedRatios(_ rounds: [Round]) -> [(RunResult, RunResult)] {
+        let pairs: [(RunResult, RunResult)] = rounds.filter(\.isComplete).compactMap { round in
             guard round.results.count == 2 else { return nil }
             let ordered = round.results.sorted { $0.scenario.client.rawValue > $1.scenario.client.rawValue }
-            return ClientRatio(ordered[0], over: ordered[1])
+            return (ordered[0], ordered[1])
         }
         return pairs.count >= minimumPairedRounds ? pairs : []
     }
 
     /// Median and range of each paired ratio, or `nil` without pairs.
-    static func render(_ pairs: [ClientRatio]) -> String? {
+    static func render(_ pairs: [(RunResult, RunResult)]) -> String? {
         guard let first = pairs.first else { return nil }
-        let rows: [(String, (ClientRatio) -> Double?)] = [
-            ("acquisitions/s", \.acquisitionsPerSecond), ("acquire p50", \.acquireP50), ("acquire p99", \.acquireP99),
-            ("client CPU/acquisition", \.clientCPUPerAcquisition),
+        let rows: [(String, (RunResult) -> Double?)] = [
+            ("acquisitions/s", { $0.measurements.acquisitionsPerSecond }),
+            ("acquire p50", { $0.measurements.acquire?.p50Us }),
+            ("acquire p99", { $0.measurements.acquire?.p99Us }),
+            ("client CPU/acquisition", { $0.measurements.cost.clientCPUPerAcquisitionUs }),
+            ("client CPU/command sent", { $0.measurements.cost.clientCPUPerCommandUs }),
         ]
-        var text = "\(first.numerator)/\(first.denominator) over \(pairs.count) interleaved rounds (median of the paired ratios, and their range):\n"
+        var text = "\(first.0.scenario.client)/\(first.1.scenario.client) over \(pairs.count) interleaved rounds (median of the paired ratios, and their range):\n"
         for (label, value) in rows {
-            let values = pairs.compactMap(value)
+            let values = pairs.compactMap { ClientRatio.ratio(value($0.0), value($0.1)) }
             guard let median = Statistics.median(values), let low = values.min(), let high = values.max() else { continue }
             text += "  \(label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(median)) (\(format(low)) to \(format(high)))\n"
         }

@@ -49,7 +49,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let session: HarnessSession
-        do { session = try await HarnessSession.open(for: [scenario]) } catch {
+        let perClient = clients.map { kind in
+            var run = scenario
+            run.client = kind
+            return run
+        }
+        do { session = try await HarnessSession.open(for: perClient) } catch {
             Terminal.error("bench run: \(error)")
             throw ExitCode(2)
         }
