@@ -6,7 +6,7 @@ import RedisConnection
 
 /// The scenario flags shared by `bench run` and `bench sweep` (whose axes override them per cell).
 struct ScenarioOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Client: native, hiredis, or both (same scenario on each, interleaved, with the ratio).", valueName: "client"))
+    @Option(help: ArgumentHelp("Client: native, hiredis, or both (the same scenario on each, in turn).", valueName: "client"))
     var client = ClientChoice.both
 
     @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
