@@ -55,7 +55,7 @@ public final class HarnessSession: Sendable {
         await servers.stop()
     }
 
-    /// Runs `scenario` once. Keys live under `keyPrefix` and are deleted at the end. Throws only when
+    /// Runs `scenario` once. Keys live under `keyPrefix` and are deleted at the end (`KeyCleanup`). Throws only when
     /// nothing could be measured (servers unreachable, handshake refused, password unreadable).
     public func run(
         _ scenario: Scenario, runID: String, keyPrefix: String,
@@ -70,12 +70,13 @@ public final class HarnessSession: Sendable {
         defer { current.withLock { $0 = nil } }
         // An interrupt that landed between runs still stops this one at once.
         if let reason = stopReason.withLock({ $0 }) { load.interrupt(reason: reason) }
-        do {
-            let measured = try await load.run(progress: progress)
-            return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
-        } catch {
+        let measured: DriverOutcome
+        do { measured = try await load.run(progress: progress) } catch {
+            await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
             throw HarnessError("\(scenario.client): \(error)")
         }
+        await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+        return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
     }
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.

@@ -7,14 +7,15 @@ import RedisConnection
 import Synchronization
 
 /// Runs one scenario: opens the connections, spreads contenders over lanes (serial queues), runs
-/// warm-up and the measurement window, stops, merges the recorders, and deletes its keys.
+/// warm-up and the measurement window, stops and merges the recorders. Its keys are the caller's to
+/// delete (the harness does, after every run).
 public final class LoadRun: Sendable {
     /// The scenario run.
     public let scenario: Scenario
     let connector: any RedisConnector
     let endpoints: [Endpoint]
     let connectionOptions: ConnectionOptions
-    /// Every key the run creates starts with this (and is deleted at the end).
+    /// Every key the run creates starts with this.
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
 
@@ -117,10 +118,6 @@ public final class LoadRun: Sendable {
             guard let before = serverBefore[i], let after = serverAfter[i] else { return nil }
             return after.delta(since: before)
         }
-        var deleted = 0
-        for connection in control {
-            deleted += (try? await connection.deleteKeys(prefix: keyPrefix)) ?? 0
-        }
         let partial = reason != nil
         return DriverOutcome(
             recorder: QueueRecorder.merged(recorders),
@@ -131,7 +128,6 @@ public final class LoadRun: Sendable {
             partialReason: reason,
             fatalError: fatal.withLock { $0 },
             clientCommands: commandsInWindow,
-            keysDeleted: deleted,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion)
     }
 
