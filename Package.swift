@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "RedisFleet", dependencies: ["RESP", "RedisConnection"], swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness"],
+            dependencies: ["RESP", "RedisConnection", "HiredisClient", "Locks", "LoadDriver", "Harness"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness",
+                "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness",
             ],
             swiftSettings: strict
         ),
@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "RESP", "RedisConnection", "RedisFleet", "Locks", "BenchMetrics", "LoadDriver", "Harness", "Reports",
+                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "Harness", "Reports",
                 "Calibration", "Gate", "Sweep", "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
