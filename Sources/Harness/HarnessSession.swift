@@ -40,7 +40,7 @@ public final class HarnessSession: Sendable {
         return session
     }
 
-    /// Ends the run in progress now (its figures come back marked partial) and refuses further runs.
+    /// Ends the run in progress now (its figures come back marked partial); a later run stops at once.
     public func interrupt(reason: String) {
         stopReason.withLock { if $0 == nil { $0 = reason } }
         current.withLock { $0?.interrupt(reason: reason) }
@@ -55,8 +55,9 @@ public final class HarnessSession: Sendable {
         await servers.stop()
     }
 
-    /// Runs `scenario` once. Keys live under `keyPrefix` and are deleted at the end (`KeyCleanup`). Throws only when
-    /// nothing could be measured (servers unreachable, handshake refused, password unreadable).
+    /// Runs `scenario` once. Keys live under `keyPrefix` and are deleted at the end (`KeyCleanup`).
+    /// Throws only when nothing could be measured (servers unreachable, handshake refused, password
+    /// unreadable); a run that a dead server or Ctrl-C ended comes back with its figures, marked.
     public func run(
         _ scenario: Scenario, runID: String, keyPrefix: String,
         progress: (@Sendable (ProgressSnapshot) -> Void)? = nil

@@ -36,13 +36,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --client both: interleaved rounds (native, hiredis, hiredis, native, ...).", valueName: "n"))
     var rounds = 1
 
-    func validate() throws {
+    /// The scenario, validated once by `validate()` (so a refusal is a usage error naming this
+    /// command) and run by `run()`; not a flag.
+    var scenario: Scenario?
+
+    enum CodingKeys: CodingKey { case options, output, rounds }
+
+    mutating func validate() throws {
         guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1...50, not \(rounds).") }
+        scenario = try options.scenario()
     }
 
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
-        let scenario = try options.scenario()
+        guard let scenario else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
         let clients = options.client.clients
         do { try output.preflight() } catch {
             Terminal.error("bench run: \(error)")

@@ -107,9 +107,18 @@ struct SweepCommand: AsyncParsableCommand {
         var seed: UInt64
     }
 
-    func validate() throws {
+    /// Planned once by `validate()` (a refusal is a usage error naming this command) and run by
+    /// `run()`; not a flag.
+    var planned: Spec?
+
+    enum CodingKeys: CodingKey {
+        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl
+        case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
+    }
+
+    mutating func validate() throws {
         if resume && output.csv == nil { throw ValidationError("--resume needs --csv FILE: the runs to skip are read from it.") }
-        _ = try spec()
+        planned = try spec()
     }
 
     func spec() throws -> Spec {
@@ -175,7 +184,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let spec = try spec()
+        guard let spec = planned else { preconditionFailure("ArgumentParser calls validate(), which plans the sweep, before run()") }
         let plan = spec.plan
         var earlierRows: [SummaryRow] = []
         if resume, let csv = output.csv {
