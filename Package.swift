@@ -84,7 +84,7 @@ let package = Package(
         // binary spawned as a user would, collectors.
         .target(
             name: "TestSupport",
-            dependencies: ["RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["RESP", "RedisConnection", "RedisFleet", "Harness"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -109,6 +109,11 @@ let package = Package(
         .testTarget(
             name: "BenchCLITests",
             dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: ["TestSupport", "Harness", "LoadDriver", "Locks", "RESP", "RedisConnection", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["RedisFleet", "RedisConnection"], swiftSettings: strict),
