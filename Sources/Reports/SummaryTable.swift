@@ -8,12 +8,14 @@ import Locks
 public enum SummaryTable {
     /// Which rows of a two-client table get a ratio.
     public enum Ratios: Sendable {
-        /// Every row where a/b means something (interleaved rounds back the comparison).
+        /// Every row where a/b means something.
         case all
         /// Only the clients' own cost, client CPU per command sent: from one round of a contended
         /// scenario, throughput, latency and even CPU per acquisition (retries included) mostly say
         /// who won the races.
         case clientCost
+        /// No ratio column: the caller prints the ratios with their spread over rounds instead.
+        case none
     }
 
     private struct Row {
@@ -129,7 +131,7 @@ public enum SummaryTable {
         }
         out += "\n"
 
-        let showRatio = results.count == 2 && results[0].scenario.client != results[1].scenario.client
+        let showRatio = ratios != .none && results.count == 2 && results[0].scenario.client != results[1].scenario.client
         var columns = results.map { $0.scenario.client.rawValue }
         if showRatio { columns.append("\(columns[0])/\(columns[1])") }
 
@@ -161,7 +163,7 @@ public enum SummaryTable {
         if showRatio {
             out += "\n\(columns[2]): above 1 means \(columns[0]) is higher; better for throughput, worse for latency and cost.\n"
             if ratios == .clientCost {
-                out += "Only the clients' own cost (CPU per command sent) gets a ratio: in one round, who wins each race decides throughput and latency more than the client does. Add --rounds 5 for the other ratios, from interleaved rounds.\n"
+                out += "Only the clients' own cost (CPU per command sent) gets a ratio: in a round or two, who wins each race decides throughput and latency more than the client does. With --rounds 3 or more, every ratio comes with its range over interleaved rounds.\n"
             }
         }
         return out

@@ -40,11 +40,13 @@ enum RoundSummary {
             ("client CPU/acquisition", { $0.measurements.cost.clientCPUPerAcquisitionUs }),
             ("client CPU/command sent", { $0.measurements.cost.clientCPUPerCommandUs }),
         ]
-        var text = "\(first.0.scenario.client)/\(first.1.scenario.client) over \(pairs.count) interleaved rounds (median of the paired ratios, and their range):\n"
+        let (a, b) = (first.0.scenario.client, first.1.scenario.client)
+        var text = "\n\(a)/\(b) over \(pairs.count) interleaved rounds: the median of the per-round ratios, and their range\n"
+        text += "(above 1: \(a) is higher, better for throughput, worse for latency and cost)\n"
         for (label, value) in rows {
             let values = pairs.compactMap { ClientRatio.ratio(value($0.0), value($0.1)) }
             guard let median = Statistics.median(values), let low = values.min(), let high = values.max() else { continue }
-            text += "  \(label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(median)) (\(format(low)) to \(format(high)))\n"
+            text += "  \(label.padding(toLength: 24, withPad: " ", startingAt: 0)) \(format(median))  (\(format(low)) to \(format(high)))\n"
         }
         return text
     }

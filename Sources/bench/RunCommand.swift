@@ -16,11 +16,13 @@ struct RunCommand: AsyncParsableCommand {
             database is ever flushed. Passwords come from --password-env or --password-file, never \
             from the command line.
 
-            With --client both, the native/hiredis ratio is shown for the clients' own cost (client \
-            CPU per acquisition and per command) unless --rounds is 3 or more: one round of a contended \
-            scenario says more about who won each race than about the client. With rounds, the clients \
-            alternate (native, hiredis, hiredis, native, ...) and the median and range of the paired \
-            ratios are printed.
+            With --client both (the default) the clients alternate over interleaved rounds (native, \
+            hiredis, hiredis, native, ...; 3 rounds of 0.5 s warm-up + 3 s unless --rounds, --duration \
+            or --warmup say otherwise), each client's median round fills the table, and below it the \
+            median and range of the paired ratios (throughput, acquire p50 and p99, client CPU per \
+            acquisition and per command). With fewer than 3 rounds, only the clients' own cost (client \
+            CPU per command sent) gets a ratio: in a contended scenario, who wins each race decides \
+            throughput and latency more than the client does.
 
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
@@ -33,23 +35,37 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("With --client both: interleaved rounds (native, hiredis, hiredis, native, ...).", valueName: "n"))
-    var rounds = 1
+    @Option(help: ArgumentHelp(
+        "Interleaved rounds (native, hiredis, hiredis, native, ...); each client's median round is reported (default: 3 with --client both, else 1).",
+        valueName: "n"))
+    var rounds: Int?
 
-    /// The scenario, validated once by `validate()` (so a refusal is a usage error naming this
-    /// command) and run by `run()`; not a flag.
-    var scenario: Scenario?
+    /// The scenario and rounds, planned once by `validate()` (so a refusal is a usage error naming
+    /// this command) and run by `run()`; not flags.
+    var plan: (scenario: Scenario, rounds: Int)?
 
     enum CodingKeys: CodingKey { case options, output, rounds }
 
+    /// Rounds of a comparison when none are asked for: enough paired ratios for a median and a range,
+    /// inside about 25 s with `comparisonWindow`.
+    static let comparisonRounds = 3
+
+    /// The first screen's windows: 3 rounds × 2 clients × (0.5 s + 3 s), about 22 s with setup.
+    static func comparisonWindow(_ s: inout ScenarioSettings) {
+        s.duration = "3s"
+        s.warmup = "0.5s"
+    }
+
     mutating func validate() throws {
-        guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1...50, not \(rounds).") }
-        scenario = try options.scenario()
+        let comparison = options.client == .both && rounds == nil
+        let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
+        guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
+        plan = (try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in }), count)
     }
 
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
-        guard let scenario else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
         let clients = options.client.clients
         do { try output.preflight() } catch {
             Terminal.error("bench run: \(error)")
@@ -88,7 +104,9 @@ struct RunCommand: AsyncParsableCommand {
         let results = RoundSummary.medianRuns(rounds, clients: clients)
         if !results.isEmpty {
             let paired = RoundSummary.pairedRatios(rounds)
-            print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .all), terminator: "")
+            // With paired rounds their median and range replace the column: a ratio of two median
+            // rounds, picked separately, would be a third figure that need not agree with either.
+            print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .none), terminator: "")
             if let text = RoundSummary.render(paired) { print(text) }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }

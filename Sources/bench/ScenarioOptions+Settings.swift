@@ -11,8 +11,11 @@ extension ClientChoice: ExpressibleByArgument {}
 
 extension ScenarioOptions {
     /// The flags as settings; the wait strategy's times go to `WaitTimes` here and nowhere else.
-    var settings: ScenarioSettings {
-        var s = ScenarioSettings()
+    var settings: ScenarioSettings { settings(over: ScenarioSettings()) }
+
+    /// The flags given, over `base` where a flag is optional and was not given.
+    func settings(over base: ScenarioSettings) -> ScenarioSettings {
+        var s = base
         s.algorithm = algorithm
         s.wait = wait
         s.contenders = contenders
@@ -22,8 +25,8 @@ extension ScenarioOptions {
         s.ttl = ttl
         s.hold = hold
         s.think = think
-        s.duration = duration
-        s.warmup = warmup
+        if let duration { s.duration = duration }
+        if let warmup { s.warmup = warmup }
         s.requests = requests
         s.rate = rate
         s.arrivals = arrivals
@@ -48,11 +51,15 @@ extension ScenarioOptions {
         return s
     }
 
-    /// The validated scenario (client: the first of `--client`).
-    func scenario() throws -> Scenario {
+    /// The validated scenario (client: the first of `--client`), with `defaults` applied first to
+    /// settings the flags left alone.
+    func scenario(defaults: (inout ScenarioSettings) -> Void = { _ in }) throws -> Scenario {
         if passwordEnv != nil && passwordFile != nil {
             throw ValidationError("--password-env and --password-file are alternatives: give one.")
         }
-        do { return try settings.scenario(client: client.clients[0]) } catch { throw ValidationError(error.description) }
+        var s = ScenarioSettings()
+        defaults(&s)
+        s = settings(over: s)
+        do { return try s.scenario(client: client.clients[0]) } catch { throw ValidationError(error.description) }
     }
 }

@@ -36,11 +36,11 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pause between release and the next acquire (closed loop), same forms as --hold.", valueName: "time"))
     var think = "0"
 
-    @Option(help: ArgumentHelp("Measurement window, e.g. 10s.", valueName: "time"))
-    var duration = "5s"
+    @Option(help: ArgumentHelp("Measurement window, e.g. 10s (default: 5s; 3s per round for bench run's comparison rounds).", valueName: "time"))
+    var duration: String?
 
-    @Option(help: ArgumentHelp("Warm-up before the window (discarded).", valueName: "time"))
-    var warmup = "1s"
+    @Option(help: ArgumentHelp("Warm-up before the window, discarded (default: 1s; 0.5s per round for bench run's comparison rounds).", valueName: "time"))
+    var warmup: String?
 
     @Option(help: ArgumentHelp("Stop after this many acquisitions in the window.", valueName: "n"))
     var requests: Int?
