@@ -41,7 +41,11 @@ enum DriverWorkload {
             hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
             requests: nil, seed: 7, queues: 2)
         let session = try await HarnessSession.open(for: [scenario], catchInterrupts: false)
-        defer { Task { await session.close() } }
-        return try await session.run(scenario, runID: RunIdentity.makeRunID(), keyPrefix: keyPrefix)
+        let result: Result<RunResult, HarnessError>
+        do { result = .success(try await session.run(scenario, runID: RunIdentity.makeRunID(), keyPrefix: keyPrefix)) } catch {
+            result = .failure(error)
+        }
+        await session.close()
+        return try result.get()
     }
 }
