@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Stats", swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "HiredisClient", "Locks", "LoadDriver", "BenchMetrics", "Stats", "Harness"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: hotPath),
@@ -50,32 +50,37 @@ let package = Package(
             swiftSettings: hotPath
         ),
         .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
+        // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
+        .target(
+            name: "Harness",
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            swiftSettings: strict
+        ),
         .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
         // The SVG plotting kit and the HTML report, drawn from Reports' models.
         .target(name: "Plots", dependencies: ["Reports", "Stats", "BenchMetrics"], swiftSettings: strict),
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats",
+                "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats", "Harness",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "Sweep",
-            dependencies: ["RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports"],
+            dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness"],
             swiftSettings: strict
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "RESP", "RedisConnection", "NativeClient", "HiredisClient", "CHiredis", "RedisFleet",
-                "Locks", "BenchMetrics", "LoadDriver", "Reports", "Plots", "Stats", "Calibration", "Gate", "Sweep",
-                "Chaos",
+                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "Harness", "Reports", "Plots", "Stats",
+                "Calibration", "Gate", "Sweep", "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -84,7 +89,7 @@ let package = Package(
         // binary spawned as a user would, collectors.
         .target(
             name: "TestSupport",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Harness"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -113,8 +118,13 @@ let package = Package(
             dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "HarnessTests",
+            dependencies: ["TestSupport", "Harness", "LoadDriver", "Locks", "RESP", "RedisConnection", "RedisFleet"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
             dependencies: ["TestSupport", "Gate", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
@@ -122,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChaosTests",
-            dependencies: ["TestSupport", "Chaos", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
+            dependencies: ["TestSupport", "Chaos", "LoadDriver", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],
             swiftSettings: strict
         ),
     ]

@@ -14,12 +14,11 @@ let server = Mutex<RedisFleet?>(nil)
 
 /// 16 contenders on 16 keys, nothing held: each acquisition is granted at once, so the run measures
 /// the driver and the client, not waiting.
-func scenario(_ kind: RedisClientKind, servers: [String]) -> Scenario {
+func scenario(_ kind: RedisClientKind) -> Scenario {
     Scenario(
         client: kind, lock: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000), contenders: 16, keys: 16,
         connections: 2, pipeline: 0, hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: 30, warmupS: 0,
-        requests: acquisitionsPerRun, servers: servers, embeddedServers: true, db: 0, user: nil, seed: 1, queues: 2,
-        commandTimeoutMs: 5_000)
+        requests: acquisitionsPerRun, seed: 1, queues: 2)
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -49,7 +48,7 @@ let benchmarks: @Sendable () -> Void = {
             let connector: any RedisConnector = kind == .native ? NativeConnector() : HiredisConnector()
             for iteration in benchmark.scaledIterations {
                 let run = LoadRun(
-                    scenario: scenario(kind, servers: fleet.endpoints.map(\.description)), connector: connector,
+                    scenario: scenario(kind), connector: connector,
                     endpoints: fleet.endpoints, connectionOptions: ConnectionOptions(), keyPrefix: "lockbench:benchmark:\(kind):\(iteration):")
                 do {
                     let outcome = try await run.run()

@@ -124,6 +124,13 @@ public struct CostFigures: Codable, Sendable, Hashable {
         return cpuS / wallS * 100
     }
 
+    /// Harness CPU per command sent, µs: the client's own cost whatever the races did (retries
+    /// raise the CPU per acquisition, not this).
+    public var clientCPUPerCommandUs: Double? {
+        guard let cpu = clientCPUPerAcquisitionUs, let commands = clientCommandsPerAcquisition, commands > 0 else { return nil }
+        return cpu / commands
+    }
+
     /// Per-acquisition figures from the raw deltas.
     public init(server: ServerStatsDelta?, client: ProcessCost?, acquisitions: Int) {
         self.server = server

@@ -1,4 +1,4 @@
-import LoadDriver
+import BenchMetrics
 
 /// A driver workload's lock cycles over its window: how many per second, and the client CPU each cost.
 ///
@@ -13,12 +13,12 @@ public struct DriverCycles: Sendable {
     public var clientCPUPerCycleUs: Double?
 
     /// The figures of one driver run.
-    public init(outcome: DriverOutcome) {
-        cyclesPerSecond = outcome.windowSeconds > 0 ? Double(outcome.recorder.acquisitions) / outcome.windowSeconds : 0
+    public init(measurements: Measurements) {
+        cyclesPerSecond = measurements.acquisitionsPerSecond
         // A rate over a rate, not CPU over acquisitions: the driver samples its CPU on a 100 ms poll
         // tick after the window opens and again after it closes, so the two intervals differ by up to
         // a tick each end (±2% of a 5 s window) while the CPU rate over its own interval is steady.
-        if let process = outcome.process, let percent = process.cpuPercent, cyclesPerSecond > 0 {
+        if let process = measurements.cost.client, let percent = process.cpuPercent, cyclesPerSecond > 0 {
             clientCPUPerCycleUs = percent / 100 * 1_000_000 / cyclesPerSecond
         } else {
             clientCPUPerCycleUs = nil

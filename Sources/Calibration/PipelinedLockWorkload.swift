@@ -1,3 +1,4 @@
+import Harness
 import LoadDriver
 import Locks
 import RedisConnection
@@ -5,21 +6,16 @@ import RedisConnection
 /// W1: every contender on its own key, `setnx-px` acquire + release with no hold or think, many
 /// contenders over a few connections: what the harness sustains when the server is the bottleneck.
 public enum PipelinedLockWorkload {
-    /// Runs W1 with `connector`: lock cycles per second over the window and the client CPU each cost.
+    /// Runs W1 on `client`: lock cycles per second over the window and the client CPU each cost.
     /// `pipeline` caps acquisitions in flight per connection (0: no cap), as `--pipeline` does.
     public static func run(
-        connector: any RedisConnector, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0,
+        client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0,
         durationS: Double, keyPrefix: String
-    ) async throws -> DriverCycles {
-        let scenario = Scenario(
-            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000),
-            contenders: contenders, keys: contenders, connections: connections, pipeline: pipeline,
-            hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
-            requests: nil, servers: [endpoint.description], embeddedServers: false, db: 0, user: nil, seed: 7,
-            queues: 2, commandTimeoutMs: 5_000)
-        let run = LoadRun(scenario: scenario, connector: connector, endpoints: [endpoint],
-                          connectionOptions: ConnectionOptions(commandTimeoutMs: 5_000), keyPrefix: keyPrefix)
-        return DriverCycles(outcome: try await run.run())
+    ) async throws(HarnessError) -> DriverCycles {
+        let result = try await DriverWorkload.run(
+            client: client, endpoint: endpoint, contenders: contenders, connections: connections, pipeline: pipeline,
+            durationS: durationS, keyPrefix: keyPrefix)
+        return DriverCycles(measurements: result.measurements)
     }
 }
 
@@ -27,17 +23,32 @@ public enum PipelinedLockWorkload {
 /// --connections 1 --wait spin --hold 0` runs it: acquire latency with nothing queued behind it.
 public enum SingleContenderWorkload {
     /// Runs it and returns the acquire p50 over the window, µs.
-    public static func acquireP50(connector: any RedisConnector, endpoint: Endpoint, durationS: Double, keyPrefix: String) async throws -> Double {
+    public static func acquireP50(client: RedisClientKind, endpoint: Endpoint, durationS: Double, keyPrefix: String) async throws(HarnessError) -> Double {
+        let result = try await DriverWorkload.run(
+            client: client, endpoint: endpoint, contenders: 1, connections: 1, durationS: durationS, keyPrefix: keyPrefix)
+        return result.measurements.acquire?.p50Us ?? .nan
+    }
+}
+
+/// The driver workloads' shared shape: spin-wait `setnx-px`, one key per contender, no hold, on a
+/// server calibrate started, run through the harness like any scenario.
+enum DriverWorkload {
+    static func run(
+        client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0, durationS: Double,
+        keyPrefix: String
+    ) async throws(HarnessError) -> RunResult {
+        let lock = LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000)
         let scenario = Scenario(
-            client: connector.kind, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000),
-            contenders: 1, keys: 1, connections: 1, pipeline: 0,
+            client: client, deployment: .standalone(.external([endpoint])), lock: lock,
+            contenders: contenders, keys: contenders, connections: connections, pipeline: pipeline,
             hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
-            requests: nil, servers: [endpoint.description], embeddedServers: false, db: 0, user: nil, seed: 7,
-            queues: 2, commandTimeoutMs: 5_000)
-        let run = LoadRun(scenario: scenario, connector: connector, endpoints: [endpoint],
-                          connectionOptions: ConnectionOptions(commandTimeoutMs: 5_000), keyPrefix: keyPrefix)
-        let outcome = try await run.run()
-        let histogram = outcome.recorder.latency(.acquire)
-        return histogram.count > 0 ? Double(histogram.value(atPercentile: 50)) / 1_000 : .nan
+            requests: nil, seed: 7, queues: 2)
+        let session = try await HarnessSession.open(for: [scenario], catchInterrupts: false)
+        let result: Result<RunResult, HarnessError>
+        do { result = .success(try await session.run(scenario, runID: RunIdentity.makeRunID(), keyPrefix: keyPrefix)) } catch {
+            result = .failure(error)
+        }
+        await session.close()
+        return try result.get()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+import LoadDriver
 import Locks
-import NativeClient
+import Harness
 import RedisConnection
 import RedisFleet
 import Reports
@@ -84,7 +85,7 @@ public final class ChaosRunner: Sendable {
         }
         let connection: any RedisConnection
         do {
-            connection = try await NativeConnector().connect(to: resourceFleet.endpoints[0])
+            connection = try await ClientConnectors.connector(for: .native).connect(to: resourceFleet.endpoints[0])
         } catch {
             await resourceFleet.stop()
             throw ChaosEnvironmentError(.connect, "cannot connect to the resource server: \(error)")

@@ -1,8 +1,7 @@
 import Dispatch
-import HiredisClient
 import LoadDriver
 import Locks
-import NativeClient
+import Harness
 import RESP
 import RedisConnection
 import Synchronization
@@ -10,13 +9,8 @@ import Synchronization
 /// Opening and closing lock contexts for chaos runs: each on a serial queue of its own, so pausing one
 /// (suspending its queue) freezes exactly one contender.
 enum LockSessions {
-    /// The connector for a client kind.
-    static func connector(_ kind: RedisClientKind) -> any RedisConnector {
-        switch kind {
-        case .native: return NativeConnector()
-        case .hiredis: return HiredisConnector()
-        }
-    }
+    /// The connector for a client kind (the harness's one switch).
+    static func connector(_ kind: RedisClientKind) -> any RedisConnector { ClientConnectors.connector(for: kind) }
 
     private static let sequence = Atomic<UInt64>(0)
 

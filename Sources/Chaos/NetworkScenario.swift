@@ -25,7 +25,7 @@ extension ChaosRun {
             let scenario = Self.loadScenario(spec: spec, client: client, endpoints: fleet.endpoints, contenders: 4, keys: 2, holdMs: 2,
                                              acquireTimeoutMs: 300, commandTimeoutMs: fault == .pausedServer ? 200 : 10_000)
             let started = LockClock.monotonicNanos()
-            let load = startLoad(scenario, endpoints: fleet.endpoints, keyPrefix: keyPrefix)
+            let load = try await startLoad(scenario, keyPrefix: keyPrefix)
             await pause(ms: 300)
             _ = await grant(in: load, after: started)
             let faultAt = LockClock.monotonicNanos()

@@ -30,7 +30,7 @@ extension ChaosRun {
             let scenario = Self.loadScenario(spec: Self.lossSpec, client: client, endpoints: fleet.endpoints, contenders: 6, keys: 3,
                                              holdMs: 2, acquireTimeoutMs: 400, commandTimeoutMs: 10_000)
             let start = LockClock.monotonicNanos()
-            let load = startLoad(scenario, endpoints: fleet.endpoints, keyPrefix: keyPrefix)
+            let load = try await startLoad(scenario, keyPrefix: keyPrefix)
             await pause(ms: Self.lossPhaseMs)
             _ = await grant(in: load, after: start + Self.phaseSettleNanos)
             let faultAt = LockClock.monotonicNanos()

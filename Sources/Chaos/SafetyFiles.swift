@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 import Reports
 
 /// `--csv` and `--json` for the safety table.

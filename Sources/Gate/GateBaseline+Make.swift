@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 import Reports
 
 extension GateBaseline {

@@ -1,3 +1,4 @@
+import LoadDriver
 import Reports
 
 /// Limits the hard gates apply: exceeding one fails the gate whatever the relative gates say.

@@ -1,3 +1,4 @@
+import LoadDriver
 import Reports
 
 /// How a gate run judges what it measured or read.

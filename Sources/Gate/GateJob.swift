@@ -1,5 +1,5 @@
 import Foundation
-import RedisFleet
+import Harness
 import Reports
 
 /// What one or more jobs measured.
@@ -18,8 +18,8 @@ public enum GateJob {
     /// Runs `plan` `jobs` times, logging one line per round.
     public static func run(_ plan: GatePlan, jobs: Int = 1, log: @escaping @Sendable (String) -> Void) async throws(GateEnvironmentError) -> GateJobResult {
         let measurer = GateMeasurer(plan: plan, log: log)
-        RedisFleet.setInterruptHandler { signal in measurer.interrupt(reason: "interrupted by signal \(signal)") }
-        defer { RedisFleet.setInterruptHandler(nil) }
+        Interrupts.route { reason in measurer.interrupt(reason: reason) }
+        defer { Interrupts.route(to: nil) }
         var measured: [[ScenarioSamples]] = []
         for job in 1...max(jobs, 1) {
             if measurer.interrupted { break }

@@ -1,11 +1,7 @@
-import BenchMetrics
 import Foundation
-import HiredisClient
+import Harness
 import LoadDriver
-import NativeClient
 import RedisConnection
-import RedisFleet
-import Reports
 import Synchronization
 
 /// What a gate job measures.
@@ -38,15 +34,15 @@ public struct GatePlan: Sendable {
         self.warmupS = warmupS
     }
 
-    /// The scenario a client run executes: the gate's own windows, the injected delay, this job's servers.
-    func runnable(_ gate: GateScenario, client: RedisClientKind, servers: [Endpoint]) -> Scenario {
+    /// The scenario a client run executes: the gate's own windows and the injected delay, on servers
+    /// the job starts.
+    func runnable(_ gate: GateScenario, client: RedisClientKind) -> Scenario {
         var scenario = gate.scenario
         scenario.client = client
-        scenario.servers = servers.map(\.description)
-        scenario.embeddedServers = true
+        scenario.deployment = .embedded(for: scenario.lock)
         if let durationS { scenario.durationS = durationS }
         if let warmupS { scenario.warmupS = warmupS }
-        if injectDelayUs > 0, client.rawValue == gate.clients.first { scenario.hold = scenario.hold.adding(us: injectDelayUs) }
+        if injectDelayUs > 0, client == gate.clients.first { scenario.hold = scenario.hold.adding(us: injectDelayUs) }
         return scenario
     }
 }
@@ -61,8 +57,9 @@ public struct GateEnvironmentError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Runs a plan: per scenario, its own servers; per round, each client back to back, the order
-/// reversed every other round (A B, B A, ...) so neither client always runs first or on warmer servers.
+/// Runs a plan through the harness: per scenario, a session with its own servers; per round, each
+/// client back to back, the order reversed every other round (A B, B A, ...) so neither client always
+/// runs first or on warmer servers.
 public final class GateMeasurer: Sendable {
     /// The reference, in words, for files and tables.
     public static let referenceDescription =
@@ -70,8 +67,8 @@ public final class GateMeasurer: Sendable {
 
     let plan: GatePlan
     let log: @Sendable (String) -> Void
-    let current = Mutex<LoadRun?>(nil)
-    let stopped = Mutex(false)
+    let current = Mutex<HarnessSession?>(nil)
+    let stopped = Mutex<String?>(nil)
     let version = Mutex<String?>(nil)
 
     /// A measurer for `plan` that reports progress through `log` (one line per round).
@@ -82,12 +79,12 @@ public final class GateMeasurer: Sendable {
 
     /// Ends the current run early and skips the rest (Ctrl-C).
     public func interrupt(reason: String) {
-        stopped.withLock { $0 = true }
+        stopped.withLock { if $0 == nil { $0 = reason } }
         current.withLock { $0?.interrupt(reason: reason) }
     }
 
     /// Whether `interrupt` was called.
-    public var interrupted: Bool { stopped.withLock { $0 } }
+    public var interrupted: Bool { stopped.withLock { $0 != nil } }
 
     /// The servers' version, once one has started.
     public var redisVersion: String? { version.withLock { $0 } }
@@ -103,63 +100,37 @@ public final class GateMeasurer: Sendable {
     }
 
     func measure(_ gate: GateScenario, job: Int) async throws(GateEnvironmentError) -> ScenarioSamples {
-        let lock = gate.scenario.lock
-        let count = lock.algorithm == .redlock ? lock.redlock.nodes : 1
-        let fleet: RedisFleet
-        do { fleet = try await RedisFleet.start(count: count) } catch {
-            throw GateEnvironmentError("cannot start \(count) redis-server: \(error)")
+        let clients = Array(gate.clients.prefix(plan.withReference ? gate.clients.count : 1))
+        let scenarios = clients.map { plan.runnable(gate, client: $0) }
+        let session: HarnessSession
+        do { session = try await HarnessSession.open(for: scenarios, catchInterrupts: false) } catch {
+            throw GateEnvironmentError("\(gate.name): \(error)")
         }
-        version.withLock { $0 = fleet.redisVersion }
-        do {
-            let samples = try await rounds(gate, job: job, fleet: fleet)
-            await fleet.stop()
-            return samples
-        } catch {
-            await fleet.stop()
-            throw error
-        }
-    }
-
-    func rounds(_ gate: GateScenario, job: Int, fleet: RedisFleet) async throws(GateEnvironmentError) -> ScenarioSamples {
-        let clients = try gate.clients.prefix(plan.withReference ? gate.clients.count : 1).map { name throws(GateEnvironmentError) -> RedisClientKind in
-            guard let kind = RedisClientKind(rawValue: name) else { throw GateEnvironmentError("unknown client '\(name)' in scenario \(gate.name)") }
-            return kind
-        }
+        version.withLock { $0 = session.servers.redisVersion }
+        current.withLock { $0 = session }
+        if let reason = stopped.withLock({ $0 }) { session.interrupt(reason: reason) }
         let runID = RunIdentity.makeRunID()
-        var pairs: [GatePair] = []
-        for round in 0..<plan.rounds {
-            if interrupted { break }
-            let steps = round % 2 == 0 ? clients : clients.reversed()
-            var runs: [RunFigures] = []
-            for kind in steps {
-                if interrupted { break }
-                let prefix = "lockbench:gate:\(runID):\(round):\(kind):"
-                runs.append(try await clientRun(gate, client: kind, endpoints: fleet.endpoints, prefix: prefix))
-            }
-            if interrupted { break }
-            let pair = GatePair(job: job, round: round + 1, order: steps.map(\.rawValue), runs: runs)
-            log(Self.describe(gate.name, pair, of: plan.rounds))
-            pairs.append(pair)
-        }
+        let (name, rounds, log) = (gate.name, plan.rounds, self.log)
+        let outcome = await session.rounds(
+            clients: clients, rounds: plan.rounds, runID: runID, prefix: "lockbench:gate:\(runID):",
+            scenario: { [plan] kind in plan.runnable(gate, client: kind) },
+            finished: { round in
+                guard round.results.count == round.order.count else { return }
+                log(Self.describe(name, Self.pair(round, job: job), of: rounds))
+            })
+        current.withLock { $0 = nil }
+        let interruptedNow = session.interrupted
+        await session.close()
+        if let error = outcome.error { throw GateEnvironmentError("\(gate.name): \(error)") }
+        // A round cut short by Ctrl-C is the user's doing, not the code's: it is not a sample.
+        let pairs = outcome.rounds
+            .filter { $0.results.count == $0.order.count && !(interruptedNow && $0.results.contains(where: \.partial)) }
+            .map { Self.pair($0, job: job) }
         return ScenarioSamples(gateScenario: gate, pairs: pairs)
     }
 
-    func clientRun(_ gate: GateScenario, client: RedisClientKind, endpoints: [Endpoint], prefix: String) async throws(GateEnvironmentError) -> RunFigures {
-        let scenario = plan.runnable(gate, client: client, servers: endpoints)
-        let connector: any RedisConnector = client == .native ? NativeConnector() : HiredisConnector()
-        let options = ConnectionOptions(connectTimeoutMs: 3_000, commandTimeoutMs: scenario.commandTimeoutMs, credentials: nil, database: scenario.db)
-        let run = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: options, keyPrefix: prefix)
-        current.withLock { $0 = run }
-        defer { current.withLock { $0 = nil } }
-        do {
-            let measured = try await run.run()
-            let measurements = Measurements(raw: measured.recorder, windowS: measured.windowSeconds)
-            // Ctrl-C makes a run partial too; that is the user's doing, not the code's, and the caller
-            // stops before gating on it.
-            return RunFigures(scenario: scenario, measurements: measurements, partial: measured.partial, error: measured.fatalError)
-        } catch {
-            throw GateEnvironmentError("\(gate.name) on \(client): \(error)")
-        }
+    static func pair(_ round: Round, job: Int) -> GatePair {
+        GatePair(job: job, round: round.index + 1, order: round.order.map(\.rawValue), runs: round.results.map(RunFigures.init))
     }
 
     static func describe(_ name: String, _ pair: GatePair, of rounds: Int) -> String {

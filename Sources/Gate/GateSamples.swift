@@ -1,18 +1,19 @@
 import LoadDriver
+import RedisConnection
 import Reports
 
 /// A scenario the gate runs, under a short stable name that baselines and results are matched by.
 public struct GateScenario: Codable, Sendable, Hashable {
     /// Short name, e.g. `contended`.
     public var name: String
-    /// What each run does (`client` is set per run; `servers` is filled in when servers start).
+    /// What each run does (`client` is set per run; its deployment is embedded: each job starts its own servers).
     public var scenario: Scenario
     /// The clients measured, in the order of the first round. The first is the client under test,
     /// the second the reference its throughput and latency are divided by.
-    public var clients: [String]
+    public var clients: [RedisClientKind]
 
     /// A scenario under `name` for `clients`.
-    public init(name: String, scenario: Scenario, clients: [String]) {
+    public init(name: String, scenario: Scenario, clients: [RedisClientKind]) {
         self.name = name
         self.scenario = scenario
         self.clients = clients
@@ -61,7 +62,7 @@ public struct ScenarioSamples: Codable, Sendable, Hashable {
     /// What `metric` is reported for: `native/hiredis` for a client ratio (none with one client),
     /// each client for Jain.
     public func subjects(_ metric: GateMetric) -> [String] {
-        let clients = gateScenario.clients
+        let clients = gateScenario.clients.map(\.rawValue)
         guard metric.isClientRatio else { return clients }
         return clients.count >= 2 ? ["\(clients[0])/\(clients[1])"] : []
     }
@@ -85,7 +86,7 @@ public struct ScenarioSamples: Codable, Sendable, Hashable {
 
     /// Whether every round ran every client, which the client ratios need.
     public var hasReference: Bool {
-        !pairs.isEmpty && pairs.allSatisfy { pair in gateScenario.clients.allSatisfy { pair.run($0) != nil } }
+        !pairs.isEmpty && pairs.allSatisfy { pair in gateScenario.clients.allSatisfy { pair.run($0.rawValue) != nil } }
     }
 }
 

@@ -75,7 +75,7 @@ public enum HardGates {
     /// Checks every scenario of a measurement, client by client.
     public static func check(_ samples: [ScenarioSamples], bounds: HardBounds) -> [HardCheck] {
         samples.flatMap { scenario in
-            scenario.gateScenario.clients.flatMap { client in
+            scenario.gateScenario.clients.map(\.rawValue).flatMap { client in
                 check(scenario: scenario.name, client: client, runs: scenario.pairs.compactMap { $0.run(client) }, bounds: bounds)
             }
         }

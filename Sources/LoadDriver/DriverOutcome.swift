@@ -18,8 +18,6 @@ public struct DriverOutcome: Sendable {
     public var fatalError: String?
     /// Commands the lock layer sent during the window.
     public var clientCommands: Int
-    /// Keys deleted under the run's prefix at the end.
-    public var keysDeleted: Int
     /// Redis version reported by the first server.
     public var redisVersion: String?
     /// Every acquisition's end, when the scenario asked for a log (`Scenario.eventLogCapacity`).

@@ -7,32 +7,29 @@ import RedisConnection
 import Synchronization
 
 /// Runs one scenario: opens the connections, spreads contenders over lanes (serial queues), runs
-/// warm-up and the measurement window, stops, merges the recorders, and deletes its keys.
+/// warm-up and the measurement window, stops and merges the recorders. Its keys are the caller's to
+/// delete (the harness does, after every run).
 public final class LoadRun: Sendable {
     /// The scenario run.
     public let scenario: Scenario
     let connector: any RedisConnector
     let endpoints: [Endpoint]
     let connectionOptions: ConnectionOptions
-    /// Every key the run creates starts with this (and is deleted at the end).
+    /// Every key the run creates starts with this.
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
-    /// Whether the run deletes its keys at the end: a fault experiment checks first what was left.
-    let deletesKeys: Bool
     /// The lanes while the run is on, for live queries (LoadRun+Live.swift).
     let live = Mutex(LiveLanes())
 
     /// Prepares a run; nothing connects until `run`.
     public init(
-        scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String,
-        deletesKeys: Bool = true
+        scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String
     ) {
         self.scenario = scenario
         self.connector = connector
         self.endpoints = endpoints
         self.connectionOptions = connectionOptions
         self.keyPrefix = keyPrefix
-        self.deletesKeys = deletesKeys
     }
 
     /// Asks the run to stop early (Ctrl-C): it ends the window now, drains, and returns partial figures.
@@ -128,10 +125,6 @@ public final class LoadRun: Sendable {
             return after.delta(since: before)
         }
         let faults = await Self.faultFigures(lanes)
-        var deleted = 0
-        for connection in control where deletesKeys {
-            deleted += (try? await connection.deleteKeys(prefix: keyPrefix)) ?? 0
-        }
         let partial = reason != nil
         return DriverOutcome(
             recorder: QueueRecorder.merged(recorders),
@@ -142,7 +135,6 @@ public final class LoadRun: Sendable {
             partialReason: reason,
             fatalError: fatal.withLock { $0 },
             clientCommands: commandsInWindow,
-            keysDeleted: deleted,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion,
             events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained)
     }

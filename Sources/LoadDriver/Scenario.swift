@@ -1,11 +1,16 @@
 import Locks
 import RedisConnection
 
-/// Everything that decides what a run does. Printed into every output (CSV columns, JSON), so any row
-/// can be reproduced with the same flags.
+/// Everything that decides what a run does: one typed value, printed into every output (CSV
+/// columns, JSON), so any row can be reproduced with the same flags. It holds where the secret comes
+/// from, never the secret.
 public struct Scenario: Codable, Sendable, Hashable {
     /// Which client carries the commands.
     public var client: RedisClientKind
+    /// The servers: topology, and whether lockbench starts them.
+    public var deployment: Deployment
+    /// Database, ACL user, password source and timeouts.
+    public var connection: ConnectionSettings
     /// Algorithm, wait strategy, TTL and Redlock parameters.
     public var lock: LockSpec
     /// Concurrent contenders (state machines, not threads).
@@ -28,22 +33,10 @@ public struct Scenario: Codable, Sendable, Hashable {
     public var warmupS: Double
     /// Stop after this many acquisitions in the window (`nil`: run for the duration).
     public var requests: Int?
-    /// The servers, as `host:port` / `unix:path` (for Redlock, one per master).
-    public var servers: [String]
-    /// Whether lockbench started the servers itself (embedded default).
-    public var embeddedServers: Bool
-    /// Embedded servers listen on Unix sockets rather than loopback TCP.
-    public var embeddedUnix: Bool = false
-    /// Database index (`SELECT`).
-    public var db: Int
-    /// ACL user, if any (the password is never recorded).
-    public var user: String?
     /// Seed for tokens, jitter, hold/think draws and arrivals.
     public var seed: UInt64
     /// Serial Dispatch queues the contenders are spread over.
     public var queues: Int
-    /// Per-command reply deadline, ms: a server that stops answering fails the connection after this.
-    public var commandTimeoutMs: Int
     /// An acquisition not granted within this long counts as failed, ms.
     public var acquireTimeoutMs: Int
     /// Client clock skew spread, ms: contender i's clock is offset by a value spread evenly over
@@ -71,14 +64,16 @@ public struct Scenario: Codable, Sendable, Hashable {
         return oneSocketPerLane ? 1_000 : 0
     }
 
-    /// Makes a scenario.
+    /// A scenario; with no `deployment`, the servers lockbench starts for `lock` (Redlock's masters, or one).
     public init(
-        client: RedisClientKind, lock: LockSpec, contenders: Int, keys: Int, connections: Int, pipeline: Int,
+        client: RedisClientKind, deployment: Deployment? = nil, connection: ConnectionSettings = ConnectionSettings(),
+        lock: LockSpec, contenders: Int, keys: Int, connections: Int, pipeline: Int,
         hold: TimeDistribution, think: TimeDistribution, mode: LoadMode, durationS: Double, warmupS: Double, requests: Int?,
-        servers: [String], embeddedServers: Bool, db: Int, user: String?, seed: UInt64, queues: Int,
-        commandTimeoutMs: Int, acquireTimeoutMs: Int = 10_000, clockSkewMs: Int = 0
+        seed: UInt64, queues: Int, acquireTimeoutMs: Int = 10_000, clockSkewMs: Int = 0, replyWaitUs: Int? = nil
     ) {
         self.client = client
+        self.deployment = deployment ?? .embedded(for: lock)
+        self.connection = connection
         self.lock = lock
         self.contenders = contenders
         self.keys = keys
@@ -90,15 +85,25 @@ public struct Scenario: Codable, Sendable, Hashable {
         self.durationS = durationS
         self.warmupS = warmupS
         self.requests = requests
-        self.servers = servers
-        self.embeddedServers = embeddedServers
-        self.db = db
-        self.user = user
         self.seed = seed
         self.queues = queues
-        self.commandTimeoutMs = commandTimeoutMs
         self.acquireTimeoutMs = acquireTimeoutMs
         self.clockSkewMs = clockSkewMs
+        self.replyWaitUs = replyWaitUs
+    }
+}
+
+extension Deployment {
+    /// The topology `lock` needs, started by lockbench: Redlock's masters, else one server.
+    public static func embedded(for lock: LockSpec, transport: EmbeddedTransport = .tcp) -> Deployment {
+        lock.algorithm == .redlock
+            ? .redlock(.embedded(count: lock.redlock.nodes, transport: transport))
+            : .standalone(.embedded(count: 1, transport: transport))
+    }
+
+    /// The topology `lock` needs over servers someone else runs.
+    public static func external(_ endpoints: [Endpoint], for lock: LockSpec) -> Deployment {
+        lock.algorithm == .redlock ? .redlock(.external(endpoints)) : .standalone(.external(endpoints))
     }
 }
 

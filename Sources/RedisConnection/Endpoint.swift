@@ -61,3 +61,18 @@ extension Endpoint {
         self = .tcp(host: String(host), port: port)
     }
 }
+
+/// Encoded as its `--server` text (`host:port` or `unix:path`), so JSON outputs read as the flags did.
+extension Endpoint: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try Endpoint(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,3 +1,5 @@
+import LoadDriver
+
 /// The summary CSV (`--csv FILE`): one row per result, appended; header written once.
 public enum CSVWriter {
     /// Throws unless results can be appended to `path` (see `CSVSchema.summary`). Call before the run.

@@ -1,3 +1,4 @@
+import LoadDriver
 import Stats
 
 /// One client's figures divided by the other's, on the same scenario (`--client both`). A ratio

@@ -1,4 +1,5 @@
 import BenchMetrics
+import LoadDriver
 
 /// `--hgrm DIR`: one HdrHistogram percentile-distribution file per latency kind per result, values in
 /// microseconds, the text format HdrHistogram's plotters (e.g. HistogramLogAnalyzer, the online

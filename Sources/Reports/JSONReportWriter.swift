@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 
 /// Several results of one invocation (`--client both`) and, for two clients, their ratio.
 public struct RunComparison: Codable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import LoadDriver
 
 /// Everything `bench report` was given, merged: summary rows from CSV and JSON files (one run, a sweep,
 /// or several machines' files concatenated), the JSON results themselves (histograms, per-contender

@@ -1,3 +1,5 @@
+import LoadDriver
+
 /// One row of the summary CSV as text cells by column name: what `bench report` and `bench sweep` read,
 /// whether the row came from a CSV file (any lockbench version: cells are found by name, not position)
 /// or from a `RunResult` in memory or in a JSON file (turned into the same cells by `CSVSchema.summary`,

@@ -7,6 +7,18 @@ import Stats
 /// two), rows grouped by question (throughput, latency, fairness, Redlock budget, safety, cost), units
 /// in the labels. Plain text: no colour, so it reads the same in a terminal, a CI log and a file.
 public enum SummaryTable {
+    /// Which rows of a two-client table get a ratio.
+    public enum Ratios: Sendable {
+        /// Every row where a/b means something.
+        case all
+        /// Only the clients' own cost, client CPU per command sent: from one round of a contended
+        /// scenario, throughput, latency and even CPU per acquisition (retries included) mostly say
+        /// who won the races.
+        case clientCost
+        /// No ratio column: the caller prints the ratios with their spread over rounds instead.
+        case none
+    }
+
     private struct Row {
         var label: String
         var value: (RunResult) -> Double?
@@ -14,10 +26,16 @@ public enum SummaryTable {
         /// Whether a/b means something here (it does for rates, latencies and costs; not for counts of
         /// rare events, where 0/0 and 3/1 say nothing useful).
         var ratio: Bool
+        /// A figure of the client's own work, whatever the races did.
+        var clientCost = false
     }
 
     private static func row(_ label: String, ratio: Bool = true, format: @escaping (Double) -> String = NumberText.micros, _ value: @escaping (RunResult) -> Double?) -> Row {
         Row(label: label, value: value, format: format, ratio: ratio)
+    }
+
+    private static func costRow(_ label: String, _ value: @escaping (RunResult) -> Double?) -> Row {
+        Row(label: label, value: value, format: NumberText.micros, ratio: true, clientCost: true)
     }
 
     private static func count(_ x: Double) -> String { NumberText.grouped(x) }
@@ -95,6 +113,7 @@ public enum SummaryTable {
             row("client commands sent/acquisition", format: { NumberText.fixed($0, 2) }) { $0.measurements.cost.clientCommandsPerAcquisition },
             row("server CPU/acquisition (µs)") { $0.measurements.cost.serverCPUPerAcquisitionUs },
             row("client CPU/acquisition (µs)") { $0.measurements.cost.clientCPUPerAcquisitionUs },
+            costRow("client CPU/command sent (µs)") { $0.measurements.cost.clientCPUPerCommandUs },
             row("server CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.serverCPUPercent },
             row("client CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.cpuPercent },
             row("peak RSS (MiB)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.peakRSSMB },
@@ -105,7 +124,7 @@ public enum SummaryTable {
 
     /// The table for `results` (usually one, or two for `--client both`), with the scenario header
     /// above it and a PARTIAL or ERROR banner when a run did not finish.
-    public static func render(_ results: [RunResult]) -> String {
+    public static func render(_ results: [RunResult], ratios: Ratios = .all) -> String {
         guard let first = results.first else { return "no results\n" }
         var out = header(first) + "\n"
         for result in results where result.partial || result.error != nil {
@@ -113,7 +132,7 @@ public enum SummaryTable {
         }
         out += "\n"
 
-        let showRatio = results.count == 2 && results[0].scenario.client != results[1].scenario.client
+        let showRatio = ratios != .none && results.count == 2 && results[0].scenario.client != results[1].scenario.client
         var columns = results.map { $0.scenario.client.rawValue }
         if showRatio { columns.append("\(columns[0])/\(columns[1])") }
 
@@ -126,7 +145,8 @@ public enum SummaryTable {
                 let values = results.map(row.value)
                 cells += values.map { $0.map(row.format) ?? "-" }
                 if showRatio {
-                    let ratio = row.ratio ? Statistics.ratio(values[0], values[1]) : nil
+                    let shown = row.ratio && (ratios == .all || row.clientCost)
+                    let ratio = shown ? Statistics.ratio(values[0], values[1]) : nil
                     cells.append(ratio.map { NumberText.fixed($0, 2) + "x" } ?? "")
                 }
                 lines.append(cells)
@@ -143,6 +163,9 @@ public enum SummaryTable {
         }
         if showRatio {
             out += "\n\(columns[2]): above 1 means \(columns[0]) is higher; better for throughput, worse for latency and cost.\n"
+            if ratios == .clientCost {
+                out += "Only the clients' own cost (CPU per command sent) gets a ratio: in a round or two, who wins each race decides throughput and latency more than the client does. With --rounds 3 or more, every ratio comes with its range over interleaved rounds.\n"
+            }
         }
         return out
     }
@@ -160,7 +183,7 @@ public enum SummaryTable {
         }
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
-        let servers = "\(s.servers.count) server\(s.servers.count == 1 ? "" : "s")\(s.embeddedServers ? " (embedded)" : "")"
+        let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
         load += s.pipeline > 0 ? " × pipeline \(s.pipeline)" : " (pipeline unlimited)"

@@ -1,7 +1,12 @@
+import Harness
+import Locks
+import RedisConnection
+
 /// The grid of a sweep: for each axis given, its values; every combination is one cell.
 ///
-/// Values stay text here: each cell becomes `bench run` flags and is validated by the same code that
-/// validates `bench run`, so a sweep accepts exactly what a run accepts and says so in the same words.
+/// Values stay text here, as given; each cell sets them, typed, on a copy of the base settings, which
+/// the same code that validates `bench run` turns into a scenario, so a sweep accepts exactly what a
+/// run accepts and says so in the same words.
 public struct SweepGrid: Sendable, Hashable {
     /// The axes given, in `SweepAxis.nesting` order, each with its values in the order given.
     public private(set) var axes: [SweepAxis: [String]]
@@ -85,23 +90,52 @@ public struct SweepCellValues: Sendable, Hashable {
         self.values = values
     }
 
-    /// The `bench run` flags for this cell, after `base` (so a cell's value wins over any base value).
-    /// `contention` becomes `--keys ⌈contenders ÷ contention⌉`, with `defaultContenders` when the cell
-    /// does not set the contenders.
-    public func arguments(base: [String], defaultContenders: Int) -> [String] {
-        var arguments = base
+    /// The cell's settings: `base` with each axis's value set, typed here. `contention` sets the keys
+    /// to ⌈contenders ÷ contention⌉. Returns the client to run (`nil`: the axis was not given).
+    public func settings(base: ScenarioSettings) throws(ScenarioSettingsError) -> (ScenarioSettings, RedisClientKind?) {
+        var s = base
+        var client: RedisClientKind?
+        func bad(_ axis: SweepAxis, _ value: String, _ allowed: String) -> ScenarioSettingsError {
+            ScenarioSettingsError("\(axis.flag) '\(value)' is invalid: \(allowed).")
+        }
+        func whole(_ axis: SweepAxis, _ value: String) throws(ScenarioSettingsError) -> Int {
+            guard let n = Int(value) else { throw bad(axis, value, "give a whole number") }
+            return n
+        }
         for axis in SweepAxis.nesting {
             guard let value = values[axis] else { continue }
-            if axis == .contention {
-                let contenders = values[.contenders].flatMap { Int($0) } ?? defaultContenders
-                let perKey = max(1, Int(value) ?? 1)
-                arguments.append("--keys=\(max(1, (contenders + perKey - 1) / perKey))")
-            } else {
-                // `--flag=value`, so a value starting with `-` is not read as another flag.
-                arguments.append("\(axis.flag)=\(value)")
+            switch axis {
+            case .algorithm:
+                guard let kind = LockAlgorithmKind(rawValue: value) else {
+                    throw bad(axis, value, "use one of \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                s.algorithm = kind
+            case .wait:
+                guard let kind = WaitStrategy.Kind(rawValue: value) else {
+                    throw bad(axis, value, "use one of \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                s.wait = kind
+            case .client:
+                guard let kind = RedisClientKind(rawValue: value) else { throw bad(axis, value, "use native, hiredis or both") }
+                client = kind
+            case .contention: break
+            case .keys: s.keys = try whole(axis, value)
+            case .connections: s.connections = try whole(axis, value)
+            case .pipeline: s.pipeline = try whole(axis, value)
+            case .contenders: s.contenders = try whole(axis, value)
+            case .hold: s.hold = value
+            case .think: s.think = value
+            case .ttl: s.ttl = value
+            case .rate:
+                guard let rate = Double(value) else { throw bad(axis, value, "give arrivals per second, e.g. 1000") }
+                s.rate = rate
             }
         }
-        return arguments
+        if let value = values[.contention] {
+            let perKey = max(1, Int(value) ?? 1)
+            s.keys = max(1, (s.contenders + perKey - 1) / perKey)
+        }
+        return (s, client)
     }
 
     /// A short label, e.g. `redlock/backoff native contenders=100`: the strategy and client, then the

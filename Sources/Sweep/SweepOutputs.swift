@@ -1,3 +1,4 @@
+import LoadDriver
 import Reports
 import Synchronization
 

@@ -1,27 +1,8 @@
 import BenchMetrics
+import Harness
 import LoadDriver
 import RedisConnection
 import Reports
-
-/// What one cell runs, as the scenario validation produced it from the cell's flags.
-public struct CellPlan: Sendable {
-    /// The scenario (one client). Its seed is replaced per run, so repeats are independent samples.
-    public var scenario: Scenario
-    /// AUTH, SELECT and timeouts.
-    public var connection: ConnectionOptions
-    /// Servers named with `--server`; empty means the sweep's embedded fleet.
-    public var endpoints: [Endpoint]
-    /// Servers the cell needs from the embedded fleet (5 for Redlock by default, else 1).
-    public var embeddedCount: Int
-
-    /// A plan with these parts.
-    public init(scenario: Scenario, connection: ConnectionOptions, endpoints: [Endpoint], embeddedCount: Int) {
-        self.scenario = scenario
-        self.connection = connection
-        self.endpoints = endpoints
-        self.embeddedCount = embeddedCount
-    }
-}
 
 /// A cell that will run.
 public struct PlannedCell: Sendable {
@@ -31,28 +12,17 @@ public struct PlannedCell: Sendable {
     public var values: SweepCellValues
     /// For progress lines.
     public var label: String
-    /// What it runs.
-    public var plan: CellPlan
-
-    /// The scenario with the servers it will record: the embedded fleet's first `embeddedCount`, or
-    /// the ones named. `endpoints` are the fleet's when the sweep started one.
-    public func scenario(endpoints fleet: [Endpoint]) -> (Scenario, [Endpoint]) {
-        let endpoints = plan.endpoints.isEmpty ? Array(fleet.prefix(plan.embeddedCount)) : plan.endpoints
-        var scenario = plan.scenario
-        scenario.servers = endpoints.map(\.description)
-        return (scenario, endpoints)
-    }
+    /// What it runs (one client). Its seed is replaced per run, so repeats are independent samples.
+    public var scenario: Scenario
 
     /// The cell's identity as summary rows carry it (`SummaryRow.scenarioKey`): how `--resume` finds
     /// runs of this cell already in the CSV. Endpoints and seed are not part of it, so a resumed sweep
     /// on a new embedded fleet with fresh seeds still matches.
     public var key: String {
-        var scenario = plan.scenario
-        let count = plan.endpoints.isEmpty ? plan.embeddedCount : plan.endpoints.count
-        scenario.servers = Array(repeating: "-", count: count)
         let placeholder = RunIdentity(runID: "", time: "", gitSHA: "", host: "", cores: 0, os: "", swiftVersion: "", redisVersion: "")
         let empty = Measurements(raw: QueueRecorder(contenders: 0, windowStartNanos: 0), windowS: 0)
-        return SummaryRow(RunResult(identity: placeholder, scenario: scenario, measurements: empty)).scenarioKey
+        let servers = Array(repeating: Endpoint.unix(path: "-"), count: scenario.deployment.serverCount)
+        return SummaryRow(RunResult(identity: placeholder, scenario: scenario, endpoints: servers, measurements: empty)).scenarioKey
     }
 }
 
@@ -76,10 +46,9 @@ public struct SweepPlan: Sendable {
     /// Cells left out, in grid order.
     public var skipped: [SkippedCell]
 
-    /// Validates every cell of `grid` with `validate` (which receives the cell's `bench run` flags).
-    public static func make(
-        grid: SweepGrid, base: [String], defaultContenders: Int, validate: ([String]) throws -> CellPlan
-    ) throws(SweepGridError) -> SweepPlan {
+    /// Builds and validates every cell of `grid` from `base` (the settings every cell shares), on
+    /// `defaultClient` where the grid has no client axis.
+    public static func make(grid: SweepGrid, base: ScenarioSettings, defaultClient: RedisClientKind = .native) throws(SweepGridError) -> SweepPlan {
         let shown = grid.varying + [.contenders, .rate].filter { grid.axes[$0] != nil && !grid.varying.contains($0) }
         var cells: [PlannedCell] = []
         var skipped: [SkippedCell] = []
@@ -87,8 +56,9 @@ public struct SweepPlan: Sendable {
         for values in grid.cells {
             let label = values.label(showing: shown)
             do {
-                let plan = try validate(values.arguments(base: base, defaultContenders: defaultContenders))
-                cells.append(PlannedCell(index: cells.count, values: values, label: label, plan: plan))
+                let (settings, client) = try values.settings(base: base)
+                let scenario = try settings.scenario(client: client ?? defaultClient)
+                cells.append(PlannedCell(index: cells.count, values: values, label: label, scenario: scenario))
             } catch {
                 let message = "\(error)"
                 skipped.append(SkippedCell(label: label, reason: message))
@@ -116,6 +86,6 @@ public struct SweepPlan: Sendable {
 
     /// Servers the embedded fleet needs: the most any cell uses (0 when every cell names its servers).
     public var embeddedServers: Int {
-        cells.filter { $0.plan.endpoints.isEmpty }.map(\.plan.embeddedCount).max() ?? 0
+        cells.filter { $0.scenario.deployment.isEmbedded }.map(\.scenario.deployment.serverCount).max() ?? 0
     }
 }

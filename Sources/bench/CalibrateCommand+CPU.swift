@@ -1,8 +1,6 @@
 import Stats
 import Calibration
-import HiredisClient
 import Locks
-import NativeClient
 import RedisConnection
 import Reports
 
@@ -79,11 +77,11 @@ extension CalibrateCommand {
                 try await besideReference()
             case 1:
                 n = try await PipelinedLockWorkload.run(
-                    connector: NativeConnector(), endpoint: endpoint, contenders: workload.contenders, connections: workload.connections,
+                    client: .native, endpoint: endpoint, contenders: workload.contenders, connections: workload.connections,
                     pipeline: workload.pipeline, durationS: 5, keyPrefix: prefix + workload.tag + "n:")
             default:
                 h = try await PipelinedLockWorkload.run(
-                    connector: HiredisConnector(), endpoint: endpoint, contenders: workload.contenders, connections: workload.connections,
+                    client: .hiredis, endpoint: endpoint, contenders: workload.contenders, connections: workload.connections,
                     pipeline: workload.pipeline, durationS: 5, keyPrefix: prefix + workload.tag + "h:")
             }
         }

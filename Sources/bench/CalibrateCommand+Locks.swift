@@ -1,8 +1,7 @@
 import Foundation
 import Calibration
-import HiredisClient
+import Harness
 import Locks
-import NativeClient
 import RedisConnection
 import Reports
 import Stats
@@ -23,9 +22,9 @@ extension CalibrateCommand {
                     rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
                                                     requests: roundTrips, keyspace: keyspace, command: command).p50Us
                 case 1:
-                    n = try await LockCycle.run(connector: NativeConnector(), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "n:", options: inlineWait)
+                    n = try await LockCycle.run(connector: ClientConnectors.connector(for: .native), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "n:", options: inlineWait)
                 default:
-                    h = try await LockCycle.run(connector: HiredisConnector(), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "h:", options: inlineWait)
+                    h = try await LockCycle.run(connector: ClientConnectors.connector(for: .hiredis), endpoint: endpoint, cycles: roundTrips, keyPrefix: prefix + "h:", options: inlineWait)
                 }
             }
             nativeCycle.append(n.cycleP50 / (2 * rb)); hiredisCycle.append(h.cycleP50 / (2 * rb))
@@ -49,9 +48,9 @@ extension CalibrateCommand {
                     reference = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
                                                            requests: roundTrips, keyspace: keyspace, command: command)
                 case 1:
-                    n = try await SingleContenderWorkload.acquireP50(connector: NativeConnector(), endpoint: endpoint, durationS: 4, keyPrefix: prefix + "one-n:")
+                    n = try await SingleContenderWorkload.acquireP50(client: .native, endpoint: endpoint, durationS: 4, keyPrefix: prefix + "one-n:")
                 default:
-                    h = try await SingleContenderWorkload.acquireP50(connector: HiredisConnector(), endpoint: endpoint, durationS: 4, keyPrefix: prefix + "one-h:")
+                    h = try await SingleContenderWorkload.acquireP50(client: .hiredis, endpoint: endpoint, durationS: 4, keyPrefix: prefix + "one-h:")
                 }
             }
             guard let rb = reference else { continue }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Calibration
 import Foundation
-import HiredisClient
-import NativeClient
+import Harness
 import RedisConnection
 import RedisFleet
 import Stats
@@ -120,12 +119,12 @@ struct CalibrateCommand: AsyncParsableCommand {
         let prefix = "lockbench:calibrate:\(runID):"
         let keyspace = 1_000_000
         let command = ["SET", prefix + "__rand_int__", "xxx", "NX", "PX", "10000"]
-        let native = try await NativeConnector().connect(to: endpoint)
-        let hiredis = try await HiredisConnector().connect(to: endpoint)
+        let native = try await ClientConnectors.connector(for: .native).connect(to: endpoint)
+        let hiredis = try await ClientConnectors.connector(for: .hiredis).connect(to: endpoint)
         var inline = ConnectionOptions()
         inline.inlineReplyWaitMicros = 1_000
-        let nativeInline = try await NativeConnector().connect(to: endpoint, options: inline)
-        let hiredisInline = try await HiredisConnector().connect(to: endpoint, options: inline)
+        let nativeInline = try await ClientConnectors.connector(for: .native).connect(to: endpoint, options: inline)
+        let hiredisInline = try await ClientConnectors.connector(for: .hiredis).connect(to: endpoint, options: inline)
         defer { native.close(); hiredis.close(); nativeInline.close(); hiredisInline.close() }
         let transports = Transports(native: native, nativeInline: nativeInline, hiredis: hiredis, hiredisInline: hiredisInline)
         if selected.contains("pipeline") {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chaos
 import Foundation
+import LoadDriver
 import Locks
 import RedisConnection
 import RedisFleet

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoadDriver
 import Reports
 
 /// Where a run writes its figures besides the terminal.

@@ -1,11 +1,8 @@
 import ArgumentParser
-import BenchMetrics
 import Foundation
-import HiredisClient
+import Harness
 import LoadDriver
-import NativeClient
 import RedisConnection
-import RedisFleet
 import Reports
 
 /// `bench run`: one scenario, on one or both clients, with every measurement.
@@ -19,82 +16,118 @@ struct RunCommand: AsyncParsableCommand {
             database is ever flushed. Passwords come from --password-env or --password-file, never \
             from the command line.
 
-            Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, or a \
-            safe algorithm showed a mutual-exclusion violation); 2 environment error (no \
-            redis-server, server unreachable, output not writable); 64 usage error; 130 interrupted \
-            by Ctrl-C (what was measured is still written, marked partial).
+            With --client both (the default) the clients alternate over interleaved rounds (native, \
+            hiredis, hiredis, native, ...; 3 rounds of 0.5 s warm-up + 3 s unless --rounds, --duration \
+            or --warmup say otherwise), each client's median round fills the table, and below it the \
+            median and range of the paired ratios (throughput, acquire p50 and p99, client CPU per \
+            acquisition and per command). With fewer than 3 rounds, only the clients' own cost (client \
+            CPU per command sent) gets a ratio: in a contended scenario, who wins each race decides \
+            throughput and latency more than the client does.
+
+            Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
+            algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
+            started); 2 environment error (no redis-server, server unreachable or refusing the \
+            handshake, e.g. a password is required; output not writable); 64 usage error; 130 \
+            interrupted by Ctrl-C (what was measured is still written, marked partial).
             """
     )
 
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("With --client both: interleaved rounds (native, hiredis, hiredis, native, ...).", valueName: "n"))
-    var rounds = 1
+    @Option(help: ArgumentHelp(
+        "Interleaved rounds (native, hiredis, hiredis, native, ...); each client's median round is reported (default: 3 with --client both, else 1).",
+        valueName: "n"))
+    var rounds: Int?
 
-    func validate() throws {
-        _ = try options.plan()
-        guard (1...50).contains(rounds) else { throw ValidationError("--rounds must be 1...50, not \(rounds).") }
+    /// The scenario and rounds, planned once by `validate()` (so a refusal is a usage error naming
+    /// this command) and run by `run()`; not flags.
+    var plan: (scenario: Scenario, rounds: Int)?
+
+    enum CodingKeys: CodingKey { case options, output, rounds }
+
+    /// Rounds of a comparison when none are asked for: enough paired ratios for a median and a range,
+    /// inside about 25 s with `comparisonWindow`.
+    static let comparisonRounds = 3
+
+    /// The first screen's windows: 3 rounds × 2 clients × (0.5 s + 3 s), about 22 s with setup.
+    static func comparisonWindow(_ s: inout ScenarioSettings) {
+        s.duration = "3s"
+        s.warmup = "0.5s"
     }
 
-    /// With one round of a contended scenario whose waiters retry on their own clocks, who wins each
-    /// race decides throughput more than the client does: the gate's A/A runs of backoff scenarios
-    /// moved 2-4x between jobs of the same build. Say so, rather than let one round's ratio pass as a
-    /// verdict on the clients.
-    static func comparisonCaution(plan: PlannedRun, rounds: Int) -> String? {
-        let s = plan.scenario
-        guard plan.clients.count == 2, rounds < 3, s.contenders > s.keys,
-              [.spin, .fixed, .backoff, .pubsub].contains(s.lock.wait.kind) else { return nil }
-        return """
-            Note: one round of a contended \(s.lock.wait.kind) scenario. Which contender wins each race, and how many
-            starve, decides throughput more than the client does (the default scenario's native/hiredis ratio ranged
-            from 0.68x to 1.42x over runs of one build). For the clients' own cost, read client CPU/acquisition, add
-            --rounds 5, or run uncontended (--keys equal to --contenders).
-            """
+    mutating func validate() throws {
+        let comparison = options.client == .both && rounds == nil
+        let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
+        guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
+        plan = (try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in }), count)
     }
 
     func run() async throws {
-        let plan = try options.plan()
+        // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
+        guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        let clients = options.client.clients
         do { try output.preflight() } catch {
             Terminal.error("bench run: \(error)")
             throw ExitCode(2)
         }
-        let session = RunSession(plan: plan, rounds: rounds)
-        let outcome = await session.execute()
-        var results = outcome.results
-        results.sort { $0.scenario.client.rawValue > $1.scenario.client.rawValue }
+        let session: HarnessSession
+        let perClient = clients.map { kind in
+            var run = scenario
+            run.client = kind
+            return run
+        }
+        do { session = try await HarnessSession.open(for: perClient) } catch {
+            Terminal.error("bench run: \(error)")
+            throw ExitCode(2)
+        }
+        if let fleet = session.servers.fleet {
+            Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(fleet.endpoints.map(\.description).joined(separator: " "))")
+        }
+        let showProgress = Terminal.showsProgress
+        let runID = RunIdentity.makeRunID()
+        let outcome = await session.rounds(
+            scenario, clients: clients, rounds: rounds, runID: runID, prefix: "lockbench:\(runID):",
+            starting: { _, kind in
+                if showProgress { Terminal.endProgress() }
+                Terminal.note(Self.describe(scenario, on: kind))
+            },
+            progress: { snapshot in if showProgress { Terminal.progress(ProgressLine.render(snapshot)) } })
+        if showProgress { Terminal.endProgress() }
+        let interrupted = session.interrupted
+        await session.close()
+        try report(outcome, clients: clients, interrupted: interrupted)
+    }
+
+    func report(_ outcome: RoundsOutcome, clients: [RedisClientKind], interrupted: Bool) throws {
+        let rounds = outcome.rounds
+        let results = RoundSummary.medianRuns(rounds, clients: clients)
         if !results.isEmpty {
-            print(SummaryTable.render(outcome.results))
-            if let caution = Self.comparisonCaution(plan: plan, rounds: rounds) { print(caution) }
+            let paired = RoundSummary.pairedRatios(rounds)
+            // With paired rounds their median and range replace the column: a ratio of two median
+            // rounds, picked separately, would be a third figure that need not agree with either.
+            print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .none), terminator: "")
+            if let text = RoundSummary.render(paired) { print(text) }
             do {
-                let written = try output.write(outcome.results)
-                for path in written { Terminal.note("wrote \(path)") }
+                for path in try output.write(results) { Terminal.note("wrote \(path)") }
             } catch {
                 Terminal.error("bench run: \(error)")
                 throw ExitCode(2)
             }
         }
-        if let failure = outcome.environmentError {
-            Terminal.error("bench run: \(failure)")
+        if let error = outcome.error {
+            Terminal.error("bench run: \(error)")
             throw ExitCode(2)
         }
-        for result in outcome.results {
-            if let error = result.error {
-                Terminal.error("bench run (\(result.scenario.client)): \(error). The figures above cover the \(String(format: "%.1f", result.measurements.windowS)) s measured before it; the row is marked partial.")
-            }
-        }
-        if outcome.interrupted { throw ExitCode(130) }
-        if outcome.results.contains(where: { $0.partial || $0.error != nil }) { throw ExitCode(1) }
-        if outcome.results.contains(where: { Self.violatesSafety($0) }) {
-            Terminal.error("bench run: \(outcome.results.first(where: Self.violatesSafety)!.scenario.lock.algorithm) showed mutual-exclusion violations; see the safety rows.")
-            throw ExitCode(1)
-        }
+        if interrupted { throw ExitCode(130) }
+        let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }
+        for (client, failure) in failures { Terminal.error("bench run (\(client)): \(failure)") }
+        if !failures.isEmpty { throw ExitCode(1) }
     }
 
-    /// Safe algorithms must never overlap when holds stay inside the TTL.
-    static func violatesSafety(_ result: RunResult) -> Bool {
-        let scenario = result.scenario
-        return result.measurements.safety.mutexOverlaps > 0
-            && scenario.lock.algorithm.overlapsAreViolations(maxHoldUs: scenario.hold.maxUs, ttlMs: scenario.lock.ttlMs)
+    static func seconds(_ s: Double) -> String { s.rounded() == s ? "\(Int(s)) s" : String(format: "%.1f s", s) }
+
+    static func describe(_ s: Scenario, on kind: RedisClientKind) -> String {
+        "\(kind): \(s.contenders) contenders on \(s.keys) keys, \(s.lock.algorithm)/\(s.lock.wait.kind), \(seconds(s.warmupS)) warm-up + \(seconds(s.durationS))"
     }
 }

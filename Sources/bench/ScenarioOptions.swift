@@ -1,18 +1,19 @@
 import ArgumentParser
+import Harness
 import LoadDriver
 import Locks
 import RedisConnection
 
-/// The scenario flags shared by `bench run` (and later `sweep`, `gate`, `chaos`).
+/// The scenario flags shared by `bench run` and `bench sweep` (whose axes override them per cell).
 struct ScenarioOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Client: native, hiredis, or both (same scenario on each, interleaved, with the ratio).", valueName: "client"))
-    var client = "both"
+    @Option(help: ArgumentHelp("Client: native, hiredis, or both (the same scenario on each, in turn).", valueName: "client"))
+    var client = ClientChoice.both
 
     @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var algorithm = "setnx-px"
+    var algorithm = LockAlgorithmKind.setnxPX
 
     @Option(help: ArgumentHelp("Wait strategy: \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var wait = "backoff"
+    var wait = WaitStrategy.Kind.backoff
 
     @Option(help: ArgumentHelp("Concurrent contenders (state machines, not threads).", valueName: "n"))
     var contenders = 400
@@ -35,11 +36,11 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pause between release and the next acquire (closed loop), same forms as --hold.", valueName: "time"))
     var think = "0"
 
-    @Option(help: ArgumentHelp("Measurement window, e.g. 10s.", valueName: "time"))
-    var duration = "5s"
+    @Option(help: ArgumentHelp("Measurement window, e.g. 10s (default: 5s; 3s per round for bench run's comparison rounds).", valueName: "time"))
+    var duration: String?
 
-    @Option(help: ArgumentHelp("Warm-up before the window (discarded).", valueName: "time"))
-    var warmup = "1s"
+    @Option(help: ArgumentHelp("Warm-up before the window, discarded (default: 1s; 0.5s per round for bench run's comparison rounds).", valueName: "time"))
+    var warmup: String?
 
     @Option(help: ArgumentHelp("Stop after this many acquisitions in the window.", valueName: "n"))
     var requests: Int?
@@ -48,7 +49,7 @@ struct ScenarioOptions: ParsableArguments {
     var rate: Double?
 
     @Option(help: ArgumentHelp("Open-loop arrivals: poisson or uniform.", valueName: "process"))
-    var arrivals = "poisson"
+    var arrivals = Arrivals.poisson
 
     @Option(help: ArgumentHelp("Redlock masters (embedded servers started: this many).", valueName: "n"))
     var redlockNodes = 5
@@ -60,13 +61,13 @@ struct ScenarioOptions: ParsableArguments {
     var driftFixed = "2ms"
 
     @Option(help: ArgumentHelp("fixed wait: delay between attempts.", valueName: "time"))
-    var fixedDelay = "\(WaitStrategy.defaultFixedDelay)"
+    var fixedDelay = WaitTimes().fixedDelay
 
     @Option(help: ArgumentHelp("backoff wait: first ceiling of the full-jitter backoff.", valueName: "time"))
-    var backoffBase = "\(WaitStrategy.defaultBackoffBase)"
+    var backoffBase = WaitTimes().backoffBase
 
     @Option(help: ArgumentHelp("backoff wait: largest ceiling.", valueName: "time"))
-    var backoffCap = "\(WaitStrategy.defaultBackoffCap)"
+    var backoffCap = WaitTimes().backoffCap
 
     @Option(help: ArgumentHelp("pubsub/fifo wait: retry after this long without a wake-up message (default: 200ms for pubsub, 1s for fifo).", valueName: "time"))
     var fallback: String?
@@ -80,8 +81,11 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A server that does not answer a command within this long is treated as failed.", valueName: "time"))
     var commandTimeout = "5s"
 
-    @Option(name: .customLong("server"), help: ArgumentHelp("A Redis server, host:port or unix:/path (repeat for Redlock masters). Default: start local ones.", valueName: "endpoint"))
-    var servers: [String] = []
+    @Option(
+        name: .customLong("server"),
+        help: ArgumentHelp("A Redis server, host:port or unix:/path (repeat for Redlock masters). Default: start local ones.", valueName: "endpoint"),
+        transform: { text throws in try Endpoint(parsing: text) })
+    var servers: [Endpoint] = []
 
     @Flag(help: "Embedded servers listen on Unix sockets instead of loopback TCP.")
     var unix = false

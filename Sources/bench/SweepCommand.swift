@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harness
 import LoadDriver
 import Reports
 import Stats
@@ -107,9 +108,18 @@ struct SweepCommand: AsyncParsableCommand {
         var seed: UInt64
     }
 
-    func validate() throws {
+    /// Planned once by `validate()` (a refusal is a usage error naming this command) and run by
+    /// `run()`; not a flag.
+    var planned: Spec?
+
+    enum CodingKeys: CodingKey {
+        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl
+        case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
+    }
+
+    mutating func validate() throws {
         if resume && output.csv == nil { throw ValidationError("--resume needs --csv FILE: the runs to skip are read from it.") }
-        _ = try spec()
+        planned = try spec()
     }
 
     func spec() throws -> Spec {
@@ -139,15 +149,16 @@ struct SweepCommand: AsyncParsableCommand {
         for (axis, value) in given { if let value { lists[axis] = value } }
         // Strategy and client always label the cells, so they are axes even with one value.
         if lists[.client] == nil { lists[.client] = "both" }
-        if lists[.algorithm] == nil { lists[.algorithm] = defaults.algorithm }
-        if lists[.wait] == nil { lists[.wait] = defaults.wait }
+        if lists[.algorithm] == nil { lists[.algorithm] = defaults.algorithm.rawValue }
+        if lists[.wait] == nil { lists[.wait] = defaults.wait.rawValue }
 
         let grid: SweepGrid
         do { grid = try SweepGrid(lists: lists) } catch { throw ValidationError(error.message) }
+        if defaults.passwordEnv != nil && defaults.passwordFile != nil {
+            throw ValidationError("--password-env and --password-file are alternatives: give one.")
+        }
         let plan: SweepPlan
-        do {
-            plan = try SweepPlan.make(grid: grid, base: base, defaultContenders: defaults.contenders, validate: Self.planCell)
-        } catch {
+        do { plan = try SweepPlan.make(grid: grid, base: defaults.settings) } catch {
             throw ValidationError(error.message)
         }
 
@@ -165,14 +176,6 @@ struct SweepCommand: AsyncParsableCommand {
                     seed: defaults.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
     }
 
-    /// One cell's flags through `bench run`'s own parsing and validation.
-    static func planCell(_ arguments: [String]) throws -> CellPlan {
-        let options: ScenarioOptions
-        do { options = try ScenarioOptions.parse(arguments) } catch { throw SweepGridError(ScenarioOptions.message(for: error)) }
-        let planned = try options.plan()
-        return CellPlan(scenario: planned.scenario, connection: planned.connection, endpoints: planned.endpoints, embeddedCount: planned.embeddedCount)
-    }
-
     /// `0.01` or `1%` as a fraction in [0, 1].
     static func fraction(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -182,7 +185,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let spec = try spec()
+        guard let spec = planned else { preconditionFailure("ArgumentParser calls validate(), which plans the sweep, before run()") }
         let plan = spec.plan
         var earlierRows: [SummaryRow] = []
         if resume, let csv = output.csv {
@@ -193,7 +196,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let done = SweepResume.done(cells: plan.cells, rows: earlierRows, repeats: spec.repeats)
         let schedule = SweepSchedule.order(cellCount: plan.cells.count, repeats: spec.repeats, done: done, seed: spec.seed)
-        let planned = schedule.map { plan.cells[$0.cell].plan.scenario }.map { $0.warmupS + $0.durationS }
+        let planned = schedule.map { plan.cells[$0.cell].scenario }.map { $0.warmupS + $0.durationS }
         let skippedRuns = done.reduce(0, +)
         var header = "sweep: \(plan.cells.count) cell\(plan.cells.count == 1 ? "" : "s") × \(spec.repeats) repeat\(spec.repeats == 1 ? "" : "s")"
         if resume { header += ", \(skippedRuns) run\(skippedRuns == 1 ? "" : "s") already in \(output.csv ?? "")" }
@@ -263,7 +266,7 @@ struct SweepCommand: AsyncParsableCommand {
             Terminal.error("bench sweep: \(failure). The rows so far are written; fix the cause and run the same command with --resume.")
             throw ExitCode(1)
         }
-        if let unsafe = outcome.results.first(where: RunCommand.violatesSafety) {
+        if let unsafe = outcome.results.first(where: RunChecks.violatesSafety) {
             Terminal.error("bench sweep: \(unsafe.scenario.lock.algorithm) showed mutual-exclusion violations (run \(unsafe.identity.runID)); see the mutex_violations column.")
             throw ExitCode(1)
         }

@@ -1,6 +1,7 @@
 import TestSupport
 import Chaos
 import Foundation
+import LoadDriver
 import Reports
 import Testing
 

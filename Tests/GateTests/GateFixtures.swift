@@ -30,9 +30,8 @@ enum GateFixtures {
         scenario: Scenario(
             client: .native, lock: LockSpec(algorithm: .setnxPX, wait: .backoff(), ttlMs: 10_000),
             contenders: 10, keys: 2, connections: 1, pipeline: 0, hold: .fixed(us: 1_000), think: .fixed(us: 0), mode: .closed,
-            durationS: 1, warmupS: 0.5, requests: nil, servers: [], embeddedServers: true, db: 0, user: nil, seed: 1, queues: 1,
-            commandTimeoutMs: 5_000),
-        clients: ["native", "hiredis"])
+            durationS: 1, warmupS: 0.5, requests: nil, seed: 1, queues: 1),
+        clients: [.native, .hiredis])
 
     /// A safe run with no event of note.
     static func figures(

@@ -10,10 +10,10 @@ import Testing
 struct FaultTolerantRunTests {
     static func run(_ client: RedisClientKind, on endpoint: Endpoint, reconnect: Bool) -> LoadRun {
         var scenario = Scenario(
-            client: client, lock: LockSpec(algorithm: .setnxPX, wait: .fixed(delay: 2), ttlMs: 500), contenders: 4, keys: 2,
+            client: client, deployment: .standalone(.external([endpoint])),
+            lock: LockSpec(algorithm: .setnxPX, wait: .fixed(delay: 2), ttlMs: 500), contenders: 4, keys: 2,
             connections: 4, pipeline: 0, hold: .fixed(us: 1_000), think: .fixed(us: 0), mode: .closed, durationS: 120, warmupS: 0,
-            requests: nil, servers: [endpoint.description], embeddedServers: true, db: 0, user: nil, seed: 7, queues: 2,
-            commandTimeoutMs: 5_000, acquireTimeoutMs: 300)
+            requests: nil, seed: 7, queues: 2, acquireTimeoutMs: 300)
         if reconnect {
             scenario.reconnect = ReconnectPolicy()
             scenario.eventLogCapacity = 100_000

@@ -13,12 +13,12 @@ enum Fixtures {
     )
 
     static func scenario(_ client: RedisClientKind, _ algorithm: LockAlgorithmKind = .setnxPX, wait: WaitStrategy.Kind = .backoff, open: Bool = false) -> Scenario {
-        let servers = algorithm == .redlock ? (0..<5).map { "127.0.0.1:\(6400 + $0)" } : ["127.0.0.1:6400"]
         return Scenario(
-            client: client, lock: LockSpec(algorithm: algorithm, wait: WaitStrategy(wait, backoffBase: 1, backoffCap: 50), ttlMs: 1_000),
+            client: client, connection: ConnectionSettings(commandTimeoutMs: 1_000),
+            lock: LockSpec(algorithm: algorithm, wait: WaitStrategy(wait, backoffBase: 1, backoffCap: 50), ttlMs: 1_000),
             contenders: 12, keys: 3, connections: 2, pipeline: 32, hold: .fixed(us: 2_000), think: .exponential(meanUs: 500),
             mode: open ? .open(rate: 1_000, arrivals: .poisson) : .closed, durationS: 10, warmupS: 2, requests: nil,
-            servers: servers, embeddedServers: true, db: 0, user: nil, seed: 42, queues: 2, commandTimeoutMs: 1_000
+            seed: 42, queues: 2
         )
     }
 
@@ -50,6 +50,11 @@ enum Fixtures {
         return r
     }
 
+    /// The embedded servers a fleet would have started: 5 masters for Redlock, else one.
+    static func endpoints(_ algorithm: LockAlgorithmKind) -> [Endpoint] {
+        (0..<(algorithm == .redlock ? 5 : 1)).map { .tcp(host: "127.0.0.1", port: 6400 + $0) }
+    }
+
     static func result(
         _ client: RedisClientKind = .native, _ algorithm: LockAlgorithmKind = .setnxPX, speed: Double = 1,
         partial: Bool = false, error: String? = nil, open: Bool = false
@@ -61,7 +66,7 @@ enum Fixtures {
         )
         let process = ProcessCost(userCPUS: 0.05 * speed, systemCPUS: 0.05 * speed, wallS: 10, peakRSSBytes: 40 * 1_048_576, peakThreads: 5)
         return RunResult(
-            identity: identity, scenario: scenario(client, algorithm, open: open),
+            identity: identity, scenario: scenario(client, algorithm, open: open), endpoints: endpoints(algorithm),
             measurements: Measurements(raw: raw, windowS: 10, server: server, client: process),
             partial: partial, partialReason: partial ? "interrupted (SIGINT)" : nil, error: error
         )

@@ -1,5 +1,6 @@
 import BenchMetrics
 import Foundation
+import LoadDriver
 import Reports
 import Testing
 

@@ -1,3 +1,4 @@
+import LoadDriver
 import Reports
 
 /// The scenario key of a result's summary row.

@@ -1,3 +1,4 @@
+import Harness
 import Sweep
 import Testing
 
@@ -16,20 +17,31 @@ import Testing
     }
 
     @Test func contentionSetsKeysPerCell() throws {
+        var base = ScenarioSettings()
+        base.duration = "3s"
         let grid = try SweepGrid(lists: [.contenders: "1,10,95"])
-        let keys = grid.cells.map { cell -> String in
-            let arguments = cell.arguments(base: ["--duration", "3s"], defaultContenders: 400)
-            #expect(arguments.prefix(2) == ["--duration", "3s"], "base flags come first so cell values win")
-            return String(arguments.first { $0.hasPrefix("--keys=") }!.dropFirst("--keys=".count))
+        let keys = try grid.cells.map { cell -> Int in
+            let (settings, _) = try cell.settings(base: base)
+            #expect(settings.duration == "3s", "base settings carry into every cell")
+            return settings.keys
         }
         // One key per 10 contenders, rounded up, at least one.
-        #expect(keys == ["1", "1", "10"])
+        #expect(keys == [1, 1, 10])
         let fixed = try SweepGrid(lists: [.contenders: "10,100", .keys: "1"])
         #expect(fixed.axes[.contention] == nil)
-        #expect(fixed.cells[1].arguments(base: [], defaultContenders: 400) == ["--keys=1", "--contenders=100"])
+        let cell = try fixed.cells[1].settings(base: ScenarioSettings()).0
+        #expect(cell.keys == 1 && cell.contenders == 100)
         // Without a contenders axis the base scenario's count is used.
         let perKey = try SweepGrid(lists: [.contention: "4"])
-        #expect(perKey.cells[0].arguments(base: [], defaultContenders: 400) == ["--keys=100"])
+        #expect(try perKey.cells[0].settings(base: ScenarioSettings()).0.keys == 100)
+    }
+
+    @Test func axisValuesAreTypedOnce() throws {
+        let grid = try SweepGrid(lists: [.algorithm: "redlock", .wait: "fifo", .client: "hiredis", .hold: "exp:2ms", .rate: "500"])
+        let (settings, client) = try grid.cells[0].settings(base: ScenarioSettings())
+        #expect(settings.algorithm == .redlock && settings.wait == .fifo && client == .hiredis)
+        #expect(settings.hold == "exp:2ms" && settings.rate == 500)
+        #expect(throws: ScenarioSettingsError.self) { try SweepGrid(lists: [.algorithm: "zookeeper"]).cells[0].settings(base: ScenarioSettings()) }
     }
 
     @Test func bothMeansTheTwoClients() throws {

@@ -1,10 +1,11 @@
+import Harness
 import Sweep
 import Testing
 
 /// Invalid combinations are skipped with a note; a value no cell can use is refused.
 @Suite struct SweepPlanTests {
     func plan(_ lists: [SweepAxis: String]) throws(SweepGridError) -> SweepPlan {
-        try SweepPlan.make(grid: try SweepGrid(lists: lists), base: [], defaultContenders: 400, validate: SweepFixtures.validate)
+        try SweepPlan.make(grid: try SweepGrid(lists: lists), base: ScenarioSettings())
     }
 
     @Test func redlockTimesFifoIsSkippedWithTheReason() throws {
@@ -48,8 +49,8 @@ import Testing
 
     @Test func cellKeysIgnoreEndpointsAndSeed() throws {
         let plan = try plan([.contenders: "10,100"])
-        let a = SweepFixtures.result(plan.cells[0].plan.scenario, runID: "a", port: 6400)
-        let b = SweepFixtures.result(plan.cells[0].plan.scenario, runID: "b", port: 7400)
+        let a = SweepFixtures.result(plan.cells[0].scenario, runID: "a", port: 6400)
+        let b = SweepFixtures.result(plan.cells[0].scenario, runID: "b", port: 7400)
         #expect(SummaryRowKey.of(a) == plan.cells[0].key)
         #expect(SummaryRowKey.of(b) == plan.cells[0].key)
         #expect(plan.cells[0].key != plan.cells[1].key)

@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Harness
 import Sweep
 import Testing
 
@@ -7,8 +8,7 @@ import Testing
 @Suite struct SweepResumeTests {
     @Test func completeRunsInTheCSVAreSkippedPartialOnesRedone() throws {
         let plan = try SweepPlan.make(
-            grid: try SweepGrid(lists: [.contenders: "10,100,1000", .client: "native,hiredis"]), base: [], defaultContenders: 400,
-            validate: SweepFixtures.validate)
+            grid: try SweepGrid(lists: [.contenders: "10,100,1000", .client: "native,hiredis"]), base: ScenarioSettings())
         #expect(plan.cells.count == 6)
         let dir = NSTemporaryDirectory() + "lockbench-resume-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -19,10 +19,10 @@ import Testing
         // The interrupted sweep: cell 0 twice, cell 2 once, cell 4 cut short (partial), on another
         // fleet (other ports) with other seeds than the resumed sweep will use.
         let written = [
-            SweepFixtures.result(plan.cells[0].plan.scenario, runID: "r1", port: 6400),
-            SweepFixtures.result(plan.cells[2].plan.scenario, runID: "r2", port: 6400),
-            SweepFixtures.result(plan.cells[0].plan.scenario, runID: "r3", port: 6500),
-            SweepFixtures.result(plan.cells[4].plan.scenario, runID: "r4", partial: true, port: 6500),
+            SweepFixtures.result(plan.cells[0].scenario, runID: "r1", port: 6400),
+            SweepFixtures.result(plan.cells[2].scenario, runID: "r2", port: 6400),
+            SweepFixtures.result(plan.cells[0].scenario, runID: "r3", port: 6500),
+            SweepFixtures.result(plan.cells[4].scenario, runID: "r4", partial: true, port: 6500),
         ]
         try CSVWriter.append(written, to: csv)
 

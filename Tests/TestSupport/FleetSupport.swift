@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
-import HiredisClient
-import NativeClient
+import Harness
 import RESP
 import RedisConnection
 import RedisFleet
@@ -10,12 +9,9 @@ import Synchronization
 /// Both clients, so every client-facing test runs once per client.
 public let allClients: [RedisClientKind] = RedisClientKind.allCases
 
-/// The connector of a client kind.
+/// The connector of a client kind (the harness's one switch over client kinds).
 public func connector(_ kind: RedisClientKind) -> any RedisConnector {
-    switch kind {
-    case .native: return NativeConnector()
-    case .hiredis: return HiredisConnector()
-    }
+    ClientConnectors.connector(for: kind)
 }
 
 /// A key prefix unique to one test, so tests sharing a server never touch each other's keys.

@@ -1,12 +1,14 @@
 import BenchMetrics
-import LoadDriver
+import RedisConnection
 
-/// One scenario run on one client: what was asked, what was measured, and whether it finished.
+/// One scenario run on one client: what was asked, where it ran, what was measured, and whether it finished.
 public struct RunResult: Codable, Sendable {
     /// Where, when and from which code.
     public var identity: RunIdentity
     /// The full scenario (client included), so the row can be reproduced.
     public var scenario: Scenario
+    /// The servers the run talked to: the named ones, or those the embedded deployment started.
+    public var endpoints: [Endpoint]
     /// Everything measured.
     public var measurements: Measurements
     /// The run stopped early (Ctrl-C, a server died): the figures cover only `measurements.windowS`.
@@ -16,13 +18,13 @@ public struct RunResult: Codable, Sendable {
     /// The error that ended the run, if one did.
     public var error: String?
 
-    /// A result with the given parts.
     public init(
-        identity: RunIdentity, scenario: Scenario, measurements: Measurements,
+        identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,
         partial: Bool = false, partialReason: String? = nil, error: String? = nil
     ) {
         self.identity = identity
         self.scenario = scenario
+        self.endpoints = endpoints
         self.measurements = measurements
         self.partial = partial
         self.partialReason = partialReason

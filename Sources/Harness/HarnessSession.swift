@@ -1,0 +1,104 @@
+import LoadDriver
+import RedisConnection
+import Synchronization
+
+/// The one layer that turns `Scenario`s into `RunResult`s. A session owns the servers (started once,
+/// or provided), the password (read once, at the first connect), the handshake check before anything
+/// is measured, Ctrl-C (the run in progress ends early and reports what it measured, marked
+/// partial), and the rounds in which clients alternate.
+public final class HarnessSession: Sendable {
+    /// The servers the scenarios run on.
+    public let servers: ServerSet
+    let catchesInterrupts: Bool
+    let current = Mutex<LoadRun?>(nil)
+    let stopReason = Mutex<String?>(nil)
+    let options = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
+    let checked = Mutex<Set<String>>([])
+
+    init(servers: ServerSet, catchesInterrupts: Bool) {
+        self.servers = servers
+        self.catchesInterrupts = catchesInterrupts
+    }
+
+    /// Opens a session for `scenarios`: starts the embedded servers they need (unless `servers` is
+    /// given) and, with `catchInterrupts`, makes Ctrl-C end the run in progress.
+    public static func open(
+        for scenarios: [Scenario], servers: ServerSet? = nil, catchInterrupts: Bool = true
+    ) async throws(HarnessError) -> HarnessSession {
+        let set: ServerSet
+        if let servers { set = servers } else { set = try await ServerSet.start(for: scenarios.map(\.deployment)) }
+        let session = HarnessSession(servers: set, catchesInterrupts: catchInterrupts)
+        do {
+            for scenario in scenarios { try await session.checkHandshake(scenario) }
+        } catch {
+            await set.stop()
+            throw error
+        }
+        if catchInterrupts {
+            Interrupts.route { reason in session.interrupt(reason: reason) }
+        }
+        return session
+    }
+
+    /// Ends the run in progress now (its figures come back marked partial); a later run stops at once.
+    public func interrupt(reason: String) {
+        stopReason.withLock { if $0 == nil { $0 = reason } }
+        current.withLock { $0?.interrupt(reason: reason) }
+    }
+
+    /// Whether `interrupt` was called (by Ctrl-C or the caller).
+    public var interrupted: Bool { stopReason.withLock { $0 != nil } }
+
+    /// Stops the servers the session started and gives Ctrl-C back.
+    public func close() async {
+        if catchesInterrupts { Interrupts.route(to: nil) }
+        await servers.stop()
+    }
+
+    /// Runs `scenario` once. Keys live under `keyPrefix` and are deleted at the end (`KeyCleanup`).
+    /// Throws only when nothing could be measured (servers unreachable, handshake refused, password
+    /// unreadable); a run that a dead server or Ctrl-C ended comes back with its figures, marked.
+    public func run(
+        _ scenario: Scenario, runID: String, keyPrefix: String,
+        progress: (@Sendable (ProgressSnapshot) -> Void)? = nil
+    ) async throws(HarnessError) -> RunResult {
+        try await checkHandshake(scenario)
+        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let connection = try connectionOptions(scenario.connection)
+        let connector = ClientConnectors.connector(for: scenario.client)
+        let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
+        current.withLock { $0 = load }
+        defer { current.withLock { $0 = nil } }
+        // An interrupt that landed between runs still stops this one at once.
+        if let reason = stopReason.withLock({ $0 }) { load.interrupt(reason: reason) }
+        let measured: DriverOutcome
+        do { measured = try await load.run(progress: progress) } catch {
+            await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+            throw HarnessError("\(scenario.client): \(error)")
+        }
+        await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+        return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+    }
+
+    /// Checks once per client, servers and connection settings that the servers take the handshake.
+    func checkHandshake(_ scenario: Scenario) async throws(HarnessError) {
+        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
+        guard !checked.withLock({ $0.contains(key) }) else { return }
+        let options = try connectionOptions(scenario.connection)
+        try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
+        checked.withLock { _ = $0.insert(key) }
+    }
+
+    /// The client options for `settings`, the password read the first time only.
+    func connectionOptions(_ settings: ConnectionSettings) throws(HarnessError) -> ConnectionOptions {
+        if let cached = options.withLock({ $0[settings] }) { return cached }
+        do {
+            let made = try settings.options()
+            options.withLock { $0[settings] = made }
+            return made
+        } catch {
+            throw HarnessError("\(error): \(Handshake.passwordFix)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import LoadDriver
+import Locks
+import RedisConnection
+
+/// The clients a command runs: one, or both for a comparison.
+public enum ClientChoice: String, Sendable, Hashable, CaseIterable {
+    case native
+    case hiredis
+    /// The same scenario on each client, interleaved.
+    case both
+
+    /// The clients, in run order.
+    public var clients: [RedisClientKind] {
+        switch self {
+        case .native: return [.native]
+        case .hiredis: return [.hiredis]
+        case .both: return [.native, .hiredis]
+        }
+    }
+}
+
+/// The settings a user gives for a scenario, one per flag, before validation: `bench run`'s flags
+/// fill one, a sweep sets its axes on a copy per cell, and `scenario()` validates and builds the
+/// `Scenario` the same way for both. Times stay as the user wrote them (`2ms`, `exp:2ms`) so a
+/// refusal can quote them.
+public struct ScenarioSettings: Sendable, Hashable {
+    public var algorithm = LockAlgorithmKind.setnxPX
+    public var wait = WaitStrategy.Kind.backoff
+    public var contenders = 400
+    public var keys = 40
+    public var connections = 4
+    /// Most acquisitions in progress per connection (0: no limit).
+    public var pipeline = 0
+    public var ttl = "10s"
+    public var hold = "1ms"
+    public var think = "0"
+    public var duration = "5s"
+    public var warmup = "1s"
+    public var requests: Int?
+    /// Open loop at this many arrivals per second; `nil` is closed loop.
+    public var rate: Double?
+    public var arrivals = Arrivals.poisson
+    public var redlockNodes = 5
+    public var driftFactor = 0.01
+    public var driftFixed = "2ms"
+    public var waitTimes = WaitTimes()
+    public var clockSkew = "0"
+    public var acquireTimeout = "10s"
+    public var commandTimeout = "5s"
+    /// External servers; empty means embedded ones.
+    public var servers: [Endpoint] = []
+    /// Embedded servers listen on Unix sockets.
+    public var unix = false
+    public var user: String?
+    public var password: CredentialsSource?
+    public var db = 0
+    /// `nil`: a random seed, drawn once by `scenario()`.
+    public var seed: UInt64?
+    /// `nil`: the number of cores.
+    public var queues: Int?
+    /// `auto`, `off` or a time.
+    public var replyWait = "auto"
+
+    public init() {}
+}
+
+/// The wait strategies' own times, as given (see `ScenarioSettings.waitSpec`).
+public struct WaitTimes: Sendable, Hashable {
+    public var fixedDelay = "\(WaitStrategy.defaultFixedDelay)"
+    public var backoffBase = "\(WaitStrategy.defaultBackoffBase)"
+    public var backoffCap = "\(WaitStrategy.defaultBackoffCap)"
+    /// `nil`: the strategy's default (200ms for pubsub, 1s for fifo).
+    public var fallback: String?
+
+    public init() {}
+}
+
+/// A setting refused by validation; the message names the flag, the value and what is allowed.
+public struct ScenarioSettingsError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+
+    static func bad(_ flag: String, _ value: String, _ allowed: String) -> ScenarioSettingsError {
+        ScenarioSettingsError("--\(flag) '\(value)' is invalid: \(allowed).")
+    }
+}

@@ -1,0 +1,62 @@
+import LoadDriver
+import RedisConnection
+import RedisFleet
+
+/// The servers a session's scenarios run on: one embedded fleet sized for the largest embedded
+/// deployment (Redlock's 5 masters; standalone scenarios use the first), started once and stopped at
+/// the end, or a fleet the caller started and keeps (chaos kills and pauses its nodes). External
+/// deployments bring their own endpoints.
+public final class ServerSet: Sendable {
+    /// The embedded servers, if any.
+    public let fleet: RedisFleet?
+    let owned: Bool
+
+    /// Uses `fleet` for embedded deployments; the caller stops it.
+    public init(provided fleet: RedisFleet) {
+        self.fleet = fleet
+        self.owned = false
+    }
+
+    init(started fleet: RedisFleet?) {
+        self.fleet = fleet
+        self.owned = true
+    }
+
+    /// Starts what `deployments` need from an embedded fleet (nothing when all are external).
+    public static func start(for deployments: [Deployment]) async throws(HarnessError) -> ServerSet {
+        var count = 0
+        var transport = EmbeddedTransport.tcp
+        for deployment in deployments {
+            guard case .embedded(let n, let t) = deployment.source else { continue }
+            if n > count { count = n }
+            transport = t
+        }
+        guard count > 0 else { return ServerSet(started: nil) }
+        do {
+            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp)
+            return ServerSet(started: try await RedisFleet.start(count: count, options: options))
+        } catch {
+            throw HarnessError("cannot start \(count) redis-server: \(error)")
+        }
+    }
+
+    /// The endpoints `deployment` runs on.
+    public func endpoints(for deployment: Deployment) throws(HarnessError) -> [Endpoint] {
+        switch deployment.source {
+        case .external(let endpoints): return endpoints
+        case .embedded(let count, _):
+            guard let fleet, fleet.endpoints.count >= count else {
+                throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
+            }
+            return Array(fleet.endpoints.prefix(count))
+        }
+    }
+
+    /// The embedded servers' version, if any were started.
+    public var redisVersion: String? { fleet?.redisVersion }
+
+    /// Stops the fleet if this set started it.
+    public func stop() async {
+        if owned { await fleet?.stop() }
+    }
+}

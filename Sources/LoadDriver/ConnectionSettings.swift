@@ -1,0 +1,54 @@
+import RedisConnection
+
+/// Where the password comes from. The scenario records the source, never the secret; the harness
+/// reads it once, when it connects.
+public enum CredentialsSource: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// An environment variable's value.
+    case environment(variable: String)
+    /// The first line of a file.
+    case file(path: String)
+
+    /// Reads the password now (the one read per run).
+    public func read(username: String?) throws(CredentialsError) -> Credentials {
+        switch self {
+        case .environment(let variable): return try Credentials.fromEnvironment(variable: variable, username: username)
+        case .file(let path): return try Credentials.fromFile(path: path, username: username)
+        }
+    }
+
+    /// `env:VAR` or `file:PATH`.
+    public var description: String {
+        switch self {
+        case .environment(let variable): return "env:\(variable)"
+        case .file(let path): return "file:\(path)"
+        }
+    }
+}
+
+/// How the run's connections are opened: everything but the secret itself.
+public struct ConnectionSettings: Codable, Sendable, Hashable {
+    /// Database index (`SELECT`).
+    public var db: Int
+    /// ACL user, if any.
+    public var user: String?
+    /// Where the password is read from at connect time (`nil`: no AUTH).
+    public var password: CredentialsSource?
+    /// Per-command reply deadline, ms: a server that stops answering fails the connection after this.
+    public var commandTimeoutMs: Int
+    /// Give up connecting (and the handshake) after this long, ms.
+    public var connectTimeoutMs: Int
+
+    public init(db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000) {
+        self.db = db
+        self.user = user
+        self.password = password
+        self.commandTimeoutMs = commandTimeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// The client options, with the password read now (`CredentialsSource.read`).
+    public func options() throws(CredentialsError) -> ConnectionOptions {
+        let credentials = try password?.read(username: user)
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Harness
+import LoadDriver
+import Locks
+import RedisConnection
+
+extension LockAlgorithmKind: ExpressibleByArgument {}
+extension WaitStrategy.Kind: ExpressibleByArgument {}
+extension Arrivals: ExpressibleByArgument {}
+extension ClientChoice: ExpressibleByArgument {}
+
+extension ScenarioOptions {
+    /// The flags as settings; the wait strategy's times go to `WaitTimes` here and nowhere else.
+    var settings: ScenarioSettings { settings(over: ScenarioSettings()) }
+
+    /// The flags given, over `base` where a flag is optional and was not given.
+    func settings(over base: ScenarioSettings) -> ScenarioSettings {
+        var s = base
+        s.algorithm = algorithm
+        s.wait = wait
+        s.contenders = contenders
+        s.keys = keys
+        s.connections = connections
+        s.pipeline = pipeline
+        s.ttl = ttl
+        s.hold = hold
+        s.think = think
+        if let duration { s.duration = duration }
+        if let warmup { s.warmup = warmup }
+        s.requests = requests
+        s.rate = rate
+        s.arrivals = arrivals
+        s.redlockNodes = redlockNodes
+        s.driftFactor = driftFactor
+        s.driftFixed = driftFixed
+        s.waitTimes.fixedDelay = fixedDelay
+        s.waitTimes.backoffBase = backoffBase
+        s.waitTimes.backoffCap = backoffCap
+        s.waitTimes.fallback = fallback
+        s.clockSkew = clockSkew
+        s.acquireTimeout = acquireTimeout
+        s.commandTimeout = commandTimeout
+        s.servers = servers
+        s.unix = unix
+        s.user = user
+        s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
+        s.db = db
+        s.seed = seed
+        s.queues = queues
+        s.replyWait = replyWait
+        return s
+    }
+
+    /// The validated scenario (client: the first of `--client`), with `defaults` applied first to
+    /// settings the flags left alone.
+    func scenario(defaults: (inout ScenarioSettings) -> Void = { _ in }) throws -> Scenario {
+        if passwordEnv != nil && passwordFile != nil {
+            throw ValidationError("--password-env and --password-file are alternatives: give one.")
+        }
+        var s = ScenarioSettings()
+        defaults(&s)
+        s = settings(over: s)
+        do { return try s.scenario(client: client.clients[0]) } catch { throw ValidationError(error.description) }
+    }
+}
