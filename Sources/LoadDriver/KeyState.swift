@@ -5,7 +5,9 @@ struct KeyState {
     var holders: [Int] = []
     /// Until when (monotonic ns) each holder's grant said the lock was valid.
     var holderValidUntil: [UInt64] = []
-    /// When the last holder started its release (0: none pending a hand-off).
+    /// When the last holder started its release while another contender was already waiting for the
+    /// key (0: no hand-off pending). A release nobody waits for starts no hand-off: the gap to the next
+    /// grant would be idle time between arrivals, not the lock passing from one holder to the next.
     var releasedAt: UInt64 = 0
     /// Highest fencing token a write was accepted with.
     var highestFence: Int64 = .min
@@ -15,7 +17,8 @@ struct KeyState {
     var gone: Set<UInt64> = []
 
     /// A holder enters the witness: returns how many were already inside, how many of those were
-    /// still within their lease, and the hand-off time since the last release (nil if none pending).
+    /// still within their lease, and the hand-off time since a release that someone was waiting at (nil
+    /// if none pending).
     mutating func enter(_ contender: Int, validUntil: UInt64, now: UInt64) -> (inside: Int, stillValid: Int, handoffNanos: UInt64?) {
         let stillValid = holderValidUntil.reduce(0) { $0 + ($1 > now ? 1 : 0) }
         let inside = holders.count
@@ -40,8 +43,16 @@ struct KeyState {
             holders.remove(at: at)
             holderValidUntil.remove(at: at)
         }
-        releasedAt = now
+        releasedAt = hasWaiter ? now : 0
         return stale
+    }
+
+    /// Whether a contender is waiting for the key (has arrived and not yet been granted or given up).
+    var hasWaiter: Bool {
+        mutating get {
+            skipGone()
+            return waitingHead < waiting.count
+        }
     }
 
     mutating func arrive(_ seq: UInt64) {
