@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",
-            dependencies: ["LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            dependencies: ["TestSupport", "LoadDriver", "Locks", "BenchMetrics", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
         .testTarget(
