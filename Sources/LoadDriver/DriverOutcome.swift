@@ -22,6 +22,9 @@ public struct DriverOutcome: Sendable {
     public var keysDeleted: Int
     /// Redis version reported by the first server.
     public var redisVersion: String?
+
+    /// Whether the harness, not the server, limited the run (judged from the merged recorder).
+    public var harness: HarnessLoad? { recorder.harness.map(HarnessLoad.init) }
 }
 
 /// A run that could not start: an environment problem, not a measurement.
