@@ -1,7 +1,4 @@
 import BenchMetrics
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Locks
 import RedisConnection
@@ -224,6 +221,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         let now = LockClock.monotonicNanos()
         let releaseStartedAt = contenders[i].releaseStartedAt
         if inWindow(start: releaseStartedAt, end: now) { recorder.recordRelease(nanos: now &- releaseStartedAt) }
+        var failed = false
         switch report.outcome {
         case .released, .notOwner, .lateRelease:
             break
@@ -233,12 +231,10 @@ final class Lane: LockObserver, @unchecked Sendable {
             recorder.recordError(kind: "release." + failure.kindKey, atNanos: now)
             errorsSoFar += 1
             checkFatal(after: failure, context: contenders[i].locker.context)
-            contenders[i].grant = nil
-            finishCycle(i, now: now, afterError: true)
-            return
+            failed = true
         }
         contenders[i].grant = nil
-        finishCycle(i, now: now)
+        finishCycle(i, now: now, afterError: failed)
     }
 
     /// After an acquisition ends (granted and released, or failed): think, then go again; or, in
