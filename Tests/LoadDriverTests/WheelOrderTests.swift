@@ -10,10 +10,9 @@ import TestSupport
 struct WheelOrderTests {
     @Test("on a late tick, urgent callbacks run before earlier-due ordinary ones")
     func urgentFirst() async {
-        let queue = DispatchQueue(label: "lockbench.test.wheel")
-        let wheel = TimerWheel(queue: queue)
         let order = Collector<String>()
-        queue.async {
+        let wheel = TimerWheel(queue: DispatchQueue(label: "lockbench.test.wheel.urgent"))
+        wheel.queue.async {
             wheel.schedule(afterNanos: 1_000_000) { order.append("retry") }
             wheel.schedule(afterNanos: 2_000_000) { order.append("think") }
             wheel.schedule(afterNanos: 3_000_000, urgent: true) { order.append("release") }
@@ -23,7 +22,7 @@ struct WheelOrderTests {
         #expect(await order.wait(for: 3))
         #expect(order.items == ["release", "retry", "think"])
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            queue.async {
+            wheel.queue.async {
                 wheel.invalidate()
                 done.resume()
             }
