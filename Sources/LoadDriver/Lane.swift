@@ -169,7 +169,6 @@ final class Lane: LockObserver, @unchecked Sendable {
         let inversion = keys[contenders[i].key].leave(contenders[i].arrival)
         let slot = contenders[i].slot
         inFlight[slot] -= 1
-        unpark(slot)
         switch outcome {
         case .granted(let grant):
             if counts {
@@ -193,9 +192,12 @@ final class Lane: LockObserver, @unchecked Sendable {
                 _ = wheel.schedule(afterNanos: hold, urgent: true) { [unowned self] in self.holdEnded(i, due: due) }
             }
             if let quota, counted >= quota, !stopping { stop(windowEndAt: now) }
+            // A release due now goes out before the parked acquisition this grant makes room for.
+            unpark(slot)
         case .timedOut(let summary), .gaveUp(let summary):
             if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
             contenders[i].errorStreak = 0
+            unpark(slot)
             finishCycle(i)
         case .failed(let failure, let summary):
             if counts {
@@ -204,6 +206,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             recorder.recordError(kind: failure.kindKey, atNanos: now)
             errorsSoFar += 1
             checkFatal(after: failure, context: contenders[i].locker.context)
+            unpark(slot)
             finishCycle(i, afterError: true)
         }
     }
