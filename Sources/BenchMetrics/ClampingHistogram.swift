@@ -78,6 +78,12 @@ public struct ClampingHistogram: Sendable {
         isEmpty ? 0 : storage.valueAtPercentile(percentile)
     }
 
+    /// How many recorded values are at or above `value`, to within bucket precision (0 when empty).
+    public func count(atLeast value: UInt64) -> UInt64 {
+        guard !isEmpty, value <= storage.maxRecorded else { return 0 }
+        return storage.count(within: value...storage.maxRecorded)
+    }
+
     /// The underlying HDR histogram (auto-resizing; values above `highestTrackableValue` never reach it).
     public var histogram: Histogram<UInt64> { storage }
 

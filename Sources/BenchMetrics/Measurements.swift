@@ -39,6 +39,8 @@ public struct Measurements: Codable, Sendable {
     public var watchdog: WatchdogSummary?
     /// Server-side and client-side cost.
     public var cost: CostFigures
+    /// Whether the harness, not the server, limited the run; `nil` for results saved before it was measured.
+    public var harness: HarnessLoad?
 
     /// The merged raw recorder (histograms, per-contender counts, timeline).
     public var raw: QueueRecorder
@@ -65,6 +67,7 @@ public struct Measurements: Codable, Sendable {
         safety = raw.safety
         watchdog = WatchdogSummary(lateness: raw.watchdogLateness, failures: raw.watchdogFailures)
         cost = CostFigures(server: server, client: client, acquisitions: raw.acquisitions)
+        harness = raw.harness.map(HarnessLoad.init)
     }
 
     /// The summary of one latency kind.

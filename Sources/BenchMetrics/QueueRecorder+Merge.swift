@@ -23,6 +23,9 @@ extension QueueRecorder {
         fifoInversions += other.fifoInversions
         watchdogLateness.merge(other.watchdogLateness)
         watchdogFailures += other.watchdogFailures
+        if let theirs = other.harness {
+            if harness == nil { harness = theirs } else { harness!.merge(theirs) }
+        }
     }
 
     /// All recorders merged into one (an empty recorder for 0 contenders when `recorders` is empty).

@@ -54,6 +54,9 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     public internal(set) var watchdogLateness = ClampingHistogram()
     /// Watchdog renewals that found the lock lost or failed.
     public internal(set) var watchdogFailures = 0
+    /// What the harness itself did (timer lateness, hold stretch, open-loop arrivals that waited).
+    /// Optional only so recorders saved before it existed still decode.
+    public var harness: HarnessRecorder? = HarnessRecorder()
 
     /// An empty recorder for a run of `contenders` contenders whose window starts at `windowStartNanos`.
     public init(contenders: Int, windowStartNanos: UInt64) {

@@ -28,4 +28,8 @@ struct Contender {
     var grant: LockGrant?
     /// When the current release started.
     var releaseStartedAt: UInt64 = 0
+    /// The hold drawn for the current grant, ns (to compare with what the hold actually lasted).
+    var holdNanos: UInt64 = 0
+    /// Errors in a row (acquire or release): sets the length of the next error backoff.
+    var errorStreak: UInt8 = 0
 }

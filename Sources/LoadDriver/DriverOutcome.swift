@@ -26,6 +26,9 @@ public struct DriverOutcome: Sendable {
     public var reconnects = 0
     /// Contenders still busy when the drain's bound ran out (stuck on a server that never answered).
     public var undrained = 0
+
+    /// Whether the harness, not the server, limited the run (judged from the merged recorder).
+    public var harness: HarnessLoad? { recorder.harness.map(HarnessLoad.init) }
 }
 
 /// A run that could not start: an environment problem, not a measurement.

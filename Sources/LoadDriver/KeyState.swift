@@ -5,7 +5,9 @@ import Locks
 struct KeyState {
     /// Contenders currently holding the key, by the driver's own account, and their leases.
     var witness = LeaseWitness()
-    /// When the last holder started its release (0: none pending a hand-off).
+    /// When the last holder started its release while another contender was already waiting for the
+    /// key (0: no hand-off pending). A release nobody waits for starts no hand-off: the gap to the next
+    /// grant would be idle time between arrivals, not the lock passing from one holder to the next.
     var releasedAt: UInt64 = 0
     /// The fenced resource's rule, applied to the writes holders make with their tokens.
     var fence = FenceHighWater()
@@ -15,7 +17,8 @@ struct KeyState {
     var gone: Set<UInt64> = []
 
     /// A holder enters the witness: returns how many were already inside, how many of those were
-    /// still within their lease, and the hand-off time since the last release (nil if none pending).
+    /// still within their lease, and the hand-off time since a release that someone was waiting at (nil
+    /// if none pending).
     mutating func enter(_ contender: Int, validUntil: UInt64, now: UInt64) -> (inside: Int, stillValid: Int, handoffNanos: UInt64?) {
         let entry = witness.enter(UInt64(contender), validUntilNanos: validUntil, now: now)
         var handoff: UInt64?
@@ -32,8 +35,16 @@ struct KeyState {
         var stale = false
         if let token { stale = !fence.accept(token) }
         witness.exit(UInt64(contender))
-        releasedAt = now
+        releasedAt = hasWaiter ? now : 0
         return stale
+    }
+
+    /// Whether a contender is waiting for the key (has arrived and not yet been granted or given up).
+    var hasWaiter: Bool {
+        mutating get {
+            skipGone()
+            return waitingHead < waiting.count
+        }
     }
 
     mutating func arrive(_ seq: UInt64) {

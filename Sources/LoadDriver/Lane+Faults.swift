@@ -131,16 +131,6 @@ extension Lane {
         contenders[i].locker = context.makeLocker(clockOffsetMs: contenders[i].locker.clockOffsetMs)
     }
 
-    /// After an acquisition failed with an error: in a fault-tolerant run the contender pauses before its
-    /// next cycle (a dead connection fails at once, and it would otherwise spin until the reopen).
-    func finishAfterError(_ i: Int) {
-        guard let pauseMs = faults?.policy.errorPauseMs, pauseMs > 0 else {
-            finishCycle(i)
-            return
-        }
-        _ = wheel.schedule(afterNanos: UInt64(pauseMs) * 1_000_000) { [unowned self] in self.finishCycle(i) }
-    }
-
     /// Commands sent by contexts this lane has replaced (read on `queue`).
     func retiredCommands() -> Int {
         guard let faults else { return 0 }

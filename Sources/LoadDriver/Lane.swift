@@ -1,7 +1,4 @@
 import BenchMetrics
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Locks
 import RedisConnection
@@ -178,7 +175,6 @@ final class Lane: LockObserver, @unchecked Sendable {
         let inversion = keys[contenders[i].key].leave(contenders[i].arrival)
         let slot = contenders[i].slot
         inFlight[slot] -= 1
-        unpark(slot)
         switch outcome {
         case .granted(let grant):
             if counts {
@@ -193,16 +189,23 @@ final class Lane: LockObserver, @unchecked Sendable {
             witnessEnter(i, grant: grant, now: now, counts: counts)
             contenders[i].grant = grant
             contenders[i].phase = .holding
+            contenders[i].errorStreak = 0
             let hold = scenario.hold.sampleNanos(&rng)
+            contenders[i].holdNanos = hold
             if hold == 0 {
                 beginRelease(i, now: now)
             } else {
-                _ = wheel.schedule(afterNanos: hold) { [unowned self] in self.beginRelease(i) }
+                let due = now &+ hold
+                _ = wheel.schedule(afterNanos: hold, urgent: true) { [unowned self] in self.holdEnded(i, due: due) }
             }
             if let quota, counted >= quota, !stopping { stop(windowEndAt: now) }
+            // A release due now goes out before the parked acquisition this grant makes room for.
+            unpark(slot)
         case .timedOut(let summary), .gaveUp(let summary):
             if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
+            contenders[i].errorStreak = 0
+            unpark(slot)
             finishCycle(i)
         case .failed(let failure, let summary):
             if counts {
@@ -212,7 +215,8 @@ final class Lane: LockObserver, @unchecked Sendable {
             errorsSoFar += 1
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
             checkFatal(after: failure, context: contenders[i].locker.context)
-            finishAfterError(i)
+            unpark(slot)
+            finishCycle(i, afterError: true)
         }
     }
 
@@ -229,6 +233,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         let now = LockClock.monotonicNanos()
         let releaseStartedAt = contenders[i].releaseStartedAt
         if inWindow(start: releaseStartedAt, end: now) { recorder.recordRelease(nanos: now &- releaseStartedAt) }
+        var failed = false
         switch report.outcome {
         case .released, .notOwner, .lateRelease:
             break
@@ -238,20 +243,35 @@ final class Lane: LockObserver, @unchecked Sendable {
             recorder.recordError(kind: "release." + failure.kindKey, atNanos: now)
             errorsSoFar += 1
             checkFatal(after: failure, context: contenders[i].locker.context)
+            failed = true
         }
         contenders[i].grant = nil
-        finishCycle(i, now: now)
+        finishCycle(i, now: now, afterError: failed)
     }
 
     /// After an acquisition ends (granted and released, or failed): think, then go again; or, in
-    /// open loop, take the next waiting arrival or go idle.
-    func finishCycle(_ i: Int, now: UInt64? = nil) {
+    /// open loop, take the next waiting arrival or go idle. After an error, first back off (see
+    /// `errorBackoffNanos`): a server refusing every command must not be retried as fast as the CPU allows.
+    func finishCycle(_ i: Int, now: UInt64? = nil, afterError: Bool = false) {
         active -= 1
         if stopping {
             contenders[i].phase = .stopped
             checkDrained()
             return
         }
+        if afterError {
+            contenders[i].errorStreak = min(contenders[i].errorStreak &+ 1, 32)
+            let delay = errorBackoffNanos(streak: contenders[i].errorStreak)
+            let due = (now ?? LockClock.monotonicNanos()) &+ delay
+            contenders[i].phase = .thinking
+            _ = wheel.schedule(afterNanos: delay) { [unowned self] in self.backoffEnded(i, due: due) }
+            return
+        }
+        nextCycle(i, now: now)
+    }
+
+    /// Think, then acquire again (closed loop); take the next waiting arrival or go idle (open loop).
+    func nextCycle(_ i: Int, now: UInt64?) {
         switch scenario.mode {
         case .closed:
             let think = scenario.think.sampleNanos(&rng)
@@ -259,14 +279,15 @@ final class Lane: LockObserver, @unchecked Sendable {
                 beginAcquire(i, intendedAt: 0, now: now)
             } else {
                 contenders[i].phase = .thinking
-                _ = wheel.schedule(afterNanos: think) { [unowned self] in self.beginAcquire(i, intendedAt: 0) }
+                let due = (now ?? LockClock.monotonicNanos()) &+ think
+                _ = wheel.schedule(afterNanos: think) { [unowned self] in self.thinkEnded(i, due: due) }
             }
         case .open:
             if arrivalHead < backlog.count {
                 let intended = backlog[arrivalHead]
                 arrivalHead += 1
                 compactBacklog()
-                beginAcquire(i, intendedAt: intended)
+                beginAcquire(i, intendedAt: intended, now: now)
             } else {
                 contenders[i].phase = .idle
                 idle.append(i)
@@ -284,41 +305,5 @@ final class Lane: LockObserver, @unchecked Sendable {
             parkedHead[slot] = 0
         }
         beginAcquire(next, intendedAt: contenders[next].intendedAt)
-    }
-
-    // MARK: Open-loop arrivals
-
-    func scheduleArrivals() {
-        guard !stopping, arrivalGapNanos.isFinite else { return }
-        let now = LockClock.monotonicNanos()
-        // The wheel ticks in milliseconds: start every arrival that is due, then sleep to the next.
-        while nextArrivalAt <= now {
-            let intended = nextArrivalAt
-            if let i = idle.popLast() {
-                beginAcquire(i, intendedAt: intended)
-            } else {
-                backlog.append(intended)
-            }
-            nextArrivalAt &+= nextGap()
-            if stopping { return }
-        }
-        _ = wheel.schedule(afterNanos: nextArrivalAt &- now) { [unowned self] in self.scheduleArrivals() }
-    }
-
-    func nextGap() -> UInt64 {
-        switch scenario.mode {
-        case .open(_, .poisson):
-            let u = Double.random(in: 0..<1, using: &rng)
-            return UInt64(max(1, -log1p(-u) * arrivalGapNanos))
-        default:
-            return UInt64(max(1, arrivalGapNanos))
-        }
-    }
-
-    func compactBacklog() {
-        if arrivalHead > 4096 && arrivalHead * 2 > backlog.count {
-            backlog.removeFirst(arrivalHead)
-            arrivalHead = 0
-        }
     }
 }

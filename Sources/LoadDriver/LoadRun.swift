@@ -84,12 +84,13 @@ public final class LoadRun: Sendable {
                 processBefore = ProcessStats.sample()
                 commandsBefore = await Self.commandsSent(lanes)
             }
-            if let message = fatal.withLock({ $0 }) { reason = message; endedAt = now; break }
+            // A busy lane can delay this loop past the window's end: the window never extends beyond it.
+            if let message = fatal.withLock({ $0 }) { reason = message; endedAt = min(now, windowEnd); break }
             // A dead server may not fail any acquisition (waits retry quietly), so look at the sockets.
             if let message = await deadServerMessage(lanes) {
                 fatal.withLock { if $0 == nil { $0 = message } }
                 reason = message
-                endedAt = now
+                endedAt = min(now, windowEnd)
                 break
             }
             if let message = stopReason { reason = message; endedAt = min(now, windowEnd); break }

@@ -6,12 +6,10 @@ public struct ReconnectPolicy: Codable, Sendable, Hashable {
     /// Least time between two attempts to reopen one lane's connections, ms: a server that is down
     /// refuses at once, and retrying faster only burns the CPU the surviving servers need.
     public var intervalMs: Int
-    /// How long a contender waits after an acquisition failed with an error before it tries again, ms:
-    /// a dead connection fails every command at once, and without a pause contenders would spin.
-    public var errorPauseMs: Int
 
-    public init(intervalMs: Int = 100, errorPauseMs: Int = 10) {
+    // After an error a contender backs off as in every run (`Lane.errorBackoffNanos`): a dead
+    // connection fails every command at once, and without a pause contenders would spin.
+    public init(intervalMs: Int = 100) {
         self.intervalMs = intervalMs
-        self.errorPauseMs = errorPauseMs
     }
 }

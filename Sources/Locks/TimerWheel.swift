@@ -11,7 +11,8 @@ public struct TimerHandle: Hashable, Sendable {
 /// One repeating source on `queue` ticks every `tickNanos`; a callback due at tick `t` sits in slot
 /// `t % slotCount` and runs on the first tick at or after its deadline (so at most one tick late, plus
 /// whatever the queue itself is late). When nothing is pending the source is suspended: an idle queue
-/// costs no wake-ups. Callbacks due on the same tick run in deadline order, then schedule order.
+/// costs no wake-ups. Callbacks due on the same tick run urgent ones first, then in deadline order, then
+/// schedule order: a queue that fell behind ends due holds before it starts the retries that wait on them.
 ///
 /// Confined to `queue`: `schedule`, `cancel` and the callbacks all run there.
 public final class TimerWheel: @unchecked Sendable {
@@ -27,6 +28,7 @@ public final class TimerWheel: @unchecked Sendable {
         let id: UInt64
         let dueNanos: UInt64
         let dueTick: UInt64
+        let urgent: Bool
         let callback: () -> Void
     }
 
@@ -62,9 +64,10 @@ public final class TimerWheel: @unchecked Sendable {
     /// Whether the tick source is running (false when idle or invalidated).
     public var isTicking: Bool { running }
 
-    /// Runs `callback` on `queue` once, `afterNanos` from now (rounded up to the next tick).
+    /// Runs `callback` on `queue` once, `afterNanos` from now (rounded up to the next tick). `urgent`
+    /// callbacks (a holder's release) run before the others due on the same tick, whatever their deadlines.
     @discardableResult
-    public func schedule(afterNanos: UInt64, _ callback: @escaping () -> Void) -> TimerHandle {
+    public func schedule(afterNanos: UInt64, urgent: Bool = false, _ callback: @escaping () -> Void) -> TimerHandle {
         assertOnQueue()
         let id = nextID
         nextID &+= 1
@@ -77,7 +80,7 @@ public final class TimerWheel: @unchecked Sendable {
         }
         var dueTick = (due + tickNanos - 1) / tickNanos
         if dueTick <= lastTick { dueTick = lastTick + 1 }
-        slots[Int(dueTick % UInt64(slots.count))].append(Entry(id: id, dueNanos: due, dueTick: dueTick, callback: callback))
+        slots[Int(dueTick % UInt64(slots.count))].append(Entry(id: id, dueNanos: due, dueTick: dueTick, urgent: urgent, callback: callback))
         live.insert(id)
         if !running {
             running = true
@@ -131,7 +134,10 @@ public final class TimerWheel: @unchecked Sendable {
         }
         lastTick = nowTick
         if due.count > 1 {
-            due.sort { $0.dueNanos != $1.dueNanos ? $0.dueNanos < $1.dueNanos : $0.id < $1.id }
+            due.sort {
+                if $0.urgent != $1.urgent { return $0.urgent }
+                return $0.dueNanos != $1.dueNanos ? $0.dueNanos < $1.dueNanos : $0.id < $1.id
+            }
         }
         for entry in due {
             // A callback may cancel a later one due on this same tick.

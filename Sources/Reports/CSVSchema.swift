@@ -18,7 +18,7 @@ public enum CSVSchema {
     }
 
     /// The summary CSV (`--csv`): one row per scenario per client.
-    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness
 
     private static let identity: [Column] = [
         Column("run_id", "", "Run id: UTC start time and 4 random hex digits; the rows of one `--client both` run share it.") { $0.identity.runID },
@@ -42,7 +42,7 @@ public enum CSVSchema {
         Column("contenders", "count", "Concurrent contenders (state machines, not threads).") { i($0.scenario.contenders) },
         Column("keys", "count", "Distinct lock keys; contenders/keys is the contention per key.") { i($0.scenario.keys) },
         Column("connections", "count", "Command connections per server, shared by the contenders.") { i($0.scenario.connections) },
-        Column("pipeline", "commands", "Most commands outstanding on one connection.") { i($0.scenario.pipeline) },
+        Column("pipeline", "acquisitions", "Most acquisitions in progress on one connection (0: no cap); a release is never held back, since a holder queued behind its own waiters would stall them.") { i($0.scenario.pipeline) },
         Column("queues", "count", "Serial Dispatch queues the contenders ran on.") { i($0.scenario.queues) },
         Column("reply_wait_us", "µs", "How long a queue waited in poll(2) for owed replies before returning its thread to Dispatch (0: it never did; see --reply-wait).") { i($0.scenario.effectiveReplyWaitUs) },
         Column("ttl_ms", "ms", "Lock time-to-live.") { i($0.scenario.lock.ttlMs) },
@@ -93,7 +93,7 @@ public enum CSVSchema {
         Column("acquire_co_p99_us", "µs", "Corrected acquire latency, 99th percentile.", us(.acquireCorrected) { $0.p99Us }),
         Column("acquire_co_p999_us", "µs", "Corrected acquire latency, 99.9th percentile.", us(.acquireCorrected) { $0.p999Us }),
         Column("acquire_co_max_us", "µs", "Corrected acquire latency, maximum.", us(.acquireCorrected) { $0.maxUs }),
-        Column("handoff_p50_us", "µs", "Handoff latency (release by one holder → grant to the next on the same key), median.", us(.handoff) { $0.p50Us }),
+        Column("handoff_p50_us", "µs", "Handoff latency (release by one holder → grant to the next on the same key, counted only when another contender was already waiting at the release), median.", us(.handoff) { $0.p50Us }),
         Column("handoff_p99_us", "µs", "Handoff latency, 99th percentile.", us(.handoff) { $0.p99Us }),
         Column("handoff_max_us", "µs", "Handoff latency, maximum.", us(.handoff) { $0.maxUs }),
         Column("release_p50_us", "µs", "Release round trip, median.", us(.release) { $0.p50Us }),
@@ -140,6 +140,21 @@ public enum CSVSchema {
         Column("partial", "true/false", "The run stopped early (Ctrl-C, a server died); figures cover `window_s` only.") { $0.partial ? "true" : "false" },
         Column("partial_reason", "", "Why the run is partial.") { $0.partialReason ?? "" },
         Column("error", "", "The error that ended the run, if one did.") { $0.error ?? "" },
+    ]
+
+    private static let harness: [Column] = [
+        Column("client_bound", "true/false", "The harness, not the server, limited the run (its timers ran late, holds stretched, or open-loop arrivals waited for a free contender): the figures describe lockbench. Empty for results saved before it was measured.") { r in
+            r.measurements.harness.map { $0.clientBound ? "true" : "false" } ?? ""
+        },
+        Column("client_bound_reason", "", "Which harness limits the run passed and by how much, e.g. `timer wheel p99 late by 40 ms; holds ran 12× their requested length`.") { $0.measurements.harness?.reason ?? "" },
+        Column("timer_late_p99_us", "µs", "How late the driver's own timers (hold ends, think times, error backoffs, arrival ticks) ran after they were due, 99th percentile; includes rounding up to the 1 ms wheel tick.") { f($0.measurements.harness?.timerLateP99Us, 3) },
+        Column("timer_late_max_us", "µs", "Driver timer lateness, maximum.") { f($0.measurements.harness?.timerLateMaxUs, 3) },
+        Column("hold_stretch", "ratio", "Mean actual hold / mean requested hold (empty with hold 0); 1 = holds lasted what was asked.") { f($0.measurements.harness?.holdStretch, 3) },
+        Column("hold_overrun_p99_us", "µs", "How much longer than requested a hold lasted, 99th percentile.") { f($0.measurements.harness?.holdOverrunP99Us, 3) },
+        Column("arrivals_waited", "count", "Open loop: arrivals in the window that found no idle contender and started late (k6's `dropped_iterations`; their wait is in the corrected latency). Empty for closed loop.") { r in
+            guard let h = r.measurements.harness, h.arrivals > 0 else { return "" }
+            return i(h.arrivalsWaited)
+        },
     ]
 
     /// The per-contender CSV (`--contenders-csv`): one row per contender per client.

@@ -57,6 +57,7 @@ public enum SummaryTable {
             latency += [
                 row("acquire p99 from intended start (µs)") { $0.measurements.acquireCorrected?.p99Us },
                 row("acquire p99.9 from intended start (µs)") { $0.measurements.acquireCorrected?.p999Us },
+                row("arrivals that waited for a contender", ratio: false, format: count) { $0.measurements.harness.map { Double($0.arrivalsWaited) } },
             ]
         }
         latency += [
@@ -118,6 +119,8 @@ public enum SummaryTable {
             row("client CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.cpuPercent },
             row("peak RSS (MiB)", format: { NumberText.fixed($0, 1) }) { $0.measurements.cost.client?.peakRSSMB },
             row("threads (peak)", format: count) { $0.measurements.cost.client.map { Double($0.peakThreads) } },
+            row("driver timers late p99 (µs)", ratio: false) { $0.measurements.harness?.timerLateP99Us },
+            row("hold stretch (actual/requested)", ratio: false, format: { NumberText.fixed($0, 2) }) { $0.measurements.harness?.holdStretch },
         ])
         return sections
     }
@@ -129,6 +132,9 @@ public enum SummaryTable {
         var out = header(first) + "\n"
         for result in results where result.partial || result.error != nil {
             out += banner(result) + "\n"
+        }
+        for result in results {
+            if let line = clientBoundLine(result) { out += line + "\n" }
         }
         out += "\n"
 
@@ -204,6 +210,13 @@ public enum SummaryTable {
         }
         if let error = r.error { parts.append("!! ERROR (\(r.scenario.client)): \(error)") }
         return parts.joined(separator: "\n")
+    }
+
+    /// Said above the table, not in it: when the harness was the limit, every figure below describes
+    /// lockbench rather than Redis.
+    static func clientBoundLine(_ r: RunResult) -> String? {
+        guard let harness = r.measurements.harness, harness.clientBound else { return nil }
+        return "!! CLIENT-BOUND (\(r.scenario.client)): \(harness.reason ?? "the harness limited the run"); figures describe lockbench, not Redis"
     }
 
     private static func pad(_ s: String, _ width: Int, left: Bool) -> String {
