@@ -18,18 +18,25 @@ struct CoordinatedOmissionTests {
             let contenders = 2
             let rate = 200.0
             let pauseNanos: UInt64 = 400_000_000
-            let s = scenario(
+            var s = scenario(
                 client, fleet: fleet, contenders: contenders, keys: contenders, mode: .open(rate: rate, arrivals: .uniform),
-                durationS: 1.5, commandTimeoutMs: 30_000)
+                durationS: 3, commandTimeoutMs: 30_000)
+            s.eventLogCapacity = 100_000
+            let run = LoadRun(
+                scenario: s, connector: TestSupport.connector(client), endpoints: fleet.endpoints,
+                connectionOptions: ConnectionOptions(commandTimeoutMs: 30_000), keyPrefix: uniquePrefix())
+            let task = Task { try await run.run() }
+            // The stall must land inside the window: wait for the run to be granted before stopping the
+            // server (a loaded machine may take longer than any fixed sleep to open the connections).
+            #expect(await run.waitForGrant(after: 0, boundMs: 30_000) != nil, "the run started")
             let pauser = Thread {
-                Thread.sleep(forTimeInterval: 0.4)
                 fleet.pause(0)
                 // Never shorter than asked: the stall is at least pauseNanos long.
                 Thread.sleep(forTimeInterval: Double(pauseNanos) / 1e9)
                 fleet.resume(0)
             }
             pauser.start()
-            let outcome = try await drive(s, fleet: fleet)
+            let outcome = try await task.value
             let raw = outcome.recorder.acquireLatency
             let corrected = outcome.recorder.acquireCorrectedLatency
             let half = pauseNanos / 2
