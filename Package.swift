@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Sweep",
-            dependencies: ["RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness"],
+            dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Harness"],
             swiftSettings: strict
         ),
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import LoadDriver
+import POSIX
 import Reports
 import Synchronization
 
@@ -12,7 +13,8 @@ import Glibc
 /// only the permanent lines. Each shows runs done/total, elapsed time and the time left.
 public final class SweepProgress: Sendable {
     private struct State {
-        var started = Date()
+        /// Monotonic ns: a wall-clock step (NTP) must not bend the ETA.
+        var startedNanos = MonotonicClock.nanos()
         var done = 0
         var plannedDone = 0.0
         var current = ""
@@ -57,7 +59,7 @@ public final class SweepProgress: Sendable {
     }
 
     private func timing(_ s: State) -> String {
-        let elapsed = Date().timeIntervalSince(s.started)
+        let elapsed = Double(MonotonicClock.nanos() &- s.startedNanos) / 1e9
         let left = planned.dropFirst(s.done).reduce(0, +)
         let eta = Self.estimate(elapsed: elapsed, plannedDone: s.plannedDone, plannedLeft: left, runsLeft: total - s.done)
         return "elapsed \(Self.duration(elapsed)), ETA \(Self.duration(eta))"
@@ -65,7 +67,7 @@ public final class SweepProgress: Sendable {
 
     /// Marks the sweep's start (the clock for elapsed and ETA).
     public func begin() {
-        state.withLock { $0.started = Date() }
+        state.withLock { $0.startedNanos = MonotonicClock.nanos() }
     }
 
     /// A run begins.
