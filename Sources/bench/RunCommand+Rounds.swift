@@ -15,9 +15,7 @@ enum RoundSummary {
     static func medianRuns(_ rounds: [Round], clients: [RedisClientKind]) -> [RunResult] {
         let runs = rounds.flatMap(\.results)
         return clients.compactMap { kind in
-            let sorted = runs.filter { $0.scenario.client == kind }
-                .sorted { $0.measurements.acquisitionsPerSecond < $1.measurements.acquisitionsPerSecond }
-            return sorted.isEmpty ? nil : sorted[sorted.count / 2]
+            Statistics.medianElement(runs.filter { $0.scenario.client == kind }) { $0.measurements.acquisitionsPerSecond }
         }
     }
 
