@@ -28,13 +28,8 @@ extension ChaosRun {
                 let key = prefix + "pause:\(client):\(algorithm):\(trial)"
                 let holder = await LockSessions.locker(holderContext)
                 let contender = await LockSessions.locker(contenderContext)
-                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the holder was not granted")
-                    continue
-                }
-                tally.acquisitions += 1
-                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
+                guard let first = await firstHolder(holder, key: key, timeoutMs: 2_000, algorithm: algorithm, holderID: HolderID.holder,
+                                                    witness: witness, tally: &tally, problem: "the holder was not granted") else { continue }
                 await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
 
                 let pausedAt = LockClock.monotonicNanos()
@@ -64,6 +59,22 @@ extension ChaosRun {
             await LockSessions.close(contenderContext)
             return Self.judgePause(tally)
         }
+    }
+
+    /// The trial's first grant, counted and entered into the witness; a refusal is counted as a failed
+    /// acquisition and `problem`, since the scripted fault cannot be staged without a holder.
+    func firstHolder(
+        _ holder: Locker, key: String, timeoutMs: Int, algorithm: LockAlgorithmKind, holderID: UInt64,
+        witness: MutexWitness, tally: inout RowTally, problem: String
+    ) async -> LockGrant? {
+        guard let grant = await holder.acquire(key: key, timeoutMs: timeoutMs).grant else {
+            tally.failedAcquisitions += 1
+            tally.problems.append(problem)
+            return nil
+        }
+        tally.acquisitions += 1
+        witness.enter(key: key, holderID: holderID, validUntilNanos: grant.validUntilNanos(algorithm: algorithm))
+        return grant
     }
 
     /// The holder's first write, before anything goes wrong: must be accepted.

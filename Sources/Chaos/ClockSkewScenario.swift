@@ -27,13 +27,8 @@ extension ChaosRun {
                 let key = prefix + "skew:\(client):\(algorithm):\(skewMs):\(trial)"
                 let holder = await LockSessions.locker(holderContext)
                 let skewed = await LockSessions.locker(skewedContext, clockOffsetMs: skewMs)
-                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the holder was not granted")
-                    continue
-                }
-                tally.acquisitions += 1
-                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
+                guard let first = await firstHolder(holder, key: key, timeoutMs: 2_000, algorithm: algorithm, holderID: HolderID.holder,
+                                                    witness: witness, tally: &tally, problem: "the holder was not granted") else { continue }
                 let holdEnd = first.grantedAtNanos + UInt64(Self.skewHoldMs) * 1_000_000
                 let outcome = await skewed.acquire(key: key, deadlineNanos: holdEnd)
                 if let second = outcome.grant {
