@@ -1,3 +1,5 @@
+import Reports
+
 /// Grouped bars rendered as inline SVG: one group per category (a strategy), one bar per member (a
 /// load level), each a `<rect class="bar">` with its value printed above it and in a tooltip.
 public struct BarPlot: Sendable {
@@ -78,7 +80,7 @@ public struct BarPlot: Sendable {
         var out = SVG.open(id: id, width: width, height: height, title: title)
         out += heading
         out += SVG.grid(fx: fx, fy: fy, top: top, bottom: bottom, left: left, right: width - right)
-        out += "<text x=\"16\" y=\"\(SVG.n((top + bottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + bottom) / 2)))\">\(SVG.escape(y.label))</text>"
+        out += "<text x=\"16\" y=\"\(SVG.n((top + bottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + bottom) / 2)))\">\(XMLText.escape(y.label))</text>"
 
         let slot = (width - left - right) / Double(max(1, groups.count))
         let colors = Dictionary(members.map { ($0.name, $0.color) }, uniquingKeysWith: { a, _ in a })
@@ -89,7 +91,7 @@ public struct BarPlot: Sendable {
             for (b, bar) in group.bars.enumerated() {
                 guard let py = fy.pixel(bar.value), let zero = fy.pixel(0) else { continue }
                 let x = start + barWidth * Double(b)
-                out += "<rect class=\"bar\" x=\"\(SVG.n(x + 1))\" y=\"\(SVG.n(min(py, zero)))\" width=\"\(SVG.n(barWidth - 2))\" height=\"\(SVG.n(abs(zero - py)))\" fill=\"\(colors[bar.member] ?? "#888")\"><title>\(SVG.escape(bar.tip))</title></rect>"
+                out += "<rect class=\"bar\" x=\"\(SVG.n(x + 1))\" y=\"\(SVG.n(min(py, zero)))\" width=\"\(SVG.n(barWidth - 2))\" height=\"\(SVG.n(abs(zero - py)))\" fill=\"\(colors[bar.member] ?? "#888")\"><title>\(XMLText.escape(bar.tip))</title></rect>"
                 out += SVG.text(valueFormat(bar.value), x: x + barWidth / 2, y: min(py, zero) - 4, size: 10, color: "#333", anchor: "middle")
             }
             out += SVG.text(group.label, x: left + slot * (Double(g) + 0.5), y: bottom + 18, size: 12, anchor: "middle", weight: "600")

@@ -1,3 +1,5 @@
+import Reports
+
 /// A line plot rendered as inline SVG: no script, no external font or stylesheet, so the HTML report
 /// opens offline and prints. Every data point is a `<circle class="pt">` with a `<title>` tooltip
 /// giving its exact figure.
@@ -139,7 +141,7 @@ public struct LinePlot: Sendable {
         out += "<clipPath id=\"clip-\(id)\"><rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(width - left - right))\" height=\"\(SVG.n(plotHeight))\"/></clipPath>"
         out += SVG.grid(fx: fx, fy: fy, top: top, bottom: plotBottom, left: left, right: width - right)
         out += SVG.text(x.label, x: (left + width - right) / 2, y: plotBottom + 38, size: 12, anchor: "middle")
-        out += "<text x=\"16\" y=\"\(SVG.n((top + plotBottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + plotBottom) / 2)))\">\(SVG.escape(y.label))</text>"
+        out += "<text x=\"16\" y=\"\(SVG.n((top + plotBottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + plotBottom) / 2)))\">\(XMLText.escape(y.label))</text>"
 
         out += "<g clip-path=\"url(#clip-\(id))\">"
         for rule in rules {
