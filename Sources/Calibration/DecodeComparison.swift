@@ -9,7 +9,6 @@ public enum DecodeComparison {
     public struct Workload: Sendable {
         /// Short name for the report.
         public var name: String
-        /// The stream.
         public var bytes: [UInt8]
         /// Replies in it.
         public var replies: Int

@@ -12,7 +12,6 @@ public struct AASpread: Codable, Sendable, Hashable {
     /// One entry per scenario, client and metric.
     public var entries: [AAEntry]
 
-    /// A spread with the given parts.
     public init(jobs: Int, pairsPerJob: Int, entries: [AAEntry]) {
         self.jobs = jobs
         self.pairsPerJob = pairsPerJob
@@ -45,7 +44,6 @@ public struct AAEntry: Codable, Sendable, Hashable {
     /// Job-against-job comparisons made.
     public var comparisons: Int
 
-    /// An entry with the given values.
     public init(
         scenario: String, client: String, metric: String, jobMedians: [Double], maxJobDeviation: Double, roundSpread: Double,
         rawJobMedians: [Double], rawMaxJobDeviation: Double, falseAlarms: Int = 0, comparisons: Int = 0

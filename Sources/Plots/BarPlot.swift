@@ -3,15 +3,11 @@ import Reports
 /// Grouped bars rendered as inline SVG: one group per category (a strategy), one bar per member (a
 /// load level), each a `<rect class="bar">` with its value printed above it and in a tooltip.
 public struct BarPlot: Sendable {
-    /// One bar.
     public struct Bar: Sendable {
         /// Which member of the group (legend text).
         public var member: String
-        /// Its value.
         public var value: Double
-        /// Tooltip.
         public var tip: String
-        /// A bar.
         public init(member: String, value: Double, tip: String) {
             self.member = member
             self.value = value
@@ -25,7 +21,6 @@ public struct BarPlot: Sendable {
         public var label: String
         /// Its bars, in member order.
         public var bars: [Bar]
-        /// A group.
         public init(label: String, bars: [Bar]) {
             self.label = label
             self.bars = bars
@@ -34,13 +29,10 @@ public struct BarPlot: Sendable {
 
     /// An id unique in the page.
     public var id: String
-    /// Title.
     public var title: String
-    /// Subtitle.
     public var subtitle: String
     /// The value axis (linear, from 0).
     public var y: PlotAxis
-    /// The groups.
     public var groups: [Group]
     /// Colour per member, in legend order.
     public var members: [(name: String, color: String)]
@@ -51,7 +43,6 @@ public struct BarPlot: Sendable {
     /// Height of the plotting area, px.
     public var plotHeight: Double = 280
 
-    /// A bar plot.
     public init(id: String, title: String, subtitle: String = "", y: PlotAxis, groups: [Group], members: [(name: String, color: String)], valueFormat: @escaping @Sendable (Double) -> String) {
         self.id = id
         self.title = title

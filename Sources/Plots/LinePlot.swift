@@ -10,9 +10,7 @@ public struct LinePlot: Sendable {
         public var x: Double
         /// y value.
         public var y: Double
-        /// Tooltip.
         public var tip: String?
-        /// A point.
         public init(_ x: Double, _ y: Double, tip: String? = nil) {
             self.x = x
             self.y = y
@@ -39,7 +37,6 @@ public struct LinePlot: Sendable {
         /// Whether the legend lists it (several curves may share one entry).
         public var inLegend: Bool
 
-        /// A line.
         public init(_ name: String, color: String, dash: String? = nil, width: Double = 2, points: [Point], scatter: [Point] = [], markers: Bool = true, inLegend: Bool = true) {
             self.name = name
             self.color = color
@@ -58,7 +55,6 @@ public struct LinePlot: Sendable {
         public var y: Double
         /// Its label, drawn above it at the right.
         public var label: String
-        /// Colour.
         public var color: String
     }
 
@@ -76,13 +72,10 @@ public struct LinePlot: Sendable {
 
     /// An extra legend entry (e.g. what dash styles mean).
     public struct LegendKey: Sendable {
-        /// Text.
         public var name: String
-        /// Colour.
         public var color: String
         /// Dash, or `nil`.
         public var dash: String?
-        /// Width.
         public var width: Double
     }
 
@@ -92,15 +85,12 @@ public struct LinePlot: Sendable {
     public var title: String
     /// A smaller line under the title (what is held fixed, how to read it).
     public var subtitle: String
-    /// The x axis.
     public var x: PlotAxis
-    /// The y axis.
     public var y: PlotAxis
     /// The lines.
     public var series: [Series] = []
     /// Reference lines.
     public var rules: [Rule] = []
-    /// Callouts.
     public var callouts: [Callout] = []
     /// Legend entries after the series'.
     public var legendKeys: [LegendKey] = []
