@@ -3,7 +3,7 @@ import Stats
 
 /// How far one build's figures move against themselves (an A/A comparison): several jobs of the same
 /// binary, each starting its own servers, compared job against job. The thresholds are sized from it,
-/// because a fixed 5% limit on a machine where A/A runs differ by 20% fails every other pull request.
+/// because a fixed limit tighter than the A/A spread fails pull requests that changed nothing.
 public struct AASpread: Codable, Sendable, Hashable {
     /// Separate jobs measured.
     public var jobs: Int
