@@ -22,7 +22,7 @@ extension ReportPlots {
         var plots: [ReportPlot] = []
         for strategy in model.strategies {
             let series = model.series.filter { $0.strategy == strategy }
-            let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
+            let loads = distinctLoads(series)
             var lines: [LinePlot.Series] = []
             var curves: [PercentileCurve] = []
             for s in series {
@@ -75,7 +75,7 @@ extension ReportPlots {
         var plots: [ReportPlot] = []
         for strategy in model.strategies {
             let series = model.series.filter { $0.strategy == strategy }
-            let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
+            let loads = distinctLoads(series)
             var lines: [LinePlot.Series] = []
             for s in series {
                 for cell in s.cells {

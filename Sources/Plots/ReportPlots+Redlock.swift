@@ -55,7 +55,7 @@ extension ReportPlots {
 
     static func redlockDistributions(_ model: ReportModel) -> [ReportPlot] {
         let series = model.series.filter { $0.algorithm == "redlock" }
-        let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
+        let loads = distinctLoads(series)
         var lines: [LinePlot.Series] = []
         var curves: [PercentileCurve] = []
         var overrun: Double?
