@@ -3,9 +3,7 @@ import Reports
 /// A cell's median-throughput run as one line of a per-run plot, named and styled the same in every
 /// such plot: darker for more load, dashed for hiredis.
 struct RunLine {
-    var series: LoadSeries
     var row: SummaryRow
-    var load: Double
     /// Client, qualifier and load, e.g. `native · 100 contenders`.
     var name: String
     var color: String
@@ -26,7 +24,7 @@ extension ReportPlots {
             s.cells.compactMap { cell -> RunLine? in
                 guard let row = cell.representative, let load = cell.load else { return nil }
                 return RunLine(
-                    series: s, row: row, load: load,
+                    row: row,
                     name: [s.client, s.qualifier, s.loadAxis.text(load)].filter { !$0.isEmpty }.joined(separator: " · "),
                     color: PlotPalette.sequential(loads.firstIndex(of: load) ?? 0, of: loads.count),
                     dash: PlotPalette.dash(client: s.client))
