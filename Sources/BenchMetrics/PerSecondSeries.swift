@@ -89,7 +89,6 @@ public struct PerSecondSeries: Sendable, Hashable {
         public var acquisitions: Int
         /// Acquisitions that ended without the lock.
         public var failed: Int
-        /// Errors.
         public var errors: Int
         /// Coarse p99 acquire latency (see `acquireNanos(atPercentile:second:)`), µs.
         public var acquireP99Us: Double?

@@ -11,7 +11,6 @@ public struct ProcessCost: Codable, Sendable, Hashable {
     /// Most threads seen.
     public var peakThreads: Int
 
-    /// A cost with the given values.
     public init(userCPUS: Double, systemCPUS: Double, wallS: Double, peakRSSBytes: Int, peakThreads: Int) {
         self.userCPUS = userCPUS
         self.systemCPUS = systemCPUS

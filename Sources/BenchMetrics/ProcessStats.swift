@@ -26,7 +26,6 @@ public struct ProcessStats: Codable, Sendable, Hashable {
     /// Monotonic ns when sampled (for CPU percent over an interval).
     public var monotonicNanos: UInt64
 
-    /// A sample with the given values.
     public init(
         userCPUMicros: Int64, systemCPUMicros: Int64, peakRSSBytes: Int, rssBytes: Int, threads: Int,
         peakThreads: Int? = nil, monotonicNanos: UInt64

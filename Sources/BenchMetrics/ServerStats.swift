@@ -12,7 +12,6 @@ public struct ServerStats: Codable, Sendable, Hashable {
         /// Calls that executed and failed.
         public var failedCalls: Int
 
-        /// A stat with the given counts.
         public init(calls: Int, usec: Int, rejectedCalls: Int = 0, failedCalls: Int = 0) {
             self.calls = calls
             self.usec = usec
@@ -32,7 +31,6 @@ public struct ServerStats: Codable, Sendable, Hashable {
     /// `redis_version`, when the `server` section was included.
     public var redisVersion: String?
 
-    /// A snapshot with the given values.
     public init(
         commands: [String: CommandStat] = [:], usedCPUSysS: Double? = nil, usedCPUUserS: Double? = nil,
         totalCommandsProcessed: Int? = nil, redisVersion: String? = nil

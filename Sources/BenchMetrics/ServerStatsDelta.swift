@@ -13,7 +13,6 @@ public struct ServerStatsDelta: Codable, Sendable, Hashable {
     /// `total_commands_processed` delta minus the excluded calls.
     public var totalCommandsProcessed: Int?
 
-    /// A delta with the given values.
     public init(
         servers: Int, commands: [String: ServerStats.CommandStat], excludedCalls: Int,
         cpuSysS: Double?, cpuUserS: Double?, totalCommandsProcessed: Int?

@@ -27,7 +27,6 @@ public struct ChaosEnvironmentError: Error, Sendable, Hashable, CustomStringConv
     /// What failed, on what, and what to try.
     public var message: String
 
-    /// Makes an error.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

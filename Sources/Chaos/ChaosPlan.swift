@@ -51,9 +51,7 @@ public struct ChaosPlanError: Error, Sendable, Hashable, CustomStringConvertible
     /// What is wrong and what to use instead.
     public var reason: String
 
-    /// Makes an error with its reason.
     public init(_ reason: String) { self.reason = reason }
 
-    /// The reason.
     public var description: String { reason }
 }

@@ -31,7 +31,6 @@ public struct ChaosOutcome: Sendable {
 /// Runs a `ChaosPlan`: starts the resource server, then every scenario for every client and
 /// algorithm, each against servers of its own, and collects the safety rows.
 public final class ChaosRunner: Sendable {
-    /// The plan.
     public let plan: ChaosPlan
     private let log: @Sendable (String) -> Void
     private let current = Mutex<ChaosRun?>(nil)

@@ -16,7 +16,6 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     /// Connection resets (`CLIENT KILL`) and a paused server with client command timeouts.
     case network
 
-    /// The raw value.
     public var description: String { rawValue }
 
     /// Algorithms this scenario can run. Redlock-specific faults run Redlock only; failover and the

@@ -16,12 +16,10 @@ public struct ChaosWorkerConfig: Codable, Sendable, Hashable {
     public var lockServers: [String]
     /// The server holding the protected resource.
     public var resourceServer: String
-    /// The lock key.
     public var key: String
     /// The resource hash the worker writes.
     public var resourceKey: String
 
-    /// Makes a config.
     public init(spec: LockSpec, client: RedisClientKind, lockServers: [String], resourceServer: String, key: String, resourceKey: String) {
         self.spec = spec
         self.client = client

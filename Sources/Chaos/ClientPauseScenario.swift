@@ -19,22 +19,13 @@ extension ChaosRun {
     func clientPauseInProcess(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind) async throws(ChaosEnvironmentError) -> SafetyRow {
         let spec = Self.pauseSpec(algorithm)
         return try await withFleet(count: spec.commandConnections) { fleet throws(ChaosEnvironmentError) in
-            let (holderContext, contenderContext) = try await LockSessions.openPair(
-                spec: spec, client: client, endpoints: fleet.endpoints, labels: ("pause-holder", "pause-contender"), seeds: (11, 12))
-            var tally = RowTally(.clientPause, "in-process", algorithm, client)
-            let witness = MutexWitness()
-            for trial in 0..<plan.trials where !interrupted {
-                tally.trials += 1
-                let key = prefix + "pause:\(client):\(algorithm):\(trial)"
-                let holder = await LockSessions.locker(holderContext)
-                let contender = await LockSessions.locker(contenderContext)
-                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the holder was not granted")
-                    continue
-                }
-                tally.acquisitions += 1
-                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
+            let tally = try await pairedTrials(
+                fleet, spec: spec, client: client, labels: ("pause-holder", "pause-contender"), seeds: (11, 12),
+                keyPrefix: prefix + "pause:\(client):\(algorithm):", tally: RowTally(.clientPause, "in-process", algorithm, client)
+            ) { trial, tally in
+                let (key, holder, contender, witness, holderContext) = (trial.key, trial.first, trial.second, trial.witness, trial.firstContext)
+                guard let first = await firstHolder(holder, key: key, timeoutMs: 2_000, algorithm: algorithm, holderID: HolderID.holder,
+                                                    witness: witness, tally: &tally, problem: "the holder was not granted") else { return }
                 await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
 
                 let pausedAt = LockClock.monotonicNanos()
@@ -48,7 +39,7 @@ extension ChaosRun {
                     tally.problems.append("the contender was not granted after the pause")
                     witness.exit(key: key, holderID: HolderID.holder)
                     _ = await holder.release(first)
-                    continue
+                    return
                 }
                 // (Granted while the holder was still frozen: the resume above came after the grant.)
                 await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
@@ -58,12 +49,24 @@ extension ChaosRun {
                 witness.exit(key: key, holderID: HolderID.contender)
                 _ = await contender.release(second)
             }
-            tally.absorb(witness)
-            await checkNoKeys(fleet.endpoints, prefix: prefix + "pause:\(client):\(algorithm):", tally: &tally)
-            await LockSessions.close(holderContext)
-            await LockSessions.close(contenderContext)
             return Self.judgePause(tally)
         }
+    }
+
+    /// The trial's first grant, counted and entered into the witness; a refusal is counted as a failed
+    /// acquisition and `problem`, since the scripted fault cannot be staged without a holder.
+    func firstHolder(
+        _ holder: Locker, key: String, timeoutMs: Int, algorithm: LockAlgorithmKind, holderID: UInt64,
+        witness: MutexWitness, tally: inout RowTally, problem: String
+    ) async -> LockGrant? {
+        guard let grant = await holder.acquire(key: key, timeoutMs: timeoutMs).grant else {
+            tally.failedAcquisitions += 1
+            tally.problems.append(problem)
+            return nil
+        }
+        tally.acquisitions += 1
+        witness.enter(key: key, holderID: holderID, validUntilNanos: grant.validUntilNanos(algorithm: algorithm))
+        return grant
     }
 
     /// The holder's first write, before anything goes wrong: must be accepted.

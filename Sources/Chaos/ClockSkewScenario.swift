@@ -18,22 +18,13 @@ extension ChaosRun {
     func clockSkew(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, skewMs: Int64) async throws(ChaosEnvironmentError) -> SafetyRow {
         let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.skewTTL)
         return try await withFleet(count: 1) { fleet throws(ChaosEnvironmentError) in
-            let (holderContext, skewedContext) = try await LockSessions.openPair(
-                spec: spec, client: client, endpoints: fleet.endpoints, labels: ("skew-holder", "skew-contender"), seeds: (51, 52))
-            var tally = RowTally(.clockSkew, "client clock +\(skewMs) ms", algorithm, client)
-            let witness = MutexWitness()
-            for trial in 0..<plan.trials where !interrupted {
-                tally.trials += 1
-                let key = prefix + "skew:\(client):\(algorithm):\(skewMs):\(trial)"
-                let holder = await LockSessions.locker(holderContext)
-                let skewed = await LockSessions.locker(skewedContext, clockOffsetMs: skewMs)
-                guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the holder was not granted")
-                    continue
-                }
-                tally.acquisitions += 1
-                witness.enter(key: key, holderID: HolderID.holder, validUntilNanos: first.validUntilNanos(algorithm: algorithm))
+            let tally = try await pairedTrials(
+                fleet, spec: spec, client: client, labels: ("skew-holder", "skew-contender"), seeds: (51, 52), secondClockOffsetMs: skewMs,
+                keyPrefix: prefix + "skew:\(client):\(algorithm):\(skewMs):", tally: RowTally(.clockSkew, "client clock +\(skewMs) ms", algorithm, client)
+            ) { trial, tally in
+                let (key, holder, skewed, witness) = (trial.key, trial.first, trial.second, trial.witness)
+                guard let first = await firstHolder(holder, key: key, timeoutMs: 2_000, algorithm: algorithm, holderID: HolderID.holder,
+                                                    witness: witness, tally: &tally, problem: "the holder was not granted") else { return }
                 let holdEnd = first.grantedAtNanos + UInt64(Self.skewHoldMs) * 1_000_000
                 let outcome = await skewed.acquire(key: key, deadlineNanos: holdEnd)
                 if let second = outcome.grant {
@@ -55,10 +46,6 @@ extension ChaosRun {
                     _ = await skewed.release(second)
                 }
             }
-            tally.absorb(witness)
-            await checkNoKeys(fleet.endpoints, prefix: prefix + "skew:\(client):\(algorithm):\(skewMs):", tally: &tally)
-            await LockSessions.close(holderContext)
-            await LockSessions.close(skewedContext)
             return Self.judgeSkew(tally, skewMs: skewMs)
         }
     }

@@ -9,9 +9,7 @@ public struct PhaseSummary: Codable, Sendable, Hashable {
     public var scenario: String
     /// The row's variant, e.g. `2 of 5 killed`.
     public var variant: String
-    /// The algorithm.
     public var algorithm: String
-    /// The client.
     public var client: String
     /// `before`, `during` or `after`.
     public var phase: String

@@ -50,14 +50,9 @@ extension ChaosRun {
         fleet.kill(3)
         fleet.kill(4)
         let holder = await LockSessions.locker(holderContext)
-        guard let first = await holder.acquire(key: key, timeoutMs: 3_000).grant else {
-            tally.failedAcquisitions += 1
-            tally.problems.append("the first client was not granted with 3 of 5 nodes up")
-            return
-        }
-        tally.acquisitions += 1
+        guard let first = await firstHolder(holder, key: key, timeoutMs: 3_000, algorithm: .redlock, holderID: HolderID.first, witness: witness,
+                                            tally: &tally, problem: "the first client was not granted with 3 of 5 nodes up") else { return }
         let validUntil = first.validUntilNanos(algorithm: .redlock)
-        witness.enter(key: key, holderID: HolderID.first, validUntilNanos: validUntil)
         // Both at once: the second client must win before the first lease ends, so keep setup short.
         try await restart(fleet, [3, 4])
 

@@ -10,7 +10,6 @@ public struct ResourceStore: Sendable {
     /// The connection writes go on.
     public let connection: any RedisConnection
 
-    /// Makes a store on `connection`.
     public init(connection: any RedisConnection) {
         self.connection = connection
     }

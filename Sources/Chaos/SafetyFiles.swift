@@ -95,10 +95,8 @@ public enum SafetyFiles {
 
 /// An output file that could not be checked or written: which, and what to do.
 public struct SafetyFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The file.
     public var path: String
     /// What failed and what to do.
     public var message: String
-    /// The message.
     public var description: String { message }
 }

@@ -3,7 +3,7 @@ import Stats
 
 /// How far one build's figures move against themselves (an A/A comparison): several jobs of the same
 /// binary, each starting its own servers, compared job against job. The thresholds are sized from it,
-/// because a fixed 5% limit on a machine where A/A runs differ by 20% fails every other pull request.
+/// because a fixed limit tighter than the A/A spread fails pull requests that changed nothing.
 public struct AASpread: Codable, Sendable, Hashable {
     /// Separate jobs measured.
     public var jobs: Int
@@ -12,7 +12,6 @@ public struct AASpread: Codable, Sendable, Hashable {
     /// One entry per scenario, client and metric.
     public var entries: [AAEntry]
 
-    /// A spread with the given parts.
     public init(jobs: Int, pairsPerJob: Int, entries: [AAEntry]) {
         self.jobs = jobs
         self.pairsPerJob = pairsPerJob
@@ -45,7 +44,6 @@ public struct AAEntry: Codable, Sendable, Hashable {
     /// Job-against-job comparisons made.
     public var comparisons: Int
 
-    /// An entry with the given values.
     public init(
         scenario: String, client: String, metric: String, jobMedians: [Double], maxJobDeviation: Double, roundSpread: Double,
         rawJobMedians: [Double], rawMaxJobDeviation: Double, falseAlarms: Int = 0, comparisons: Int = 0

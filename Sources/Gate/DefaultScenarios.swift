@@ -10,7 +10,7 @@ public enum DefaultScenarios {
 
     /// 100 contenders on 10 keys served in arrival order: waiting, hand-off and fairness under contention.
     /// FIFO rather than backoff: hand-offs follow releases, not random sleeps, so a round's figures are
-    /// decided by the code rather than by jitter (backoff and pubsub moved 2-4x between A/A jobs here).
+    /// decided by the code rather than by jitter (backoff and pubsub rounds move with the sleeps' draws).
     public static let contended = GateScenario(
         name: "contended",
         scenario: make(.setnxPX, wait: .fifo(), contenders: 100, keys: 10, connections: 2, holdUs: 1_000),

@@ -87,7 +87,6 @@ public struct GateBaseline: Codable, Sendable {
     /// A threshold for a metric the file does not list.
     public static let fallbackThreshold = 0.25
 
-    /// A baseline with the given parts.
     public init(
         identity: RunIdentity, build: String, command: String, reference: String, pairs: Int,
         bootstrap: BootstrapSettings, bounds: HardBounds, thresholdRule: String, aa: AASpread?, scenarios: [BaselineScenario]

@@ -14,7 +14,6 @@ public struct GateOptions: Sendable {
     /// Confidence interval settings.
     public var bootstrap: BootstrapSettings
 
-    /// Options with the given values.
     public init(
         scenarioNames: [String]? = nil, hardOnly: Bool = false, thresholdOverrides: [GateMetric: Double] = [:],
         bounds: HardBounds = HardBounds(), bootstrap: BootstrapSettings = BootstrapSettings()

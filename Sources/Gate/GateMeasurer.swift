@@ -21,7 +21,6 @@ public struct GatePlan: Sendable {
     /// Replaces each scenario's warm-up, seconds.
     public var warmupS: Double?
 
-    /// A plan with the given parts.
     public init(
         scenarios: [GateScenario], rounds: Int, withReference: Bool, injectDelayUs: Int = 0,
         durationS: Double? = nil, warmupS: Double? = nil

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 extension GateReport {
     /// Markdown for a pull-request comment or a CI job summary: the verdict first, then both tables.
@@ -33,16 +34,16 @@ extension GateReport {
         for (name, cases) in suites {
             let suiteFailures = cases.filter { $0.failure != nil }.count
             let skipped = cases.filter(\.skipped).count
-            lines.append(#"  <testsuite name="\#(Self.xml(name))" tests="\#(cases.count)" failures="\#(suiteFailures)" skipped="\#(skipped)">"#)
+            lines.append(#"  <testsuite name="\#(XMLText.escape(name))" tests="\#(cases.count)" failures="\#(suiteFailures)" skipped="\#(skipped)">"#)
             for test in cases {
-                let open = #"    <testcase classname="\#(Self.xml(test.classname))" name="\#(Self.xml(test.name))""#
+                let open = #"    <testcase classname="\#(XMLText.escape(test.classname))" name="\#(XMLText.escape(test.name))""#
                 if let failure = test.failure {
                     lines.append(open + ">")
-                    lines.append(#"      <failure message="\#(Self.xml(failure))">\#(Self.xml(failure))</failure>"#)
+                    lines.append(#"      <failure message="\#(XMLText.escape(failure))">\#(XMLText.escape(failure))</failure>"#)
                     lines.append("    </testcase>")
                 } else if test.skipped {
                     lines.append(open + ">")
-                    lines.append(#"      <skipped message="\#(Self.xml(test.detail))"/>"#)
+                    lines.append(#"      <skipped message="\#(XMLText.escape(test.detail))"/>"#)
                     lines.append("    </testcase>")
                 } else {
                     lines.append(open + "/>")
@@ -80,25 +81,5 @@ extension GateReport {
                 classname: "gate.relative.\(row.scenario)", name: "\(row.client) \(row.metric.rawValue)",
                 failure: row.verdict == .fail ? text : nil, skipped: row.verdict == .skipped, detail: text)
         }
-    }
-
-    /// Text escaped for XML attributes and content (the five predefined entities; control characters
-    /// other than tab and newline are not allowed in XML 1.0 and are dropped).
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

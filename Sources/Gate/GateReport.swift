@@ -11,7 +11,6 @@ public struct GateReport: Codable, Sendable {
     /// Relative-gate rows (empty with `--hard-only`).
     public var relative: [MetricComparison]
 
-    /// A report with the given parts.
     public init(context: [String], notes: [String] = [], hard: [HardCheck], relative: [MetricComparison]) {
         self.context = context
         self.notes = notes

@@ -31,7 +31,6 @@ public struct GatePair: Codable, Sendable, Hashable {
     /// One entry per client.
     public var runs: [RunFigures]
 
-    /// A round with the given parts.
     public init(job: Int, round: Int, order: [String], runs: [RunFigures]) {
         self.job = job
         self.round = round
@@ -45,7 +44,6 @@ public struct GatePair: Codable, Sendable, Hashable {
 
 /// Every round measured for one scenario.
 public struct ScenarioSamples: Codable, Sendable, Hashable {
-    /// The scenario.
     public var gateScenario: GateScenario
     /// Its rounds, in the order they ran.
     public var pairs: [GatePair]
@@ -108,7 +106,6 @@ public struct GateMeasurement: Codable, Sendable {
     /// This format's name.
     public static let formatName = "lockbench-gate-measurement/1"
 
-    /// A measurement with the given parts.
     public init(identity: RunIdentity, build: String, command: String, injectedDelayUs: Int, scenarios: [ScenarioSamples]) {
         format = Self.formatName
         self.identity = identity

@@ -5,7 +5,6 @@ import Locks
 public struct HardCheck: Codable, Sendable, Hashable {
     /// Scenario name, or the input row's label.
     public var scenario: String
-    /// Client.
     public var client: String
     /// `completed`, `safety`, `error-rate` or `ttl-overruns`.
     public var check: String
@@ -13,12 +12,10 @@ public struct HardCheck: Codable, Sendable, Hashable {
     public var value: String
     /// The bound, e.g. `0` or `≤ 0.10%`.
     public var bound: String
-    /// The outcome.
     public var verdict: Verdict
     /// Why it failed, when it did.
     public var detail: String?
 
-    /// A check with the given parts.
     public init(scenario: String, client: String, check: String, value: String, bound: String, verdict: Verdict, detail: String? = nil) {
         self.scenario = scenario
         self.client = client

@@ -6,7 +6,6 @@ public struct MetricComparison: Codable, Sendable, Hashable {
     public var scenario: String
     /// What the metric is of: `native/hiredis` for a client ratio, a client's name for Jain.
     public var client: String
-    /// The metric.
     public var metric: GateMetric
     /// Median of the baseline's values (per-round client ratios, or Jain as measured).
     public var baseline: Double?
@@ -22,7 +21,6 @@ public struct MetricComparison: Codable, Sendable, Hashable {
     public var baselineRounds: Int
     /// Rounds measured now.
     public var currentRounds: Int
-    /// The outcome.
     public var verdict: Verdict
     /// Why a row was skipped.
     public var note: String?

@@ -27,7 +27,6 @@ public enum WriteResult: Sendable, Equatable {
 /// A plain value around the fd: ownership (who closes it, and when) belongs to the connection,
 /// which must not close it before its Dispatch sources are cancelled.
 public struct Socket: Sendable, Hashable {
-    /// The file descriptor.
     public let fd: Int32
     /// What it connects to, for error messages.
     public let target: String

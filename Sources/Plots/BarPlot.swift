@@ -1,15 +1,13 @@
+import Reports
+
 /// Grouped bars rendered as inline SVG: one group per category (a strategy), one bar per member (a
 /// load level), each a `<rect class="bar">` with its value printed above it and in a tooltip.
 public struct BarPlot: Sendable {
-    /// One bar.
     public struct Bar: Sendable {
         /// Which member of the group (legend text).
         public var member: String
-        /// Its value.
         public var value: Double
-        /// Tooltip.
         public var tip: String
-        /// A bar.
         public init(member: String, value: Double, tip: String) {
             self.member = member
             self.value = value
@@ -23,7 +21,6 @@ public struct BarPlot: Sendable {
         public var label: String
         /// Its bars, in member order.
         public var bars: [Bar]
-        /// A group.
         public init(label: String, bars: [Bar]) {
             self.label = label
             self.bars = bars
@@ -32,13 +29,10 @@ public struct BarPlot: Sendable {
 
     /// An id unique in the page.
     public var id: String
-    /// Title.
     public var title: String
-    /// Subtitle.
     public var subtitle: String
     /// The value axis (linear, from 0).
     public var y: PlotAxis
-    /// The groups.
     public var groups: [Group]
     /// Colour per member, in legend order.
     public var members: [(name: String, color: String)]
@@ -49,7 +43,6 @@ public struct BarPlot: Sendable {
     /// Height of the plotting area, px.
     public var plotHeight: Double = 280
 
-    /// A bar plot.
     public init(id: String, title: String, subtitle: String = "", y: PlotAxis, groups: [Group], members: [(name: String, color: String)], valueFormat: @escaping @Sendable (Double) -> String) {
         self.id = id
         self.title = title
@@ -78,7 +71,7 @@ public struct BarPlot: Sendable {
         var out = SVG.open(id: id, width: width, height: height, title: title)
         out += heading
         out += SVG.grid(fx: fx, fy: fy, top: top, bottom: bottom, left: left, right: width - right)
-        out += "<text x=\"16\" y=\"\(SVG.n((top + bottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + bottom) / 2)))\">\(SVG.escape(y.label))</text>"
+        out += "<text x=\"16\" y=\"\(SVG.n((top + bottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + bottom) / 2)))\">\(XMLText.escape(y.label))</text>"
 
         let slot = (width - left - right) / Double(max(1, groups.count))
         let colors = Dictionary(members.map { ($0.name, $0.color) }, uniquingKeysWith: { a, _ in a })
@@ -89,7 +82,7 @@ public struct BarPlot: Sendable {
             for (b, bar) in group.bars.enumerated() {
                 guard let py = fy.pixel(bar.value), let zero = fy.pixel(0) else { continue }
                 let x = start + barWidth * Double(b)
-                out += "<rect class=\"bar\" x=\"\(SVG.n(x + 1))\" y=\"\(SVG.n(min(py, zero)))\" width=\"\(SVG.n(barWidth - 2))\" height=\"\(SVG.n(abs(zero - py)))\" fill=\"\(colors[bar.member] ?? "#888")\"><title>\(SVG.escape(bar.tip))</title></rect>"
+                out += "<rect class=\"bar\" x=\"\(SVG.n(x + 1))\" y=\"\(SVG.n(min(py, zero)))\" width=\"\(SVG.n(barWidth - 2))\" height=\"\(SVG.n(abs(zero - py)))\" fill=\"\(colors[bar.member] ?? "#888")\"><title>\(XMLText.escape(bar.tip))</title></rect>"
                 out += SVG.text(valueFormat(bar.value), x: x + barWidth / 2, y: min(py, zero) - 4, size: 10, color: "#333", anchor: "middle")
             }
             out += SVG.text(group.label, x: left + slot * (Double(g) + 0.5), y: bottom + 18, size: 12, anchor: "middle", weight: "600")

@@ -1,3 +1,5 @@
+import Reports
+
 /// A line plot rendered as inline SVG: no script, no external font or stylesheet, so the HTML report
 /// opens offline and prints. Every data point is a `<circle class="pt">` with a `<title>` tooltip
 /// giving its exact figure.
@@ -8,9 +10,7 @@ public struct LinePlot: Sendable {
         public var x: Double
         /// y value.
         public var y: Double
-        /// Tooltip.
         public var tip: String?
-        /// A point.
         public init(_ x: Double, _ y: Double, tip: String? = nil) {
             self.x = x
             self.y = y
@@ -37,7 +37,6 @@ public struct LinePlot: Sendable {
         /// Whether the legend lists it (several curves may share one entry).
         public var inLegend: Bool
 
-        /// A line.
         public init(_ name: String, color: String, dash: String? = nil, width: Double = 2, points: [Point], scatter: [Point] = [], markers: Bool = true, inLegend: Bool = true) {
             self.name = name
             self.color = color
@@ -56,7 +55,6 @@ public struct LinePlot: Sendable {
         public var y: Double
         /// Its label, drawn above it at the right.
         public var label: String
-        /// Colour.
         public var color: String
     }
 
@@ -74,13 +72,10 @@ public struct LinePlot: Sendable {
 
     /// An extra legend entry (e.g. what dash styles mean).
     public struct LegendKey: Sendable {
-        /// Text.
         public var name: String
-        /// Colour.
         public var color: String
         /// Dash, or `nil`.
         public var dash: String?
-        /// Width.
         public var width: Double
     }
 
@@ -90,15 +85,12 @@ public struct LinePlot: Sendable {
     public var title: String
     /// A smaller line under the title (what is held fixed, how to read it).
     public var subtitle: String
-    /// The x axis.
     public var x: PlotAxis
-    /// The y axis.
     public var y: PlotAxis
     /// The lines.
     public var series: [Series] = []
     /// Reference lines.
     public var rules: [Rule] = []
-    /// Callouts.
     public var callouts: [Callout] = []
     /// Legend entries after the series'.
     public var legendKeys: [LegendKey] = []
@@ -139,7 +131,7 @@ public struct LinePlot: Sendable {
         out += "<clipPath id=\"clip-\(id)\"><rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(width - left - right))\" height=\"\(SVG.n(plotHeight))\"/></clipPath>"
         out += SVG.grid(fx: fx, fy: fy, top: top, bottom: plotBottom, left: left, right: width - right)
         out += SVG.text(x.label, x: (left + width - right) / 2, y: plotBottom + 38, size: 12, anchor: "middle")
-        out += "<text x=\"16\" y=\"\(SVG.n((top + plotBottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + plotBottom) / 2)))\">\(SVG.escape(y.label))</text>"
+        out += "<text x=\"16\" y=\"\(SVG.n((top + plotBottom) / 2))\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(SVG.n((top + plotBottom) / 2)))\">\(XMLText.escape(y.label))</text>"
 
         out += "<g clip-path=\"url(#clip-\(id))\">"
         for rule in rules {

@@ -24,7 +24,6 @@ public struct PlotAxis: Sendable {
     /// A fixed domain instead of one fitted to the data.
     public var domain: ClosedRange<Double>?
 
-    /// An axis.
     public init(
         _ label: String, scale: Scale = .linear, includeZero: Bool = false, domain: ClosedRange<Double>? = nil,
         fixedTicks: [(Double, String)]? = nil, format: @escaping @Sendable (Double) -> String = HumanUnits.compact

@@ -1,14 +1,11 @@
 /// One plot of the report with a sentence on how to read it.
 public struct ReportPlot: Sendable {
-    /// The plot.
     public enum Kind: Sendable {
-        /// Lines.
         case line(LinePlot)
         /// Grouped bars.
         case bars(BarPlot)
     }
 
-    /// The plot.
     public var kind: Kind
     /// How to read it, under the plot.
     public var caption: String
@@ -29,7 +26,6 @@ public struct ReportPlot: Sendable {
         }
     }
 
-    /// The SVG.
     public var svg: String {
         switch kind {
         case .line(let plot): return plot.svg()

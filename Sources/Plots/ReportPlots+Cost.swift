@@ -7,7 +7,7 @@ extension ReportPlots {
     static func commands(_ model: ReportModel) -> [ReportPlot] {
         var plots: [ReportPlot] = []
         for (axis, series) in byAxis(model.series) {
-            let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
+            let loads = distinctLoads(series)
             var groups: [BarPlot.Group] = []
             for strategy in model.strategies {
                 let members = series.filter { $0.strategy == strategy }

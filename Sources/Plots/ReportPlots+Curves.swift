@@ -22,17 +22,12 @@ extension ReportPlots {
         var plots: [ReportPlot] = []
         for strategy in model.strategies {
             let series = model.series.filter { $0.strategy == strategy }
-            let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
             var lines: [LinePlot.Series] = []
             var curves: [PercentileCurve] = []
-            for s in series {
-                for cell in s.cells {
-                    guard let row = cell.representative, let load = cell.load, let curve = model.acquireCurve(of: row) else { continue }
-                    let name = [s.client, s.qualifier, s.loadAxis.text(load)].filter { !$0.isEmpty }.joined(separator: " · ")
-                    let color = PlotPalette.sequential(loads.firstIndex(of: load) ?? 0, of: loads.count)
-                    lines.append(.init(name, color: color, dash: PlotPalette.dash(client: s.client), width: 2, points: curvePoints(curve, label: name), markers: false))
-                    curves.append(curve)
-                }
+            for run in runLines(series) {
+                guard let curve = model.acquireCurve(of: run.row) else { continue }
+                lines.append(run.line(points: curvePoints(curve, label: run.name)))
+                curves.append(curve)
             }
             guard !lines.isEmpty else { continue }
             var plot = LinePlot(
@@ -75,18 +70,13 @@ extension ReportPlots {
         var plots: [ReportPlot] = []
         for strategy in model.strategies {
             let series = model.series.filter { $0.strategy == strategy }
-            let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
             var lines: [LinePlot.Series] = []
-            for s in series {
-                for cell in s.cells {
-                    guard let row = cell.representative, let load = cell.load, let grants = model.grants(of: row), !grants.isEmpty else { continue }
-                    let fairness = Fairness(grants: grants)
-                    var name = [s.client, s.qualifier, s.loadAxis.text(load)].filter { !$0.isEmpty }.joined(separator: " · ")
-                    name += " (Jain \(NumberText.fixed(fairness.jain, 2))\(fairness.starved > 0 ? ", \(NumberText.grouped(Double(fairness.starved))) starved" : ""))"
-                    let points = rankCurve(grants).map { LinePlot.Point($0.0, $0.1, tip: "\(name): contender at rank \(NumberText.fixed($0.0, 0))% got \(NumberText.fixed($0.1, 2))× the mean") }
-                    let color = PlotPalette.sequential(loads.firstIndex(of: load) ?? 0, of: loads.count)
-                    lines.append(.init(name, color: color, dash: PlotPalette.dash(client: s.client), width: 2, points: points, markers: false))
-                }
+            for run in runLines(series) {
+                guard let grants = model.grants(of: run.row), !grants.isEmpty else { continue }
+                let fairness = Fairness(grants: grants)
+                let name = run.name + " (Jain \(NumberText.fixed(fairness.jain, 2))\(fairness.starved > 0 ? ", \(NumberText.grouped(Double(fairness.starved))) starved" : ""))"
+                let points = rankCurve(grants).map { LinePlot.Point($0.0, $0.1, tip: "\(name): contender at rank \(NumberText.fixed($0.0, 0))% got \(NumberText.fixed($0.1, 2))× the mean") }
+                lines.append(run.line(name, points: points))
             }
             guard !lines.isEmpty else { continue }
             var plot = LinePlot(

@@ -55,25 +55,22 @@ extension ReportPlots {
 
     static func redlockDistributions(_ model: ReportModel) -> [ReportPlot] {
         let series = model.series.filter { $0.algorithm == "redlock" }
-        let loads = Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
         var lines: [LinePlot.Series] = []
         var curves: [PercentileCurve] = []
         var overrun: Double?
-        for s in series {
-            for cell in s.cells {
-                guard let row = cell.representative, let load = cell.load, let histogram = model.redlockElapsed(of: row),
-                      let curve = PercentileCurve.fromNanos(histogram, source: row.runID, runID: row.runID, client: row.client, kind: "redlock-elapsed") else { continue }
-                overrun = overrun ?? overrunLinePct(row)
-                let name = [s.client, s.qualifier, s.loadAxis.text(load)].filter { !$0.isEmpty }.joined(separator: " · ")
-                // The histogram holds parts per million of the TTL; fromNanos divided by 1000, so ×0.1 gives %.
-                let points = curve.points.compactMap { point -> LinePlot.Point? in
-                    let x = -log10(1 - point.fraction)
-                    guard x.isFinite else { return nil }
-                    return LinePlot.Point(x, point.value / 10, tip: "\(name): p\(NumberText.fixed(point.fraction * 100, 2)) = \(HumanUnits.percent(point.value / 1_000)) of TTL")
-                }
-                lines.append(.init(name, color: PlotPalette.sequential(loads.firstIndex(of: load) ?? 0, of: loads.count), dash: PlotPalette.dash(client: s.client), width: 2, points: points, markers: false))
-                curves.append(curve)
+        for run in runLines(series) {
+            let row = run.row
+            guard let histogram = model.redlockElapsed(of: row),
+                  let curve = PercentileCurve.fromNanos(histogram, source: row.runID, runID: row.runID, client: row.client, kind: "redlock-elapsed") else { continue }
+            overrun = overrun ?? overrunLinePct(row)
+            // The histogram holds parts per million of the TTL; fromNanos divided by 1000, so ×0.1 gives %.
+            let points = curve.points.compactMap { point -> LinePlot.Point? in
+                let x = -log10(1 - point.fraction)
+                guard x.isFinite else { return nil }
+                return LinePlot.Point(x, point.value / 10, tip: "\(run.name): p\(NumberText.fixed(point.fraction * 100, 2)) = \(HumanUnits.percent(point.value / 1_000)) of TTL")
             }
+            lines.append(run.line(points: points))
+            curves.append(curve)
         }
         guard !lines.isEmpty else { return [] }
         var plot = LinePlot(

@@ -19,6 +19,11 @@ public enum ReportPlots {
         return PlotAxis(axis.label + (spread >= 10 ? " (log scale)" : ""), scale: spread >= 10 ? .log : .linear, format: HumanUnits.compact)
     }
 
+    /// The load levels these series were run at, each once, ascending: the order plots colour and group them in.
+    static func distinctLoads(_ series: [LoadSeries]) -> [Double] {
+        Array(Set(series.flatMap { $0.cells.compactMap(\.load) })).sorted()
+    }
+
     static func byAxis(_ series: [LoadSeries]) -> [(LoadAxis, [LoadSeries])] {
         LoadAxis.allCases.compactMap { axis in
             let matching = series.filter { $0.loadAxis == axis }

@@ -1,25 +1,9 @@
 import Foundation
+import Reports
 
 /// SVG fragments shared by the plots. Output is well-formed XML (every element closed, text escaped,
 /// no HTML-only entities), so the report can be checked with an XML parser.
 enum SVG {
-    /// Text with `&`, `<`, `>` and quotes escaped for element content and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     /// A coordinate with at most one decimal: enough for a screen, and keeps the file small.
     static func n(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
@@ -27,14 +11,14 @@ enum SVG {
     }
 
     static func open(id: String, width: Double, height: Double, title: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" data-plot=\"\(escape(id))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-            + "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escape(title))\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" data-plot=\"\(XMLText.escape(id))\" width=\"\(n(width))\" height=\"\(n(height))\" "
+            + "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(XMLText.escape(title))\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif\">"
     }
 
     static func text(_ text: String, x: Double, y: Double, size: Double, color: String = "#222", anchor: String = "start", weight: String = "400", halo: Bool = false) -> String {
         // A white outline painted under the glyphs keeps a label readable where it crosses a line.
         let outline = halo ? " stroke=\"#fff\" stroke-width=\"3.5\" stroke-linejoin=\"round\" paint-order=\"stroke\"" : ""
-        return "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" fill=\"\(color)\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\"\(outline)>\(escape(text))</text>"
+        return "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" fill=\"\(color)\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\"\(outline)>\(XMLText.escape(text))</text>"
     }
 
     /// `text` broken into lines of at most `width` characters at spaces: SVG text does not wrap, and a
@@ -66,7 +50,7 @@ enum SVG {
     }
 
     static func circle(_ x: Double, _ y: Double, r: Double, fill: String, opacity: Double, tip: String?) -> String {
-        let body = tip.map { "<title>\(escape($0))</title>" } ?? ""
+        let body = tip.map { "<title>\(XMLText.escape($0))</title>" } ?? ""
         let opacityAttribute = opacity < 1 ? " fill-opacity=\"\(String(format: "%.2f", opacity))\"" : ""
         return "<circle class=\"pt\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\"\(opacityAttribute)>\(body)</circle>"
     }

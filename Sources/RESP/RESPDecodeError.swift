@@ -61,7 +61,6 @@ public struct RESPDecodeError: Error, Sendable, Hashable, CustomStringConvertibl
     /// What was wrong, in words, e.g. `bulk length 999999999999 exceeds the limit of 536870912`.
     public var message: String
 
-    /// Makes an error.
     public init(_ code: Code, offset: Int, message: String) {
         self.code = code
         self.offset = offset

@@ -28,7 +28,6 @@ public struct RESPDecoder: Sendable {
     /// The first error; RESP cannot resynchronise, so every later `next()` rethrows it.
     var failure: RESPDecodeError?
 
-    /// Makes a decoder that enforces `limits`.
     public init(limits: RESPLimits = .init()) {
         // Negative bounds mean "nothing allowed". A map's count is doubled (plus one for an
         // attribute's value), so the count bound is capped where that cannot overflow.

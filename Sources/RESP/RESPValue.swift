@@ -37,12 +37,9 @@ public enum RESPValue: Sendable, Hashable {
 
 /// A key/value pair of a RESP3 map or attribute.
 public struct RESPPair: Sendable, Hashable {
-    /// The key.
     public var key: RESPValue
-    /// The value.
     public var value: RESPValue
 
-    /// Makes a pair.
     public init(key: RESPValue, value: RESPValue) {
         self.key = key
         self.value = value

@@ -10,8 +10,6 @@ public enum RedisArgument: Sendable, Hashable, ExpressibleByStringLiteral, Expre
     /// A decimal integer.
     case integer(Int64)
 
-    /// Makes a string argument from a literal.
     public init(stringLiteral value: String) { self = .string(value) }
-    /// Makes an integer argument from a literal.
     public init(integerLiteral value: Int64) { self = .integer(value) }
 }

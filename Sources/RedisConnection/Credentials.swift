@@ -7,7 +7,6 @@ import Foundation
 public struct Credentials: Sendable, Hashable {
     /// ACL user name; `nil` authenticates as the default user (`AUTH password`).
     public var username: String?
-    /// The password.
     public var password: String
 
     /// Makes credentials from values already in memory.

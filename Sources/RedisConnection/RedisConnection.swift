@@ -18,10 +18,8 @@ public struct RedisPushMessage: Sendable, Hashable {
     public var channel: String
     /// The pattern that matched, for `pmessage`.
     public var pattern: String?
-    /// The payload.
     public var payload: [UInt8]
 
-    /// Makes a message.
     public init(kind: String, channel: String, pattern: String? = nil, payload: [UInt8]) {
         self.kind = kind
         self.channel = channel
@@ -123,7 +121,6 @@ public struct RedisServerError: Error, Sendable, CustomStringConvertible {
     /// Where it was sent.
     public var endpoint: Endpoint
 
-    /// Makes one from the command's arguments.
     public init(command: [RedisArgument], message: String, endpoint: Endpoint) {
         switch command.first {
         case .string(let s)?: self.command = s

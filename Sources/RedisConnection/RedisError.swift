@@ -60,7 +60,6 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The errno, when an OS call failed.
     public var errno: Int32?
 
-    /// Makes an error.
     public init(_ code: Code, endpoint: String, detail: String = "", errno: Int32? = nil) {
         self.code = code
         self.endpoint = endpoint

@@ -69,7 +69,6 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
     /// The last lines of the node's log (and its captured stderr), when it has one.
     public var logTail: String?
 
-    /// Makes an error.
     public init(
         _ code: Code, node: Int? = nil, endpoint: Endpoint? = nil, detail: String,
         hint: String? = nil, errno: Int32? = nil, logTail: String? = nil

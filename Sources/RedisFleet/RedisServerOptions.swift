@@ -68,9 +68,7 @@ public struct RedisServerOptions: Sendable, Hashable, CustomStringConvertible, C
 
 /// One ACL user, written to the config as `user <name> reset on ><password> <rules...>`.
 public struct ACLUser: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The user name.
     public var name: String
-    /// The user's password.
     public var password: String
     /// ACL rules after the password, e.g. `["~*", "&*", "+@all"]`.
     public var rules: [String]
@@ -101,16 +99,13 @@ public struct ACLUser: Sendable, Hashable, CustomStringConvertible, CustomDebugS
 public struct ConfigDirective: Sendable, Hashable, CustomStringConvertible {
     /// The directive name (letters, digits and `-`).
     public var name: String
-    /// Its arguments.
     public var arguments: [String]
 
-    /// Makes a directive from its name and arguments.
     public init(_ name: String, _ arguments: String...) {
         self.name = name
         self.arguments = arguments
     }
 
-    /// Makes a directive from its name and an argument array.
     public init(name: String, arguments: [String]) {
         self.name = name
         self.arguments = arguments

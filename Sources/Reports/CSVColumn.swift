@@ -1,7 +1,6 @@
 /// One CSV column: its name (never renamed silently: scripts and dashboards select by it), its unit,
 /// what it means, and how to read its value from a row.
 public struct CSVColumn<Row>: Sendable {
-    /// The header name.
     public let name: String
     /// The unit (`µs`, `count`, `acquisitions/s`, …), or `""` for text.
     public let unit: String
@@ -10,7 +9,6 @@ public struct CSVColumn<Row>: Sendable {
     /// The cell for a row (`""` when the figure does not apply).
     public let value: @Sendable (Row) -> String
 
-    /// A column.
     public init(_ name: String, _ unit: String, _ meaning: String, _ value: @escaping @Sendable (Row) -> String) {
         self.name = name
         self.unit = unit

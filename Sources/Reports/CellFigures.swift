@@ -1,7 +1,7 @@
 import Stats
 
 /// Every run of one cell (one scenario) and the medians over its complete repeats: a sweep repeats each
-/// cell, and on this machine one run proves little (runs of the same binary differ by ±25–40%), so
+/// cell, and on a shared machine one run proves little (runs of the same binary differ widely), so
 /// plots, tables and the knee use the median and show the repeats beside it.
 public struct CellFigures: Sendable {
     /// The cell's identity (`SummaryRow.scenarioKey`, plus the host when rows come from several).

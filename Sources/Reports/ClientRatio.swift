@@ -2,7 +2,8 @@ import LoadDriver
 import Stats
 
 /// One client's figures divided by the other's, on the same scenario (`--client both`). A ratio
-/// measured in one run is the only comparison that survives this machine's ±25–40% run-to-run noise.
+/// measured in one run is the only comparison that survives run-to-run noise on a shared machine
+/// (Results/README.md gives this machine's).
 public struct ClientRatio: Codable, Sendable, Hashable {
     /// The client whose figures are divided (`native`).
     public var numerator: String

@@ -9,7 +9,6 @@ public struct LoadSeries: Sendable {
     /// What separates this series from the others beyond algorithm, wait and client (`keys=1`); empty
     /// when nothing does.
     public var qualifier: String
-    /// The lock algorithm.
     public var algorithm: String
     /// The wait strategy.
     public var wait: String

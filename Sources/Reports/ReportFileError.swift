@@ -33,7 +33,6 @@ public struct ReportFileError: Error, Sendable, Hashable, CustomStringConvertibl
     /// What failed, on what, and what to do about it.
     public var message: String
 
-    /// An error with the given parts.
     public init(_ code: Code, path: String, errno: Int32? = nil, message: String) {
         self.code = code
         self.path = path
@@ -41,6 +40,5 @@ public struct ReportFileError: Error, Sendable, Hashable, CustomStringConvertibl
         self.message = message
     }
 
-    /// The message.
     public var description: String { message }
 }

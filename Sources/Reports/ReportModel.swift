@@ -18,7 +18,6 @@ public struct ReportModel: Sendable {
         knees = SeriesKnee.all(data.rows, criteria: criteria)
     }
 
-    /// The series.
     public var series: [LoadSeries] { knees.map(\.series) }
 
     /// Strategies (`algorithm/wait`) in series order, each once.

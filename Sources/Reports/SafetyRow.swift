@@ -5,7 +5,6 @@ public struct SafetyRow: Codable, Sendable, Hashable {
     public var scenario: String
     /// The scenario's variant, e.g. `in-process`, `sigstop-worker`, `restart within TTL`, `WAIT 1 100`.
     public var variant: String
-    /// The lock algorithm.
     public var algorithm: String
     /// `native` or `hiredis`.
     public var client: String
@@ -34,7 +33,6 @@ public struct SafetyRow: Codable, Sendable, Hashable {
     /// A short plain-language verdict.
     public var verdict: String
 
-    /// Makes a row.
     public init(
         scenario: String, variant: String, algorithm: String, client: String, trials: Int, acquisitions: Int,
         overlaps: Int, staleWritesRejected: Int, staleWritesAccepted: Int, wrongOwnerDeletes: Int, doubleGrants: Int,

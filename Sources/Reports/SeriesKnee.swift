@@ -2,7 +2,6 @@ import Stats
 
 /// A series and its knee: one line of the knee table.
 public struct SeriesKnee: Sendable {
-    /// The series.
     public var series: LoadSeries
     /// The knee under the criteria used.
     public var knee: Knee

@@ -50,13 +50,11 @@ public struct SummaryRow: Sendable, Hashable {
         Self.scenarioColumns.filter { !Self.incidentalColumns.contains($0) }.map { "\($0)=\(self[$0])" }.joined(separator: "\u{1F}")
     }
 
-    /// The run id.
     public var runID: String { self["run_id"] }
     /// The host that ran it.
     public var host: String { self["host"] }
     /// `native` or `hiredis`.
     public var client: String { self["client"] }
-    /// The lock algorithm.
     public var algorithm: String { self["algorithm"] }
     /// The wait strategy.
     public var wait: String { self["wait"] }

@@ -14,6 +14,5 @@ public struct SweepGridError: Error, Sendable, Hashable, CustomStringConvertible
         SweepGridError("\(flag) '\(value)' is invalid: \(reason).")
     }
 
-    /// The message.
     public var description: String { message }
 }

@@ -70,7 +70,6 @@ public final class SweepProgress: Sendable {
         state.withLock { $0.startedNanos = MonotonicClock.nanos() }
     }
 
-    /// A run begins.
     public func runStarted(label: String, round: Int, repeats: Int) {
         let line: String = state.withLock { s in
             s.current = "[\(s.done + 1)/\(total)] \(label)" + (repeats > 1 ? " (repeat \(round + 1)/\(repeats))" : "")

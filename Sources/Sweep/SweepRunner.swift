@@ -21,7 +21,6 @@ public struct SweepOutcome: Sendable {
 /// first), each cell runs in turn on them, hands each finished run to `write` at once (so Ctrl-C loses only the run in
 /// progress, which is written too, marked partial), and stops the servers at the end.
 public final class SweepRunner: Sendable {
-    /// The cells.
     public let cells: [PlannedCell]
     /// The runs, in order.
     public let schedule: [ScheduledRun]

@@ -7,7 +7,6 @@ public struct ScheduledRun: Sendable, Hashable {
     /// Which repeat.
     public var round: Int
 
-    /// A run.
     public init(cell: Int, round: Int) {
         self.cell = cell
         self.round = round

@@ -79,8 +79,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
-            Terminal.error("bench calibrate: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("calibrate", error)
         }
         var fleet: RedisFleet?
         let endpoint: Endpoint
@@ -92,16 +91,14 @@ struct CalibrateCommand: AsyncParsableCommand {
                 fleet = started
                 endpoint = started.endpoints[0]
             } catch {
-                Terminal.error("bench calibrate: \(error)")
-                throw ExitCode(2)
+                throw Terminal.environmentError("calibrate", error)
             }
         }
         do {
             try await networkComparison(endpoint: endpoint, benchmark: benchmark)
         } catch {
             await fleet?.stop()
-            Terminal.error("bench calibrate: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("calibrate", error)
         }
         await fleet?.stop()
     }

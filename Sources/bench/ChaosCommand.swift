@@ -99,8 +99,7 @@ struct ChaosCommand: AsyncParsableCommand {
             if let csv { try SafetyFiles.preflightCSV(csv) }
             if let json { try SafetyFiles.preflightJSON(json) }
         } catch {
-            Terminal.error("bench chaos: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("chaos", error)
         }
         let runner = ChaosRunner(plan: plan) { Terminal.note("  \($0)") }
         RedisFleet.setInterruptHandler { _ in runner.interrupt() }
@@ -128,13 +127,11 @@ struct ChaosCommand: AsyncParsableCommand {
                 if let csv { try SafetyFiles.appendCSV(outcome.rows, identity: identity, to: csv); Terminal.note("wrote \(csv)") }
                 if let json { try SafetyFiles.writeJSON(outcome.rows, to: json); Terminal.note("wrote \(json)") }
             } catch {
-                Terminal.error("bench chaos: \(error)")
-                throw ExitCode(2)
+                throw Terminal.environmentError("chaos", error)
             }
         }
         if let failure = outcome.environmentError {
-            Terminal.error("bench chaos: \(failure)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("chaos", failure)
         }
         if outcome.interrupted {
             Terminal.error("bench chaos: interrupted; the rows above are the ones that finished.")

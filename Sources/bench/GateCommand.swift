@@ -227,7 +227,6 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     func fail(_ message: String) throws -> Never {
-        Terminal.error("bench gate: \(message)")
-        throw ExitCode(2)
+        throw Terminal.environmentError("gate", message)
     }
 }

@@ -65,8 +65,7 @@ struct ReportCommand: AsyncParsableCommand {
         let criteria = try criteria()
         let data: ReportData
         do { data = try ReportInputs.load(inputs) } catch {
-            Terminal.error("bench report: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("report", error)
         }
         for note in data.notes { Terminal.note("bench report: \(note)") }
         let model = ReportModel(data: data, criteria: criteria)
@@ -83,8 +82,7 @@ struct ReportCommand: AsyncParsableCommand {
                 print(summary, terminator: "")
             }
         } catch {
-            Terminal.error("bench report: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("report", error)
         }
     }
 

@@ -68,8 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
         let clients = options.client.clients
         do { try output.preflight() } catch {
-            Terminal.error("bench run: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("run", error)
         }
         let session: HarnessSession
         let perClient = clients.map { kind in
@@ -78,8 +77,7 @@ struct RunCommand: AsyncParsableCommand {
             return run
         }
         do { session = try await HarnessSession.open(for: perClient) } catch {
-            Terminal.error("bench run: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("run", error)
         }
         if let fleet = session.servers.fleet {
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(fleet.endpoints.map(\.description).joined(separator: " "))")
@@ -111,13 +109,11 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }
             } catch {
-                Terminal.error("bench run: \(error)")
-                throw ExitCode(2)
+                throw Terminal.environmentError("run", error)
             }
         }
         if let error = outcome.error {
-            Terminal.error("bench run: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("run", error)
         }
         if interrupted { throw ExitCode(130) }
         let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }

@@ -54,8 +54,7 @@ struct ServersCommand: AsyncParsableCommand {
         do {
             fleet = try await RedisFleet.start(count: count, options: options)
         } catch {
-            Terminal.error("bench servers: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("servers", error)
         }
 
         if ping {

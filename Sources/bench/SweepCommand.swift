@@ -190,8 +190,7 @@ struct SweepCommand: AsyncParsableCommand {
         var earlierRows: [SummaryRow] = []
         if resume, let csv = output.csv {
             do { earlierRows = try SweepResume.completedRows(csvPath: csv) } catch {
-                Terminal.error("bench sweep: \(error)")
-                throw ExitCode(2)
+                throw Terminal.environmentError("sweep", error)
             }
         }
         let done = SweepResume.done(cells: plan.cells, rows: earlierRows, repeats: spec.repeats)
@@ -225,8 +224,7 @@ struct SweepCommand: AsyncParsableCommand {
             try outputs.preflight()
             if let kneeCsv { try KneeTable.preflight(path: kneeCsv) }
         } catch {
-            Terminal.error("bench sweep: \(error)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("sweep", error)
         }
 
         let progress = SweepProgress(planned: planned)
@@ -245,8 +243,7 @@ struct SweepCommand: AsyncParsableCommand {
                     try KneeTable.writeCSV(knees, criteria: spec.criteria, to: kneeCsv)
                     Terminal.note("wrote \(kneeCsv)")
                 } catch {
-                    Terminal.error("bench sweep: \(error)")
-                    throw ExitCode(2)
+                    throw Terminal.environmentError("sweep", error)
                 }
             }
         }
@@ -255,8 +252,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
 
         if let failure = outcome.writeError ?? outcome.environmentError {
-            Terminal.error("bench sweep: \(failure)")
-            throw ExitCode(2)
+            throw Terminal.environmentError("sweep", failure)
         }
         if outcome.interrupted {
             Terminal.error("bench sweep: interrupted; \(outcome.results.filter { !$0.partial }.count) finished run(s) are in the outputs. Run the same command with --resume to finish.")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
@@ -14,6 +15,13 @@ enum Terminal {
     /// A message on stderr.
     static func error(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Says on stderr what kept `bench <command>` from measuring or from writing what it measured, and
+    /// gives exit code 2: an environment error, which the help promises apart from a regression's 1.
+    static func environmentError(_ command: String, _ error: Any) -> ExitCode {
+        self.error("bench \(command): \(error)")
+        return ExitCode(2)
     }
 
     /// A side note on stderr (keeps stdout for the table).
