@@ -1,19 +1,18 @@
 import RESP
 import RedisConnection
 
-/// The measured path's commands: built into the context's one scratch encoder and sent with the
-/// operation itself as the reply receiver, so a lock cycle allocates no argument arrays, strings or
-/// closures for its commands.
+/// The measured path's commands: written in place by a `RESPWriter` and sent with the operation
+/// itself as the reply receiver, so a lock cycle allocates no argument arrays, strings or closures
+/// for its commands.
 extension LockContext {
     /// Sends the command `build` writes; the reply goes to `operation.receive(_:tag:)` on `queue`.
+    /// `build` runs twice (to count, then to write), so it computes no strings itself.
     func send(
         _ connection: any RedisConnection, _ purpose: Purpose, _ operation: LockOperation, tag: Int,
-        _ build: (inout RESPEncoder) -> Void
+        _ build: (inout RESPWriter) -> Void
     ) {
         count(purpose, operation)
-        scratch.reset()
-        build(&scratch)
-        scratch.bytes.withUnsafeBytes { connection.send(encoded: $0, to: operation, tag: tag) }
+        RESPWriter.withCommand(build) { connection.send(encoded: $0, to: operation, tag: tag) }
     }
 
     /// Whether the reply to a script call sent with `tag` is a `NOSCRIPT` that the caller must answer
@@ -36,39 +35,28 @@ enum LockTag {
     static let kindMask = 0xFF
 }
 
-extension RESPEncoder {
-    static let setName = RESPEncoder.encoded("SET")
-    static let evalshaName = RESPEncoder.encoded("EVALSHA")
-    static let evalName = RESPEncoder.encoded("EVAL")
-
-    /// One argument's bulk-string bytes, encoded once.
-    static func encoded(_ argument: String) -> [UInt8] {
-        var encoder = RESPEncoder(capacity: argument.utf8.count + 16)
-        encoder.appendArgument(argument)
-        return encoder.bytes
-    }
-
-    /// `*n`, then `EVALSHA sha numkeys` (or `EVAL source numkeys` when `asSource`); the caller appends
+extension RESPWriter {
+    /// `*n`, then `EVALSHA sha numkeys` (or `EVAL source numkeys` when `asSource`); the caller writes
     /// `keys` keys and `args` arguments.
-    mutating func appendScriptCall(_ script: LockScript, asSource: Bool, keys: Int, args: Int) {
-        appendArrayHeader(3 + keys + args)
+    mutating func scriptCall(_ script: LockScript, asSource: Bool, keys: Int, args: Int) {
+        arrayHeader(3 + keys + args)
         if asSource {
-            appendRaw(Self.evalName)
-            appendArgument(script.source)
+            argument("EVAL")
+            argument(script.source)
         } else {
-            appendRaw(Self.evalshaName)
-            appendArgument(script.sha1)
+            argument("EVALSHA")
+            argument(script.sha1)
         }
-        appendArgument(Int64(keys))
+        argument(Int64(keys))
     }
 
     /// `SET key token NX PX ttl`, with `NX PX ttl` pre-encoded by `SetCommand.encodedOptions`.
-    mutating func appendSetNX(key: String, token: String, options: [UInt8]) {
-        appendArrayHeader(6)
-        appendRaw(Self.setName)
-        appendArgument(key)
-        appendArgument(token)
-        appendRaw(options)
+    mutating func setNX(key: String, token: String, options: [UInt8]) {
+        arrayHeader(6)
+        argument("SET")
+        argument(key)
+        argument(token)
+        raw(options)
     }
 }
 

@@ -42,8 +42,6 @@ public final class LockContext: @unchecked Sendable {
     var rng: SplitMix64
     var nextID: UInt64 = 1
     var active: [UInt64: AcquireOperation] = [:]
-    /// Where measured-path commands are built (one per context: one queue builds one command at a time).
-    var scratch = RESPEncoder(capacity: 1024)
     /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
     let setOptions: [UInt8]
     /// The algorithm's commands.

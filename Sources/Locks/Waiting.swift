@@ -78,30 +78,53 @@ extension AcquireOperation {
 }
 
 extension ReleaseOperation {
+    /// The keys and channel a release names besides the lock key, made once per release: the
+    /// command is written twice (counted, then written), and these strings are allocations.
+    struct DerivedNames {
+        var channel = ""
+        var queue = ""
+        var deadlines = ""
+        var fence = ""
+
+        init(_ key: String, spec: LockSpec) {
+            switch spec.wait {
+            case .pubsub:
+                channel = LockKeys.channel(key)
+            case .fifo:
+                channel = LockKeys.channel(key)
+                queue = LockKeys.queue(key)
+                deadlines = LockKeys.queueDeadlines(key)
+                if spec.algorithm == .fenced { fence = LockKeys.fence(key) }
+            case .spin, .fixed, .backoff:
+                break
+            }
+        }
+    }
+
     /// The compare-and-delete script a script-released lock (setnx-px, fenced) runs, with the publish
     /// (pubsub) or hand-off to the next ticket (fifo) its waiters need.
-    static func encode(_ grant: LockGrant, spec: LockSpec, asSource: Bool, into encoder: inout RESPEncoder) {
+    static func encode(_ grant: LockGrant, _ names: DerivedNames, spec: LockSpec, asSource: Bool, into writer: inout RESPWriter) {
         switch spec.wait {
         case .pubsub:
-            encoder.appendScriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(grant.token)
-            encoder.appendArgument(LockKeys.channel(grant.key))
+            writer.scriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
+            writer.argument(grant.key)
+            writer.argument(grant.token)
+            writer.argument(names.channel)
         case .fifo:
             let fenced = spec.algorithm == .fenced
-            encoder.appendScriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(LockKeys.queue(grant.key))
-            encoder.appendArgument(LockKeys.queueDeadlines(grant.key))
-            if fenced { encoder.appendArgument(LockKeys.fence(grant.key)) }
-            encoder.appendArgument(grant.token)
-            encoder.appendArgument(Int64(spec.ttlMs))
-            encoder.appendArgument(LockKeys.channel(grant.key))
-            encoder.appendArgument("")
+            writer.scriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
+            writer.argument(grant.key)
+            writer.argument(names.queue)
+            writer.argument(names.deadlines)
+            if fenced { writer.argument(names.fence) }
+            writer.argument(grant.token)
+            writer.argument(Int64(spec.ttlMs))
+            writer.argument(names.channel)
+            writer.argument("")
         case .spin, .fixed, .backoff:
-            encoder.appendScriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(grant.token)
+            writer.scriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
+            writer.argument(grant.key)
+            writer.argument(grant.token)
         }
     }
 }

@@ -27,12 +27,13 @@ struct FencedAlgorithm: LockAlgorithm {
 extension AcquireOperation {
     func sendFencedAcquire(asSource: Bool) {
         let tag = LockTag.fencedAcquire | (asSource ? LockTag.asSource : 0)
-        context.send(connection, .acquire, self, tag: tag) { [key, token, spec] encoder in
-            encoder.appendScriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
-            encoder.appendArgument(key)
-            encoder.appendArgument(LockKeys.fence(key))
-            encoder.appendArgument(token)
-            encoder.appendArgument(Int64(spec.ttlMs))
+        let fence = LockKeys.fence(key)
+        context.send(connection, .acquire, self, tag: tag) { writer in
+            writer.scriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
+            writer.argument(key)
+            writer.argument(fence)
+            writer.argument(token)
+            writer.argument(Int64(spec.ttlMs))
         }
     }
 }
