@@ -20,7 +20,7 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
     func send(asSource: Bool) {
         let spec = context.spec
         let tag = LockTag.release | (asSource ? LockTag.asSource : 0)
-        let names = DerivedNames(grant.key, spec: spec)
+        let names = DerivedNames.of(grant.key, spec: spec)
         context.send(context.connections[0], .release, self, tag: tag) { writer in
             Self.encode(grant, names, spec: spec, asSource: asSource, into: &writer)
         }

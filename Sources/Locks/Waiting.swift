@@ -79,31 +79,35 @@ extension AcquireOperation {
 
 extension ReleaseOperation {
     /// The keys and channel a release names besides the lock key, made once per release: the
-    /// command is written twice (counted, then written), and these strings are allocations.
+    /// command may be written twice (when it outgrows the stack buffer), and these strings are
+    /// allocations. Nil when the wait strategy names none, so a plain release copies no strings.
     struct DerivedNames {
         var channel = ""
         var queue = ""
         var deadlines = ""
         var fence = ""
 
-        init(_ key: String, spec: LockSpec) {
+        static func of(_ key: String, spec: LockSpec) -> DerivedNames? {
+            var names = DerivedNames()
             switch spec.wait {
             case .pubsub:
-                channel = LockKeys.channel(key)
+                names.channel = LockKeys.channel(key)
             case .fifo:
-                channel = LockKeys.channel(key)
-                queue = LockKeys.queue(key)
-                deadlines = LockKeys.queueDeadlines(key)
-                if spec.algorithm == .fenced { fence = LockKeys.fence(key) }
+                names.channel = LockKeys.channel(key)
+                names.queue = LockKeys.queue(key)
+                names.deadlines = LockKeys.queueDeadlines(key)
+                if spec.algorithm == .fenced { names.fence = LockKeys.fence(key) }
             case .spin, .fixed, .backoff:
-                break
+                return nil
             }
+            return names
         }
     }
 
     /// The compare-and-delete script a script-released lock (setnx-px, fenced) runs, with the publish
     /// (pubsub) or hand-off to the next ticket (fifo) its waiters need.
-    static func encode(_ grant: LockGrant, _ names: DerivedNames, spec: LockSpec, asSource: Bool, into writer: inout RESPWriter) {
+    static func encode(_ grant: LockGrant, _ derived: DerivedNames?, spec: LockSpec, asSource: Bool, into writer: inout RESPWriter) {
+        let names = derived ?? DerivedNames()
         switch spec.wait {
         case .pubsub:
             writer.scriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)

@@ -1,13 +1,12 @@
 /// Writes one command's RESP bytes through a pointer: the measured path's way to build a command.
 ///
-/// `RESPWriter.withCommand` runs its body twice, first to count the bytes, then to write them into
-/// one temporary buffer, and hands the caller the finished command. Each piece costs a bounds check
-/// and a few stores, where appending it to an `Array` cost a uniqueness and capacity check per
-/// header, digit run and CRLF.
+/// `RESPWriter.withCommand` runs its body into a stack buffer and hands the caller the finished
+/// command. Each piece costs a bounds check and a few stores, where appending it to an `Array` cost
+/// a uniqueness and capacity check per header, digit run and CRLF.
 public struct RESPWriter {
-    /// Where the next byte goes; nil while counting.
+    /// Where the next byte goes; nil while only counting (after an overflow, or when sizing).
     @usableFromInline var cursor: UnsafeMutablePointer<UInt8>?
-    /// Bytes the buffer holds (`Int.max` while counting).
+    /// Bytes the buffer holds.
     @usableFromInline let capacity: Int
     @usableFromInline var written = 0
 
@@ -19,22 +18,34 @@ public struct RESPWriter {
         self.capacity = capacity
     }
 
-    /// Runs `build` to size the command, writes it into temporary storage with a second run of
-    /// `build`, and passes the bytes to `use`; they are valid only inside `use`.
+    /// Runs `build` into temporary storage and passes the bytes to `use`; they are valid only inside
+    /// `use`. A command longer than the stack buffer runs `build` again into storage of its size.
     ///
-    /// `build` must write the same pieces both times: a second run that differs traps rather than
+    /// `build` must write the same pieces every time it runs: a run that differs traps rather than
     /// sends a torn command.
     @inlinable
     public static func withCommand<R>(
         _ build: (inout RESPWriter) -> Void, _ use: (UnsafeRawBufferPointer) -> R
     ) -> R {
-        var counter = RESPWriter(cursor: nil, capacity: .max)
+        var fitted = false
+        // A literal capacity, so the buffer is on the stack: lock commands (a key, a token, a few
+        // numbers) fit; an `EVAL` carrying a script's source does not, and is counted first.
+        let result: R? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer in
+            var writer = RESPWriter(cursor: buffer.baseAddress, capacity: buffer.count)
+            build(&writer)
+            guard writer.cursor != nil else { return nil }
+            fitted = true
+            return use(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.count))
+        }
+        // `fitted`, not `result != nil`: `use` may itself return nil.
+        if fitted, let result { return result }
+        var counter = RESPWriter(cursor: nil, capacity: 0)
         build(&counter)
         let length = counter.count
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
             var writer = RESPWriter(cursor: buffer.baseAddress, capacity: length)
             build(&writer)
-            precondition(writer.count == length, "a command wrote \(writer.count) bytes after counting \(length)")
+            precondition(writer.cursor != nil && writer.count == length, "a command wrote \(writer.count) bytes after counting \(length)")
             return use(UnsafeRawBufferPointer(buffer))
         }
     }
@@ -85,12 +96,16 @@ public struct RESPWriter {
         }
     }
 
-    /// Counts `length` more bytes; while writing, returns where they go (and moves past them).
+    /// Counts `length` more bytes; while writing, returns where they go (and moves past them). Past
+    /// the buffer's end it stops writing and only counts.
     @inlinable
     mutating func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8>? {
         written += length
         guard let start = cursor else { return nil }
-        precondition(written <= capacity, "a command wrote more bytes than it counted")
+        guard written <= capacity else {
+            cursor = nil
+            return nil
+        }
         cursor = start + length
         return start
     }
