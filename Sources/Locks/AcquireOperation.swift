@@ -26,6 +26,8 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     var finished = false
     var cancelRequested = false
     var timer: TimerHandle?
+    /// Index in `context.active` while in progress, else -1.
+    var activeSlot = -1
 
     // pubsub
     let channelName: String
@@ -62,7 +64,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
 
     func start() {
         context.counters.acquisitions += 1
-        context.active[id] = self
+        context.active.insert(self)
         begin()
     }
 
@@ -189,7 +191,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         finished = true
         cancelTimer()
         leaveWaiters()
-        context.active[id] = nil
+        context.active.remove(self)
         let done = completion
         completion = nil
         done?(outcome)

@@ -41,7 +41,7 @@ public final class LockContext: @unchecked Sendable {
     var tokens: LockTokenSource
     var rng: SplitMix64
     var nextID: UInt64 = 1
-    var active: [UInt64: AcquireOperation] = [:]
+    var active = ActiveOperations()
     /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
     let setOptions: [UInt8]
     /// The algorithm's commands.
@@ -172,14 +172,14 @@ public final class LockContext: @unchecked Sendable {
     /// One line per acquisition in progress, saying what it waits for (read on `queue`): for diagnosing
     /// a run that does not finish.
     public var pendingDescriptions: [String] {
-        active.values.sorted { $0.id < $1.id }.map { $0.debugDescription }
+        active.operations.sorted { $0.id < $1.id }.map { $0.debugDescription }
     }
 
     /// Ends every acquisition in progress with `.failed(.cancelled)` (FIFO tickets are withdrawn, best
     /// effort). Call on `queue`.
     public func cancelAll() {
         assertOnQueue()
-        for operation in Array(active.values) { operation.cancel() }
+        for operation in active.operations { operation.cancel() }
     }
 
     /// Cancels everything and closes every connection. Call on `queue`. The wheel stays the caller's.
