@@ -35,28 +35,46 @@ enum LockTag {
     static let kindMask = 0xFF
 }
 
+/// A script call site of the measured path: the script, how many keys and arguments it passes, and
+/// the call's fixed head (`*n EVALSHA sha numkeys`) encoded once per context, so a command writes
+/// only its keys and arguments. A class: reading a struct of strings off the context would retain
+/// each of them per command.
+final class ScriptCall: Sendable {
+    let script: LockScript
+    let keys: Int
+    let args: Int
+    let evalshaHead: [UInt8]
+
+    init(_ script: LockScript, keys: Int, args: Int) {
+        self.script = script
+        self.keys = keys
+        self.args = args
+        var encoder = RESPEncoder(capacity: 64)
+        encoder.appendArrayHeader(3 + keys + args)
+        encoder.appendArgument("EVALSHA")
+        encoder.appendArgument(script.sha1)
+        encoder.appendArgument(Int64(keys))
+        evalshaHead = encoder.bytes
+    }
+}
+
 extension RESPWriter {
     /// `*n`, then `EVALSHA sha numkeys` (or `EVAL source numkeys` when `asSource`); the caller writes
-    /// `keys` keys and `args` arguments.
-    mutating func scriptCall(_ script: LockScript, asSource: Bool, keys: Int, args: Int) {
-        arrayHeader(3 + keys + args)
-        if asSource {
-            argument("EVAL")
-            argument(script.source)
-        } else {
-            argument("EVALSHA")
-            argument(script.sha1)
-        }
-        argument(Int64(keys))
+    /// the call's keys and arguments.
+    mutating func scriptCall(_ call: ScriptCall, asSource: Bool) {
+        guard asSource else { return raw(call.evalshaHead) }
+        arrayHeader(3 + call.keys + call.args)
+        argument("EVAL")
+        argument(call.script.source)
+        argument(Int64(call.keys))
     }
 
-    /// `SET key token NX PX ttl`, with `NX PX ttl` pre-encoded by `SetCommand.encodedOptions`.
-    mutating func setNX(key: String, token: String, options: [UInt8]) {
-        arrayHeader(6)
-        argument("SET")
+    /// `SET key token NX PX ttl`, with `*6 SET` and `NX PX ttl` pre-encoded by `SetCommand`.
+    mutating func setNX(key: String, token: String, encoded: SetCommand.Encoded) {
+        raw(encoded.head)
         argument(key)
         argument(token)
-        raw(options)
+        raw(encoded.options)
     }
 }
 
@@ -99,12 +117,23 @@ enum SetCommand {
         ["SET", .string(key), .string(value), .string(condition.token), .string(expiration.token), .integer(expiration.amount)]
     }
 
-    /// The options' bytes, encoded once per context so each measured `SET` only appends them.
-    static func encodedOptions(_ condition: SetCondition, _ expiration: SetExpiration) -> [UInt8] {
-        var encoder = RESPEncoder(capacity: 32)
-        encoder.appendArgument(condition.token)
-        encoder.appendArgument(expiration.token)
-        encoder.appendArgument(expiration.amount)
-        return encoder.bytes
+    /// `SET key value NX PX ttl`'s fixed parts, encoded once per context.
+    struct Encoded {
+        /// `*6 SET`.
+        let head: [UInt8]
+        /// The condition and expiry.
+        let options: [UInt8]
+    }
+
+    /// The fixed parts' bytes, encoded once per context so each measured `SET` only appends them.
+    static func encoded(_ condition: SetCondition, _ expiration: SetExpiration) -> Encoded {
+        var head = RESPEncoder(capacity: 16)
+        head.appendArrayHeader(6)
+        head.appendArgument("SET")
+        var options = RESPEncoder(capacity: 32)
+        options.appendArgument(condition.token)
+        options.appendArgument(expiration.token)
+        options.appendArgument(expiration.amount)
+        return Encoded(head: head.bytes, options: options.bytes)
     }
 }

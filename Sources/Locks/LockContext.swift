@@ -42,8 +42,11 @@ public final class LockContext: @unchecked Sendable {
     var rng: SplitMix64
     var nextID: UInt64 = 1
     var active = ActiveOperations()
-    /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
-    let setOptions: [UInt8]
+    /// `*6 SET` and `NX PX <ttl>`, encoded once for every `SET` the context sends.
+    let setNX: SetCommand.Encoded
+    /// The script a script-released lock's release runs (it depends on the wait strategy).
+    let releaseCall: ScriptCall
+    let fencedAcquireCall = ScriptCall(LockScripts.fencedAcquire, keys: 2, args: 2)
     /// The algorithm's commands.
     let algorithm: any LockAlgorithm
     lazy var hub: PubSubHub? = subscriber.map { PubSubHub(context: self, connection: $0) }
@@ -76,7 +79,8 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
-        self.setOptions = SetCommand.encodedOptions(.nx, .px(spec.ttlMs))
+        self.setNX = SetCommand.encoded(.nx, .px(spec.ttlMs))
+        self.releaseCall = ReleaseOperation.scriptCall(spec)
         self.algorithm = spec.algorithm.implementation
         self.tokens = LockTokenSource(seed: seed)
         self.rng = SplitMix64(seed: seed)

@@ -22,7 +22,7 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
         let tag = LockTag.release | (asSource ? LockTag.asSource : 0)
         let names = DerivedNames.of(grant.key, spec: spec)
         context.send(context.connections[0], .release, self, tag: tag) { writer in
-            Self.encode(grant, names, spec: spec, asSource: asSource, into: &writer)
+            Self.encode(grant, names, spec: spec, call: context.releaseCall, asSource: asSource, into: &writer)
         }
     }
 

@@ -106,27 +106,36 @@ extension ReleaseOperation {
 
     /// The compare-and-delete script a script-released lock (setnx-px, fenced) runs, with the publish
     /// (pubsub) or hand-off to the next ticket (fifo) its waiters need.
-    static func encode(_ grant: LockGrant, _ derived: DerivedNames?, spec: LockSpec, asSource: Bool, into writer: inout RESPWriter) {
+    static func scriptCall(_ spec: LockSpec) -> ScriptCall {
+        switch spec.wait {
+        case .pubsub: return ScriptCall(LockScripts.releaseAndPublish, keys: 1, args: 2)
+        case .fifo: return ScriptCall(LockScripts.fifoRelease, keys: spec.algorithm == .fenced ? 4 : 3, args: 4)
+        case .spin, .fixed, .backoff: return ScriptCall(LockScripts.compareAndDelete, keys: 1, args: 1)
+        }
+    }
+
+    /// The call `scriptCall(spec)` made once per context (`call`), with this release's keys and arguments.
+    static func encode(
+        _ grant: LockGrant, _ derived: DerivedNames?, spec: LockSpec, call: ScriptCall, asSource: Bool,
+        into writer: inout RESPWriter
+    ) {
         let names = derived ?? DerivedNames()
+        writer.scriptCall(call, asSource: asSource)
         switch spec.wait {
         case .pubsub:
-            writer.scriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
             writer.argument(grant.key)
             writer.argument(grant.token)
             writer.argument(names.channel)
         case .fifo:
-            let fenced = spec.algorithm == .fenced
-            writer.scriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
             writer.argument(grant.key)
             writer.argument(names.queue)
             writer.argument(names.deadlines)
-            if fenced { writer.argument(names.fence) }
+            if spec.algorithm == .fenced { writer.argument(names.fence) }
             writer.argument(grant.token)
             writer.argument(Int64(spec.ttlMs))
             writer.argument(names.channel)
             writer.argument("")
         case .spin, .fixed, .backoff:
-            writer.scriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
             writer.argument(grant.key)
             writer.argument(grant.token)
         }

@@ -29,7 +29,7 @@ extension AcquireOperation {
         let tag = LockTag.fencedAcquire | (asSource ? LockTag.asSource : 0)
         let fence = LockKeys.fence(key)
         context.send(connection, .acquire, self, tag: tag) { writer in
-            writer.scriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
+            writer.scriptCall(context.fencedAcquireCall, asSource: asSource)
             writer.argument(key)
             writer.argument(fence)
             writer.argument(token)

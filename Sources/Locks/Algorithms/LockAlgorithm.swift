@@ -65,7 +65,7 @@ extension AcquireOperation {
     /// `SET key token NX PX ttl` on the measured path (setnx-px and naive-getdel acquire alike).
     func sendSetNX() {
         context.send(connection, .acquire, self, tag: LockTag.setNX) { writer in
-            writer.setNX(key: key, token: token, options: context.setOptions)
+            writer.setNX(key: key, token: token, encoded: context.setNX)
         }
     }
 
