@@ -16,7 +16,7 @@ struct FencedAlgorithm: LockAlgorithm {
     }
 
     func release(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
-        ReleaseOperation(context: locker.context, grant: grant, completion: completion).start()
+        ReleaseOperation.start(grant, by: locker, completion)
     }
 
     func extend(_ grant: LockGrant, byMs: Int, by locker: Locker, operation: LockOperation, _ finish: @escaping (ExtendOutcome) -> Void) {
