@@ -88,19 +88,16 @@ extension ReleaseOperation {
         var fence = ""
 
         static func of(_ key: String, spec: LockSpec) -> DerivedNames? {
-            var names = DerivedNames()
             switch spec.wait {
             case .pubsub:
-                names.channel = LockKeys.channel(key)
+                return DerivedNames(channel: LockKeys.channel(key))
             case .fifo:
-                names.channel = LockKeys.channel(key)
-                names.queue = LockKeys.queue(key)
-                names.deadlines = LockKeys.queueDeadlines(key)
-                if spec.algorithm == .fenced { names.fence = LockKeys.fence(key) }
+                return DerivedNames(
+                    channel: LockKeys.channel(key), queue: LockKeys.queue(key), deadlines: LockKeys.queueDeadlines(key),
+                    fence: spec.algorithm == .fenced ? LockKeys.fence(key) : "")
             case .spin, .fixed, .backoff:
                 return nil
             }
-            return names
         }
     }
 
@@ -119,14 +116,17 @@ extension ReleaseOperation {
         _ grant: LockGrant, _ derived: DerivedNames?, spec: LockSpec, call: ScriptCall, asSource: Bool,
         into writer: inout RESPWriter
     ) {
-        let names = derived ?? DerivedNames()
         writer.scriptCall(call, asSource: asSource)
+        // Names are unwrapped only where used: an empty set made for a plain release is four
+        // strings made and destroyed per cycle.
         switch spec.wait {
         case .pubsub:
+            let names = derived ?? DerivedNames()
             writer.argument(grant.key)
             writer.argument(grant.token)
             writer.argument(names.channel)
         case .fifo:
+            let names = derived ?? DerivedNames()
             writer.argument(grant.key)
             writer.argument(names.queue)
             writer.argument(names.deadlines)
