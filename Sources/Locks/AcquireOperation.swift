@@ -138,11 +138,11 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     func grant(fence: Int64? = nil, validityMs: Double? = nil, legacyExpiry: Int64? = nil, tookOver: Int64? = nil) {
         let now = LockClock.monotonicNanos()
         let grantToken = legacyExpiry.map { String($0) } ?? token
-        let grant = LockGrant(
+        let grant = LockGrant(LockGrant.Fields(
             key: key, token: grantToken, fencingToken: fence, attempts: attempts, commands: commands,
             startedAtNanos: startedAt, grantedAtNanos: now, ttlMs: spec.ttlMs,
             validityMs: validityMs ?? Double(spec.ttlMs), redlockAttempts: redlockReports,
-            legacyExpiresAtMs: legacyExpiry, legacyTookOverExpiryMs: tookOver)
+            legacyExpiresAtMs: legacyExpiry, legacyTookOverExpiryMs: tookOver))
         if tookOver != nil { context.counters.legacyTakeovers += 1 }
         context.counters.granted += 1
         complete(.granted(grant))
