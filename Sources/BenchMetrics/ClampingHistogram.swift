@@ -20,6 +20,10 @@ public struct ClampingHistogram: Sendable {
     // nanoseconds up front is 270 KB. Not an Optional: mutating a generic struct through `!` goes
     // through value witnesses on every record, on the measured path.
     private var storage: Histogram<UInt64>
+    /// Values below this index into `storage` without a resize: its buckets end at 2048 · 2^k (three
+    /// significant digits, lowest value 1). May understate what `storage` covers (after a merge or a
+    /// decode), which only costs a needless `grow`.
+    private var coveredBelow: UInt64 = 2048
 
     /// An empty histogram; values above `highestTrackableValue` (default: one hour of nanoseconds) clamp.
     public init(highestTrackableValue: UInt64 = ClampingHistogram.oneHourNanos) {
@@ -48,7 +52,25 @@ public struct ClampingHistogram: Sendable {
             v = highestTrackableValue
             clampedCount &+= count
         }
+        if v >= coveredBelow { grow(toCover: v) }
         storage.record(v, count: count)
+    }
+
+    /// Grows `storage` to cover `value` as its own auto-resize would (same buckets, same ceiling), but
+    /// by building the larger histogram and adding the old one: the library's resize appends zeros
+    /// through unspecialised generic code, tens of millions of instructions per resize, on the
+    /// measured queue, during the first values of a run.
+    private mutating func grow(toCover value: UInt64) {
+        var limit = coveredBelow
+        while limit <= value, limit <= UInt64.max / 2 { limit <<= 1 }
+        var grown = Histogram<UInt64>(
+            lowestDiscernibleValue: 1,
+            highestTrackableValue: storage.highestEquivalentForValue(Swift.max(value, storage.highestTrackableValue)),
+            numberOfSignificantValueDigits: .three)
+        grown.autoResize = true
+        grown.add(storage)
+        storage = grown
+        coveredBelow = limit
     }
 
     /// Adds every value of `other` (the layouts always match, so nothing is approximated).

@@ -26,6 +26,8 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     var finished = false
     var cancelRequested = false
     var timer: TimerHandle?
+    /// Index in `context.active` while in progress, else -1.
+    var activeSlot = -1
 
     // pubsub
     let channelName: String
@@ -62,7 +64,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
 
     func start() {
         context.counters.acquisitions += 1
-        context.active[id] = self
+        context.active.insert(self)
         begin()
     }
 
@@ -136,11 +138,11 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
     func grant(fence: Int64? = nil, validityMs: Double? = nil, legacyExpiry: Int64? = nil, tookOver: Int64? = nil) {
         let now = LockClock.monotonicNanos()
         let grantToken = legacyExpiry.map { String($0) } ?? token
-        let grant = LockGrant(
+        let grant = LockGrant(LockGrant.Fields(
             key: key, token: grantToken, fencingToken: fence, attempts: attempts, commands: commands,
             startedAtNanos: startedAt, grantedAtNanos: now, ttlMs: spec.ttlMs,
             validityMs: validityMs ?? Double(spec.ttlMs), redlockAttempts: redlockReports,
-            legacyExpiresAtMs: legacyExpiry, legacyTookOverExpiryMs: tookOver)
+            legacyExpiresAtMs: legacyExpiry, legacyTookOverExpiryMs: tookOver))
         if tookOver != nil { context.counters.legacyTakeovers += 1 }
         context.counters.granted += 1
         complete(.granted(grant))
@@ -189,7 +191,7 @@ final class AcquireOperation: LockOperation, @unchecked Sendable {
         finished = true
         cancelTimer()
         leaveWaiters()
-        context.active[id] = nil
+        context.active.remove(self)
         let done = completion
         completion = nil
         done?(outcome)

@@ -1,19 +1,18 @@
 import RESP
 import RedisConnection
 
-/// The measured path's commands: built into the context's one scratch encoder and sent with the
-/// operation itself as the reply receiver, so a lock cycle allocates no argument arrays, strings or
-/// closures for its commands.
+/// The measured path's commands: written in place by a `RESPWriter` and sent with the operation
+/// itself as the reply receiver, so a lock cycle allocates no argument arrays, strings or closures
+/// for its commands.
 extension LockContext {
     /// Sends the command `build` writes; the reply goes to `operation.receive(_:tag:)` on `queue`.
+    /// `build` runs twice (to count, then to write), so it computes no strings itself.
     func send(
         _ connection: any RedisConnection, _ purpose: Purpose, _ operation: LockOperation, tag: Int,
-        _ build: (inout RESPEncoder) -> Void
+        _ build: (inout RESPWriter) -> Void
     ) {
         count(purpose, operation)
-        scratch.reset()
-        build(&scratch)
-        scratch.bytes.withUnsafeBytes { connection.send(encoded: $0, to: operation, tag: tag) }
+        RESPWriter.withCommand(build) { connection.send(encoded: $0, to: operation, tag: tag) }
     }
 
     /// Whether the reply to a script call sent with `tag` is a `NOSCRIPT` that the caller must answer
@@ -36,39 +35,46 @@ enum LockTag {
     static let kindMask = 0xFF
 }
 
-extension RESPEncoder {
-    static let setName = RESPEncoder.encoded("SET")
-    static let evalshaName = RESPEncoder.encoded("EVALSHA")
-    static let evalName = RESPEncoder.encoded("EVAL")
+/// A script call site of the measured path: the script, how many keys and arguments it passes, and
+/// the call's fixed head (`*n EVALSHA sha numkeys`) encoded once per context, so a command writes
+/// only its keys and arguments. A class: reading a struct of strings off the context would retain
+/// each of them per command.
+final class ScriptCall: Sendable {
+    let script: LockScript
+    let keys: Int
+    let args: Int
+    let evalshaHead: [UInt8]
 
-    /// One argument's bulk-string bytes, encoded once.
-    static func encoded(_ argument: String) -> [UInt8] {
-        var encoder = RESPEncoder(capacity: argument.utf8.count + 16)
-        encoder.appendArgument(argument)
-        return encoder.bytes
+    init(_ script: LockScript, keys: Int, args: Int) {
+        self.script = script
+        self.keys = keys
+        self.args = args
+        var encoder = RESPEncoder(capacity: 64)
+        encoder.appendArrayHeader(3 + keys + args)
+        encoder.appendArgument("EVALSHA")
+        encoder.appendArgument(script.sha1)
+        encoder.appendArgument(Int64(keys))
+        evalshaHead = encoder.bytes
+    }
+}
+
+extension RESPWriter {
+    /// `*n`, then `EVALSHA sha numkeys` (or `EVAL source numkeys` when `asSource`); the caller writes
+    /// the call's keys and arguments.
+    mutating func scriptCall(_ call: ScriptCall, asSource: Bool) {
+        guard asSource else { return raw(call.evalshaHead) }
+        arrayHeader(3 + call.keys + call.args)
+        argument("EVAL")
+        argument(call.script.source)
+        argument(Int64(call.keys))
     }
 
-    /// `*n`, then `EVALSHA sha numkeys` (or `EVAL source numkeys` when `asSource`); the caller appends
-    /// `keys` keys and `args` arguments.
-    mutating func appendScriptCall(_ script: LockScript, asSource: Bool, keys: Int, args: Int) {
-        appendArrayHeader(3 + keys + args)
-        if asSource {
-            appendRaw(Self.evalName)
-            appendArgument(script.source)
-        } else {
-            appendRaw(Self.evalshaName)
-            appendArgument(script.sha1)
-        }
-        appendArgument(Int64(keys))
-    }
-
-    /// `SET key token NX PX ttl`, with `NX PX ttl` pre-encoded by `SetCommand.encodedOptions`.
-    mutating func appendSetNX(key: String, token: String, options: [UInt8]) {
-        appendArrayHeader(6)
-        appendRaw(Self.setName)
-        appendArgument(key)
-        appendArgument(token)
-        appendRaw(options)
+    /// `SET key token NX PX ttl`, with `*6 SET` and `NX PX ttl` pre-encoded by `SetCommand`.
+    mutating func setNX(key: String, token: String, encoded: SetCommand.Encoded) {
+        raw(encoded.head)
+        argument(key)
+        argument(token)
+        raw(encoded.options)
     }
 }
 
@@ -111,12 +117,23 @@ enum SetCommand {
         ["SET", .string(key), .string(value), .string(condition.token), .string(expiration.token), .integer(expiration.amount)]
     }
 
-    /// The options' bytes, encoded once per context so each measured `SET` only appends them.
-    static func encodedOptions(_ condition: SetCondition, _ expiration: SetExpiration) -> [UInt8] {
-        var encoder = RESPEncoder(capacity: 32)
-        encoder.appendArgument(condition.token)
-        encoder.appendArgument(expiration.token)
-        encoder.appendArgument(expiration.amount)
-        return encoder.bytes
+    /// `SET key value NX PX ttl`'s fixed parts, encoded once per context.
+    struct Encoded {
+        /// `*6 SET`.
+        let head: [UInt8]
+        /// The condition and expiry.
+        let options: [UInt8]
+    }
+
+    /// The fixed parts' bytes, encoded once per context so each measured `SET` only appends them.
+    static func encoded(_ condition: SetCondition, _ expiration: SetExpiration) -> Encoded {
+        var head = RESPEncoder(capacity: 16)
+        head.appendArrayHeader(6)
+        head.appendArgument("SET")
+        var options = RESPEncoder(capacity: 32)
+        options.appendArgument(condition.token)
+        options.appendArgument(expiration.token)
+        options.appendArgument(expiration.amount)
+        return Encoded(head: head.bytes, options: options.bytes)
     }
 }

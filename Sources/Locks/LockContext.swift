@@ -41,11 +41,12 @@ public final class LockContext: @unchecked Sendable {
     var tokens: LockTokenSource
     var rng: SplitMix64
     var nextID: UInt64 = 1
-    var active: [UInt64: AcquireOperation] = [:]
-    /// Where measured-path commands are built (one per context: one queue builds one command at a time).
-    var scratch = RESPEncoder(capacity: 1024)
-    /// `NX PX <ttl>`, encoded once for every `SET` the context sends.
-    let setOptions: [UInt8]
+    var active = ActiveOperations()
+    /// `*6 SET` and `NX PX <ttl>`, encoded once for every `SET` the context sends.
+    let setNX: SetCommand.Encoded
+    /// The script a script-released lock's release runs (it depends on the wait strategy).
+    let releaseCall: ScriptCall
+    let fencedAcquireCall = ScriptCall(LockScripts.fencedAcquire, keys: 2, args: 2)
     /// The algorithm's commands.
     let algorithm: any LockAlgorithm
     lazy var hub: PubSubHub? = subscriber.map { PubSubHub(context: self, connection: $0) }
@@ -78,7 +79,8 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
-        self.setOptions = SetCommand.encodedOptions(.nx, .px(spec.ttlMs))
+        self.setNX = SetCommand.encoded(.nx, .px(spec.ttlMs))
+        self.releaseCall = ReleaseOperation.scriptCall(spec)
         self.algorithm = spec.algorithm.implementation
         self.tokens = LockTokenSource(seed: seed)
         self.rng = SplitMix64(seed: seed)
@@ -174,14 +176,14 @@ public final class LockContext: @unchecked Sendable {
     /// One line per acquisition in progress, saying what it waits for (read on `queue`): for diagnosing
     /// a run that does not finish.
     public var pendingDescriptions: [String] {
-        active.values.sorted { $0.id < $1.id }.map { $0.debugDescription }
+        active.operations.sorted { $0.id < $1.id }.map { $0.debugDescription }
     }
 
     /// Ends every acquisition in progress with `.failed(.cancelled)` (FIFO tickets are withdrawn, best
     /// effort). Call on `queue`.
     public func cancelAll() {
         assertOnQueue()
-        for operation in Array(active.values) { operation.cancel() }
+        for operation in active.operations { operation.cancel() }
     }
 
     /// Cancels everything and closes every connection. Call on `queue`. The wheel stays the caller's.

@@ -17,6 +17,8 @@ public final class Locker: @unchecked Sendable {
     public var clockOffsetMs: Int64
 
     var watchdogs: [UInt64: Watchdog] = [:]
+    /// The last script release this locker sent, for `ReleaseOperation.start` to reuse.
+    var spareRelease: ReleaseOperation?
 
     init(context: LockContext, id: UInt64, clockOffsetMs: Int64) {
         self.context = context

@@ -107,38 +107,6 @@ public struct RedlockAttemptReport: Sendable, Hashable, Codable {
     public var answered: Int { granted + denied + failed }
 }
 
-/// A lock held: what the holder needs to release, extend, or fence its writes, and the acquisition's numbers.
-public struct LockGrant: Sendable, Hashable {
-    /// The lock key.
-    public var key: String
-    /// The value stored in the lock: a 128-bit random hex token (legacy-getset: the expiry it stored).
-    public var token: String
-    /// `fenced`: the fencing token, strictly increasing per key. `nil` for other algorithms.
-    public var fencingToken: Int64?
-    /// Attempts made, this one included (FIFO: enqueue/poll scripts run).
-    public var attempts: Int
-    /// Commands this acquisition sent (EVALSHA counts one; NOSCRIPT fallbacks count).
-    public var commands: Int
-    /// Monotonic ns when the acquisition started (before the first attempt was sent).
-    public var startedAtNanos: UInt64
-    /// Monotonic ns when the grant was seen.
-    public var grantedAtNanos: UInt64
-    /// The lock's TTL, ms.
-    public var ttlMs: Int
-    /// How long the lock is safe to use from `grantedAtNanos`, ms: Redlock's `ttl − elapsed − drift`;
-    /// the TTL for the others.
-    public var validityMs: Double
-    /// `redlock`: every attempt of this acquisition, the granted one last.
-    public var redlockAttempts: [RedlockAttemptReport]
-    /// `legacy-getset`: the expiry (client ms, skew included) this holder stored.
-    public var legacyExpiresAtMs: Int64?
-    /// `legacy-getset`: when the lock was taken over with GETSET, the expired value that was replaced.
-    public var legacyTookOverExpiryMs: Int64?
-
-    /// Acquire latency: first attempt to grant, ns.
-    public var latencyNanos: UInt64 { grantedAtNanos &- startedAtNanos }
-}
-
 /// What an acquisition that ended without the lock did.
 public struct AcquireSummary: Sendable, Hashable {
     /// The lock key.

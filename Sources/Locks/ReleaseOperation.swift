@@ -6,22 +6,40 @@ import RedisConnection
 final class ReleaseOperation: LockOperation, @unchecked Sendable {
     // @unchecked: confined to the context's queue (see `LockOperation`).
     let context: LockContext
-    let grant: LockGrant
-    let completion: LockCompletion<ReleaseReport>
+    private(set) var grant: LockGrant
+    /// Nil once called: a spare kept by its locker must not keep the observer (which owns the
+    /// locker) alive.
+    private var completion: LockCompletion<ReleaseReport>?
 
-    init(context: LockContext, grant: LockGrant, completion: LockCompletion<ReleaseReport>) {
+    private init(context: LockContext, grant: LockGrant, completion: LockCompletion<ReleaseReport>) {
         self.context = context
         self.grant = grant
         self.completion = completion
     }
 
-    func start() { send(asSource: false) }
+    /// Sends the release of `grant`. The locker's previous release object is reused when nothing
+    /// else holds it (its reply has been handled, so no pending command can still reach it): one
+    /// object per contender instead of one allocated and freed per cycle.
+    static func start(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
+        let operation: ReleaseOperation
+        if isKnownUniquelyReferenced(&locker.spareRelease), let spare = locker.spareRelease {
+            spare.grant = grant
+            spare.completion = completion
+            spare.commands = 0
+            operation = spare
+        } else {
+            operation = ReleaseOperation(context: locker.context, grant: grant, completion: completion)
+            locker.spareRelease = operation
+        }
+        operation.send(asSource: false)
+    }
 
     func send(asSource: Bool) {
         let spec = context.spec
         let tag = LockTag.release | (asSource ? LockTag.asSource : 0)
-        context.send(context.connections[0], .release, self, tag: tag) { [grant] encoder in
-            Self.encode(grant, spec: spec, asSource: asSource, into: &encoder)
+        let names = DerivedNames.of(grant.key, spec: spec)
+        context.send(context.connections[0], .release, self, tag: tag) { writer in
+            Self.encode(grant, names, spec: spec, call: context.releaseCall, asSource: asSource, into: &writer)
         }
     }
 
@@ -34,7 +52,9 @@ final class ReleaseOperation: LockOperation, @unchecked Sendable {
         default: outcome = .failed(Locker.failure(reply, "release \(grant.key)"))
         }
         context.noteRelease(outcome)
-        completion(ReleaseReport(outcome: outcome, commands: commands, nodesReleased: outcome == .released ? 1 : 0))
+        guard let done = completion else { return }
+        completion = nil
+        done(ReleaseReport(outcome: outcome, commands: commands, nodesReleased: outcome == .released ? 1 : 0))
     }
 }
 

@@ -31,8 +31,8 @@ extension LockGrant {
     /// already is `ttl − elapsed − drift` from its attempt's start, so it counts from the grant.
     public func validUntilNanos(algorithm: LockAlgorithmKind) -> UInt64 {
         if algorithm == .redlock {
-            return grantedAtNanos &+ UInt64(max(0, validityMs) * 1_000_000)
+            return self.grantedAtNanos &+ UInt64(max(0, self.validityMs) * 1_000_000)
         }
-        return startedAtNanos &+ UInt64(max(0, ttlMs)) &* 1_000_000
+        return self.startedAtNanos &+ UInt64(max(0, self.ttlMs)) &* 1_000_000
     }
 }

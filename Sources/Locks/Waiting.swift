@@ -78,30 +78,66 @@ extension AcquireOperation {
 }
 
 extension ReleaseOperation {
+    /// The keys and channel a release names besides the lock key, made once per release: the
+    /// command may be written twice (when it outgrows the stack buffer), and these strings are
+    /// allocations. Nil when the wait strategy names none, so a plain release copies no strings.
+    struct DerivedNames {
+        var channel = ""
+        var queue = ""
+        var deadlines = ""
+        var fence = ""
+
+        static func of(_ key: String, spec: LockSpec) -> DerivedNames? {
+            switch spec.wait {
+            case .pubsub:
+                return DerivedNames(channel: LockKeys.channel(key))
+            case .fifo:
+                return DerivedNames(
+                    channel: LockKeys.channel(key), queue: LockKeys.queue(key), deadlines: LockKeys.queueDeadlines(key),
+                    fence: spec.algorithm == .fenced ? LockKeys.fence(key) : "")
+            case .spin, .fixed, .backoff:
+                return nil
+            }
+        }
+    }
+
     /// The compare-and-delete script a script-released lock (setnx-px, fenced) runs, with the publish
     /// (pubsub) or hand-off to the next ticket (fifo) its waiters need.
-    static func encode(_ grant: LockGrant, spec: LockSpec, asSource: Bool, into encoder: inout RESPEncoder) {
+    static func scriptCall(_ spec: LockSpec) -> ScriptCall {
+        switch spec.wait {
+        case .pubsub: return ScriptCall(LockScripts.releaseAndPublish, keys: 1, args: 2)
+        case .fifo: return ScriptCall(LockScripts.fifoRelease, keys: spec.algorithm == .fenced ? 4 : 3, args: 4)
+        case .spin, .fixed, .backoff: return ScriptCall(LockScripts.compareAndDelete, keys: 1, args: 1)
+        }
+    }
+
+    /// The call `scriptCall(spec)` made once per context (`call`), with this release's keys and arguments.
+    static func encode(
+        _ grant: LockGrant, _ derived: DerivedNames?, spec: LockSpec, call: ScriptCall, asSource: Bool,
+        into writer: inout RESPWriter
+    ) {
+        writer.scriptCall(call, asSource: asSource)
+        // Names are unwrapped only where used: an empty set made for a plain release is four
+        // strings made and destroyed per cycle.
         switch spec.wait {
         case .pubsub:
-            encoder.appendScriptCall(LockScripts.releaseAndPublish, asSource: asSource, keys: 1, args: 2)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(grant.token)
-            encoder.appendArgument(LockKeys.channel(grant.key))
+            let names = derived ?? DerivedNames()
+            writer.argument(grant.key)
+            writer.argument(grant.token)
+            writer.argument(names.channel)
         case .fifo:
-            let fenced = spec.algorithm == .fenced
-            encoder.appendScriptCall(LockScripts.fifoRelease, asSource: asSource, keys: fenced ? 4 : 3, args: 4)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(LockKeys.queue(grant.key))
-            encoder.appendArgument(LockKeys.queueDeadlines(grant.key))
-            if fenced { encoder.appendArgument(LockKeys.fence(grant.key)) }
-            encoder.appendArgument(grant.token)
-            encoder.appendArgument(Int64(spec.ttlMs))
-            encoder.appendArgument(LockKeys.channel(grant.key))
-            encoder.appendArgument("")
+            let names = derived ?? DerivedNames()
+            writer.argument(grant.key)
+            writer.argument(names.queue)
+            writer.argument(names.deadlines)
+            if spec.algorithm == .fenced { writer.argument(names.fence) }
+            writer.argument(grant.token)
+            writer.argument(Int64(spec.ttlMs))
+            writer.argument(names.channel)
+            writer.argument("")
         case .spin, .fixed, .backoff:
-            encoder.appendScriptCall(LockScripts.compareAndDelete, asSource: asSource, keys: 1, args: 1)
-            encoder.appendArgument(grant.key)
-            encoder.appendArgument(grant.token)
+            writer.argument(grant.key)
+            writer.argument(grant.token)
         }
     }
 }

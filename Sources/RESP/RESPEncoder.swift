@@ -30,10 +30,10 @@ public struct RESPEncoder: Sendable {
     /// payload then written through one pointer: appending piecemeal costs a capacity and
     /// uniqueness check per piece, which was most of the time for a short lock command.
     public mutating func appendCommand(_ args: [RedisArgument]) {
-        var total = 3 + Self.decimalWidth(Int64(args.count))
+        var total = 3 + RESPWriter.decimalWidth(Int64(args.count))
         for arg in args {
             let length = Self.payloadLength(arg)
-            total += 5 + Self.decimalWidth(Int64(length)) + length
+            total += 5 + RESPWriter.decimalWidth(Int64(length)) + length
         }
         let start = bytes.count
         grow(by: total)
@@ -54,7 +54,7 @@ public struct RESPEncoder: Sendable {
                         if let base = source.baseAddress { cursor.update(from: base, count: source.count) }
                     }
                 case .integer(let i):
-                    Self.writeDecimal(i, width: length, at: cursor)
+                    RESPWriter.writeDecimal(i, width: length, at: cursor)
                 }
                 cursor += length
                 cursor[0] = UInt8(ascii: "\r")
@@ -91,7 +91,7 @@ public struct RESPEncoder: Sendable {
 
     /// Appends one argument as the decimal text of `value`.
     public mutating func appendArgument(_ value: Int64) {
-        appendHeader(UInt8(ascii: "$"), Self.decimalWidth(value))
+        appendHeader(UInt8(ascii: "$"), RESPWriter.decimalWidth(value))
         appendDecimal(value)
         appendCRLF()
     }
@@ -233,43 +233,20 @@ extension RESPEncoder {
         appendCRLF()
     }
 
-    /// Bytes of `value` in decimal, sign included, so a bulk header can precede the digits.
-    private static func decimalWidth(_ value: Int64) -> Int {
-        var magnitude = value.magnitude
-        var width = value < 0 ? 2 : 1
-        while magnitude >= 10 {
-            magnitude /= 10
-            width += 1
-        }
-        return width
-    }
-
     /// The bulk length of an argument; O(1) for strings, since native Swift strings store UTF-8.
     private static func payloadLength(_ arg: RedisArgument) -> Int {
         switch arg {
         case .string(let s): return s.utf8.count
         case .bytes(let b): return b.count
-        case .integer(let i): return decimalWidth(i)
+        case .integer(let i): return RESPWriter.decimalWidth(i)
         }
-    }
-
-    /// Writes `value` into exactly `width` bytes (its `decimalWidth`), last digit first.
-    private static func writeDecimal(_ value: Int64, width: Int, at target: UnsafeMutablePointer<UInt8>) {
-        var magnitude = value.magnitude
-        var index = width
-        repeat {
-            index -= 1
-            target[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-            magnitude /= 10
-        } while magnitude != 0
-        if value < 0 { target[0] = UInt8(ascii: "-") }
     }
 
     /// Writes `*3\r\n` or `$5\r\n` and moves the cursor past it.
     private static func writeHeader(_ type: UInt8, _ count: Int, _ cursor: inout UnsafeMutablePointer<UInt8>) {
         cursor[0] = type
-        let width = decimalWidth(Int64(count))
-        writeDecimal(Int64(count), width: width, at: cursor + 1)
+        let width = RESPWriter.decimalWidth(Int64(count))
+        RESPWriter.writeDecimal(Int64(count), width: width, at: cursor + 1)
         cursor[width + 1] = UInt8(ascii: "\r")
         cursor[width + 2] = UInt8(ascii: "\n")
         cursor += width + 3
@@ -291,11 +268,11 @@ extension RESPEncoder {
 
     /// Digits go straight into `bytes`: `String(value)` would allocate per number.
     private mutating func appendDecimal(_ value: Int64) {
-        let width = Self.decimalWidth(value)
+        let width = RESPWriter.decimalWidth(value)
         let start = bytes.count
         grow(by: width)
         bytes.withUnsafeMutableBufferPointer { buffer in
-            Self.writeDecimal(value, width: width, at: buffer.baseAddress! + start)
+            RESPWriter.writeDecimal(value, width: width, at: buffer.baseAddress! + start)
         }
     }
 }

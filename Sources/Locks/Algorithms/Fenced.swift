@@ -16,7 +16,7 @@ struct FencedAlgorithm: LockAlgorithm {
     }
 
     func release(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
-        ReleaseOperation(context: locker.context, grant: grant, completion: completion).start()
+        ReleaseOperation.start(grant, by: locker, completion)
     }
 
     func extend(_ grant: LockGrant, byMs: Int, by locker: Locker, operation: LockOperation, _ finish: @escaping (ExtendOutcome) -> Void) {
@@ -27,12 +27,13 @@ struct FencedAlgorithm: LockAlgorithm {
 extension AcquireOperation {
     func sendFencedAcquire(asSource: Bool) {
         let tag = LockTag.fencedAcquire | (asSource ? LockTag.asSource : 0)
-        context.send(connection, .acquire, self, tag: tag) { [key, token, spec] encoder in
-            encoder.appendScriptCall(LockScripts.fencedAcquire, asSource: asSource, keys: 2, args: 2)
-            encoder.appendArgument(key)
-            encoder.appendArgument(LockKeys.fence(key))
-            encoder.appendArgument(token)
-            encoder.appendArgument(Int64(spec.ttlMs))
+        let fence = LockKeys.fence(key)
+        context.send(connection, .acquire, self, tag: tag) { writer in
+            writer.scriptCall(context.fencedAcquireCall, asSource: asSource)
+            writer.argument(key)
+            writer.argument(fence)
+            writer.argument(token)
+            writer.argument(Int64(spec.ttlMs))
         }
     }
 }

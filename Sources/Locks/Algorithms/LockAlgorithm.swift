@@ -64,8 +64,8 @@ extension LockAlgorithmKind {
 extension AcquireOperation {
     /// `SET key token NX PX ttl` on the measured path (setnx-px and naive-getdel acquire alike).
     func sendSetNX() {
-        context.send(connection, .acquire, self, tag: LockTag.setNX) { [key, token, context] encoder in
-            encoder.appendSetNX(key: key, token: token, options: context.setOptions)
+        context.send(connection, .acquire, self, tag: LockTag.setNX) { writer in
+            writer.setNX(key: key, token: token, encoded: context.setNX)
         }
     }
 

@@ -9,7 +9,7 @@ struct SetNXPXAlgorithm: LockAlgorithm {
     func receive(_ reply: RedisReply, tag: Int, for operation: AcquireOperation) { operation.receiveSetNX(reply) }
 
     func release(_ grant: LockGrant, by locker: Locker, _ completion: LockCompletion<ReleaseReport>) {
-        ReleaseOperation(context: locker.context, grant: grant, completion: completion).start()
+        ReleaseOperation.start(grant, by: locker, completion)
     }
 
     func extend(_ grant: LockGrant, byMs: Int, by locker: Locker, operation: LockOperation, _ finish: @escaping (ExtendOutcome) -> Void) {
