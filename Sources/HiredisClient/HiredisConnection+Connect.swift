@@ -94,16 +94,8 @@ extension HiredisConnection {
     /// connects and writes them on the very write event that completes the connect, instead of a
     /// turn later from the connect callback.
     private func sendHandshake() {
-        var steps: [(command: [RedisArgument], refused: RedisError.Code)] = []
-        if let credentials = options.credentials {
-            var auth: [RedisArgument] = ["AUTH"]
-            if let username = credentials.username { auth.append(.string(username)) }
-            auth.append(.string(credentials.password))
-            steps.append((auth, .authenticationFailed))
-        }
-        if options.database != 0 {
-            steps.append((["SELECT", .integer(Int64(options.database))], .handshakeFailed))
-        }
+        // hiredis 0.14 speaks RESP2 only: the connector refuses RESP3 options before this point.
+        let steps = options.handshakeSteps
         handshakeRemaining = steps.count
         for step in steps {
             let code = step.refused

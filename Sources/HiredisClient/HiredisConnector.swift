@@ -3,7 +3,6 @@ import RedisConnection
 
 /// Opens `HiredisConnection`s, for code that is handed a connector and stays client-agnostic.
 public struct HiredisConnector: RedisConnector {
-    /// Makes a connector; it has no state.
     public init() {}
 
     /// `.hiredis`.

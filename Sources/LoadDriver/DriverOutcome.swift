@@ -36,7 +36,6 @@ public struct DriverError: Error, Sendable, CustomStringConvertible {
     /// What failed and what to do.
     public var description: String
 
-    /// Makes an error.
     public init(_ description: String) { self.description = description }
 }
 

@@ -10,7 +10,6 @@ import Synchronization
 /// warm-up and the measurement window, stops and merges the recorders. Its keys are the caller's to
 /// delete (the harness does, after every run).
 public final class LoadRun: Sendable {
-    /// The scenario run.
     public let scenario: Scenario
     let connector: any RedisConnector
     let endpoints: [Endpoint]

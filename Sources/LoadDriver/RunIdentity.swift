@@ -21,7 +21,6 @@ public struct RunIdentity: Codable, Sendable, Hashable {
     /// `redis_version` of the server(s), set by the caller once connected (`unknown` until then).
     public var redisVersion: String
 
-    /// An identity with the given values.
     public init(
         runID: String, time: String, gitSHA: String, host: String, cores: Int, os: String,
         swiftVersion: String, redisVersion: String

@@ -16,7 +16,6 @@ public final class LockContext: @unchecked Sendable {
     public let queue: DispatchQueue
     /// The timer wheel all waits go through.
     public let wheel: TimerWheel
-    /// The lock setup.
     public let spec: LockSpec
     /// Command connections: one, or one per Redlock master (in node order).
     public let connections: [any RedisConnection]

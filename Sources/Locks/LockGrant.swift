@@ -17,7 +17,6 @@ public struct LockGrant: Sendable, Hashable {
 
     /// What a grant holds.
     public struct Fields: Sendable, Hashable {
-        /// The lock key.
         public var key: String
         /// The value stored in the lock: a 128-bit random hex token (legacy-getset: the expiry it stored).
         public var token: String

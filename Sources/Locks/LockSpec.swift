@@ -76,7 +76,6 @@ public struct RedlockSpec: Codable, Sendable, Hashable {
 
 /// Everything that decides how locks are taken: printed into every output, so a run can be reproduced.
 public struct LockSpec: Codable, Sendable, Hashable {
-    /// The algorithm.
     public var algorithm: LockAlgorithmKind
     /// The wait strategy, with its parameters.
     public var wait: WaitStrategy

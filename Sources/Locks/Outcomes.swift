@@ -37,7 +37,6 @@ public struct LockFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The transport error, for `.transport`.
     public var redisError: RedisError?
 
-    /// Makes a failure.
     public init(_ code: Code, operation: String, detail: String, redisError: RedisError? = nil) {
         self.code = code
         self.operation = operation
@@ -109,7 +108,6 @@ public struct RedlockAttemptReport: Sendable, Hashable, Codable {
 
 /// What an acquisition that ended without the lock did.
 public struct AcquireSummary: Sendable, Hashable {
-    /// The lock key.
     public var key: String
     /// Attempts made.
     public var attempts: Int
@@ -184,9 +182,8 @@ public enum ExtendOutcome: Sendable, Hashable {
     case failed(LockFailure)
 }
 
-/// One watchdog report.
+/// What a watchdog saw at one renewal: on time or late, renewed or lost.
 public enum WatchdogEvent: Sendable, Hashable {
-    /// A renewal succeeded.
     case renewed(WatchdogRenewal)
     /// A renewal found the lock gone (or failed): the lock is lost and the watchdog has stopped.
     case lost(WatchdogLoss)

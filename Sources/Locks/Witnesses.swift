@@ -95,7 +95,6 @@ public struct RedisFencedResource: Sendable {
     /// The hash key.
     public let key: String
 
-    /// Makes a resource at `key`.
     public init(connection: any RedisConnection, key: String) {
         self.connection = connection
         self.key = key

@@ -12,7 +12,6 @@ public struct NativeConnector: RedisConnector {
     /// `.native`.
     public var kind: RedisClientKind { .native }
 
-    /// Makes a connector.
     public init() {}
 
     /// Connects, authenticates and selects the database; `completion` runs once on `queue`.

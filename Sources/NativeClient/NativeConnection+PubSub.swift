@@ -19,25 +19,23 @@ extension NativeConnection {
             for case .string(let pattern) in command.dropFirst() { subscribedPatterns.insert(pattern) }
             return max(1, command.count - 1)
         case "UNSUBSCRIBE", "SUNSUBSCRIBE":
-            // Without arguments Redis confirms every channel (or sends one reply when there are none).
-            let count = command.count > 1 ? command.count - 1 : max(1, subscribedChannels.count)
-            if command.count > 1 {
-                for case .string(let channel) in command.dropFirst() { subscribedChannels.remove(channel) }
-            } else {
-                subscribedChannels.removeAll()
-            }
-            return count
+            return Self.unsubscribe(command, from: &subscribedChannels)
         case "PUNSUBSCRIBE":
-            let count = command.count > 1 ? command.count - 1 : max(1, subscribedPatterns.count)
-            if command.count > 1 {
-                for case .string(let pattern) in command.dropFirst() { subscribedPatterns.remove(pattern) }
-            } else {
-                subscribedPatterns.removeAll()
-            }
-            return count
+            return Self.unsubscribe(command, from: &subscribedPatterns)
         default:
             return 1
         }
+    }
+
+    /// Forgets the names `command` unsubscribes from `names` and returns how many confirmations it
+    /// brings: without arguments Redis confirms every name (or sends one reply when there are none).
+    static func unsubscribe(_ command: [RedisArgument], from names: inout Set<String>) -> Int {
+        guard command.count > 1 else {
+            defer { names.removeAll() }
+            return max(1, names.count)
+        }
+        for case .string(let name) in command.dropFirst() { names.remove(name) }
+        return command.count - 1
     }
 
     /// True for deliveries that answer no command: RESP3 pushes other than subscribe confirmations,

@@ -17,7 +17,6 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     // @unchecked: every mutable member below is touched only on `queue` (checked by
     // `dispatchPrecondition` in `assertOnQueue`), except `readBuffer`, owned from init to deinit.
 
-    /// The server.
     public let endpoint: Endpoint
     /// The serial queue that owns this connection's socket, sources and handlers.
     public let queue: DispatchQueue
