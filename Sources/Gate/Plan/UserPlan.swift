@@ -1,0 +1,53 @@
+import LoadDriver
+import RedisConnection
+
+/// A gate plan a user writes (`bench gate --plan FILE`): their scenarios, each with thresholds on
+/// CSV metrics, judged over repeats. The format is in README "CI gate for your lock setup".
+public struct UserPlan: Sendable {
+    /// The file it was read from (every error and report names it).
+    public var path: String
+    public var scenarios: [PlanScenario]
+    /// A baseline file for regression checks, checked readable and kept; not judged yet.
+    public var baseline: String?
+
+    public init(path: String, scenarios: [PlanScenario], baseline: String? = nil) {
+        self.path = path
+        self.scenarios = scenarios
+        self.baseline = baseline
+    }
+}
+
+/// One scenario of a plan: a validated `bench run` scenario, its thresholds and how they are judged.
+public struct PlanScenario: Sendable {
+    public var name: String
+    /// Where it starts in the file.
+    public var line: Int
+    /// Validated by `ScenarioSettings`, as `bench run` validates its flags; its client is the first of `clients`.
+    public var scenario: Scenario
+    /// One client, or both interleaved (each judged on its own runs).
+    public var clients: [RedisClientKind]
+    /// Runs per client.
+    public var repeats: Int
+    public var aggregate: Aggregate
+    public var thresholds: [ThresholdExpression]
+
+    public init(
+        name: String, line: Int, scenario: Scenario, clients: [RedisClientKind], repeats: Int, aggregate: Aggregate,
+        thresholds: [ThresholdExpression]
+    ) {
+        self.name = name
+        self.line = line
+        self.scenario = scenario
+        self.clients = clients
+        self.repeats = repeats
+        self.aggregate = aggregate
+        self.thresholds = thresholds
+    }
+
+    /// The scenario as `client` runs it.
+    public func scenario(on client: RedisClientKind) -> Scenario {
+        var run = scenario
+        run.client = client
+        return run
+    }
+}
