@@ -40,13 +40,17 @@ public enum PlanMetrics {
         return "unknown metric '\(name)'\(hint); `bench csv-schema` lists the columns"
     }
 
-    /// The metric closest to `name` by edit distance, if one is close enough to be a typo, or one
-    /// that `name` is a prefix of (`acquire_p99` → `acquire_p99_us`).
+    /// The metric to suggest for `name`: one it is a prefix of (`acquire_p99` → `acquire_p99_us`), the
+    /// closest by edit distance if close enough to be a typo, else the closest sharing its first word
+    /// (`mutex_overlaps` → `mutex_violations`).
     public static func nearest(to name: String) -> String? {
-        if let extended = names.first(where: { $0.hasPrefix(name) && name.count >= 3 }) { return extended }
-        let scored = names.map { ($0, editDistance(name, $0)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, name.count / 3) ? best.0 : nil
+        if name.count >= 3, let extended = names.first(where: { $0.hasPrefix(name) }) { return extended }
+        func closest(_ candidates: [String]) -> (String, Int)? {
+            candidates.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
+        }
+        if let best = closest(names), best.1 <= max(2, name.count / 3) { return best.0 }
+        let word = name.split(separator: "_").first.map { $0 + "_" } ?? name
+        return closest(names.filter { $0.hasPrefix(word) })?.0
     }
 
     /// Levenshtein distance over characters.
@@ -76,7 +80,7 @@ extension ThresholdExpression {
 
         /// The message, then the expression with a caret under the problem.
         public var description: String {
-            "\(message) at character \(offset + 1):\n    \(expression)\n    \(String(repeating: " ", count: offset))^"
+            "character \(offset + 1): \(message)\n    \(expression)\n    \(String(repeating: " ", count: offset))^"
         }
     }
 

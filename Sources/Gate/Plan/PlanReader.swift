@@ -103,7 +103,7 @@ struct PlanReader {
         switch failure {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            return PlanError(file: file, line: mark.line, column: mark.column, message: "not valid YAML (or JSON): \(context?.description ?? "")\(problem)")
+            return PlanError(file: file, line: mark.line, column: mark.column, message: "not valid YAML (or JSON): \(problem)" + (context.map { " (\($0.description.trimmingCharacters(in: .whitespacesAndNewlines)))" } ?? ""))
         default:
             return PlanError(file: file, message: "not valid YAML (or JSON): \(failure)")
         }

@@ -20,8 +20,8 @@ struct PlanScenarioReader {
         }
         guard let name = nameNode.scalar?.string, !name.isEmpty else { throw reader.error(nameNode, "\(at).name", "expects a non-empty name") }
         let path = "\(at) (\(name))"
-        // The scenario's own keys win over defaults:, as a flag wins over its default.
-        let merged = defaults.filter { d in !own.contains { $0.key == d.key } } + own
+        // The scenario's own keys win over defaults:, as a flag wins over its default; thresholds add up.
+        let merged = defaults.filter { d in d.key == "thresholds" || !own.contains { $0.key == d.key } } + own
         func where_(_ entry: (key: String, keyNode: Node, value: Node)) -> String {
             defaults.contains { $0.keyNode.mark?.line == entry.keyNode.mark?.line && $0.key == entry.key } ? "defaults.\(entry.key)" : "\(path).\(entry.key)"
         }

@@ -101,7 +101,7 @@ enum PlanSettingKeys {
         var parsed: [Endpoint] = []
         for value in texts {
             do { parsed.append(try Endpoint(parsing: value)) } catch {
-                throw Refusal(message: "'\(value)' is not a server: \(error)")
+                throw Refusal(message: "\(error)")
             }
         }
         return parsed
