@@ -1,3 +1,4 @@
+import Foundation
 import Gate
 import LoadDriver
 import Locks
@@ -100,5 +101,22 @@ struct PlanFileTests {
         let error = refusal("scenarios:\n  - name: a\n    server: 127.0.0.1:6379\n    password-env: LOCKBENCH_TEST_UNSET_VARIABLE\n")
         #expect(error?.line == 4, "\(String(describing: error))")
         #expect(error?.key?.contains("password-env") == true)
+    }
+}
+
+/// The committed sample plan: it must read, and the README must show it as it is.
+@Suite("the sample gate plan")
+struct SamplePlanTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("Results/sample-gate-plan.yaml reads, and README's copy is the file without its header comment")
+    func sample() throws {
+        let path = Self.root.appendingPathComponent("Results/sample-gate-plan.yaml").path
+        let plan = try UserPlan.read(path: path)
+        #expect(plan.scenarios.map(\.name) == ["checkout-lock", "redlock-ttl-budget"])
+        let file = try String(contentsOfFile: path, encoding: .utf8)
+        let body = file.split(separator: "\n", omittingEmptySubsequences: false).drop { $0.hasPrefix("#") }.joined(separator: "\n")
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("```yaml\n" + body + "```"), "README's sample plan differs from Results/sample-gate-plan.yaml")
     }
 }
