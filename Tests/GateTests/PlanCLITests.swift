@@ -24,58 +24,61 @@ struct PlanCLITests {
         return path
     }
 
-    @Test("1: a threshold that cannot hold fails, and JUnit and Markdown list it as failed")
-    func failing() async throws {
+    /// What `bench gate --plan` printed and wrote for a plan.
+    struct GateRun {
+        var result: BenchResult
+        var junit: String
+        var markdown: String
+    }
+
+    /// Runs `bench gate --plan` on `plan` with JUnit and Markdown outputs, in a directory removed after.
+    static func gate(_ plan: String) async throws -> GateRun {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let plan = try Self.write("scenarios:\n" + Self.contended + "\n      - acquire_p99_us < 1\n      - mutex_violations == 0\n", in: directory)
+        let path = try write(plan, in: directory)
         let junit = directory.appendingPathComponent("gate.xml").path
         let markdown = directory.appendingPathComponent("gate.md").path
-        let result = try await runBench(["gate", "--plan", plan, "--junit", junit, "--markdown", markdown])
+        let result = try await runBench(["gate", "--plan", path, "--junit", junit, "--markdown", markdown])
+        return GateRun(
+            result: result, junit: (try? String(contentsOfFile: junit, encoding: .utf8)) ?? "",
+            markdown: (try? String(contentsOfFile: markdown, encoding: .utf8)) ?? "")
+    }
+
+    @Test("1: a threshold that cannot hold fails, and JUnit and Markdown list it as failed")
+    func failing() async throws {
+        let run = try await Self.gate("scenarios:\n" + Self.contended + "\n      - acquire_p99_us < 1\n      - mutex_violations == 0\n")
+        let (result, xml, md) = (run.result, run.junit, run.markdown)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("FAIL: 1 of 3 thresholds failed"), "\(result.stdout)")
-        let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains(#"failures="1""#), "\(xml)")
         #expect(xml.contains(#"<testcase classname="gate.plan.contended" name="native acquire_p99_us &lt; 1">"#), "\(xml)")
         #expect(xml.contains("<failure message=\"acquire_p99_us &lt; 1: measured"), "\(xml)")
         #expect(xml.contains(#"<testcase classname="gate.plan.contended" name="native mutex_violations == 0"/>"#), "\(xml)")
-        let md = try String(contentsOfFile: markdown, encoding: .utf8)
         #expect(md.contains("❌"))
         #expect(md.contains("| contended | native | acquire_p99_us < 1 |"), "\(md)")
     }
 
     @Test("0: thresholds that hold pass, each client judged on its own over interleaved repeats")
     func passing() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let plan = try Self.write(
+        let run = try await Self.gate(
             "repeats: 2\nscenarios:\n" + Self.contended
-                + "\n      - mutex_violations == 0\n      - acquisitions > 0\n      - failed_acquires / acquisitions < 0.5\n    client: both\n",
-            in: directory)
-        let junit = directory.appendingPathComponent("gate.xml").path
-        let result = try await runBench(["gate", "--plan", plan, "--junit", junit])
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("PASS: 0 of 8 thresholds failed"), "\(result.stdout)")
-        let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains(#"tests="8" failures="0""#), "\(xml)")
-        #expect(xml.contains(#"name="hiredis acquisitions &gt; 0""#), "\(xml)")
+                + "\n      - mutex_violations == 0\n      - acquisitions > 0\n      - failed_acquires / acquisitions < 0.5\n    client: both\n")
+        #expect(run.result.status == 0, "\(run.result.stdout)\(run.result.stderr)")
+        #expect(run.result.stdout.contains("PASS: 0 of 8 thresholds failed"), "\(run.result.stdout)")
+        #expect(run.junit.contains(#"tests="8" failures="0""#), "\(run.junit)")
+        #expect(run.junit.contains(#"name="hiredis acquisitions &gt; 0""#), "\(run.junit)")
+        #expect(run.markdown.contains("✅"))
     }
 
     @Test("2: an unreachable server is not measured, and says so; the other scenario still runs")
     func unreachable() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let plan = try Self.write(
+        let run = try await Self.gate(
             "scenarios:\n  - name: nowhere\n    server: 127.0.0.1:1\n    duration: 1s\n    thresholds: [acquisitions > 0]\n"
-                + Self.contended + "\n      - acquisitions > 0\n",
-            in: directory)
-        let junit = directory.appendingPathComponent("gate.xml").path
-        let result = try await runBench(["gate", "--plan", plan, "--junit", junit])
-        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("not measured: nowhere"), "\(result.stdout)")
-        let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains(#"errors="1""#), "\(xml)")
-        #expect(xml.contains(#"<testcase classname="gate.plan.contended" name="native acquisitions &gt; 0"/>"#), "\(xml)")
+                + Self.contended + "\n      - acquisitions > 0\n")
+        #expect(run.result.status == 2, "\(run.result.stdout)\(run.result.stderr)")
+        #expect(run.result.stdout.contains("not measured: nowhere"), "\(run.result.stdout)")
+        #expect(run.junit.contains(#"errors="1""#), "\(run.junit)")
+        #expect(run.junit.contains(#"<testcase classname="gate.plan.contended" name="native acquisitions &gt; 0"/>"#), "\(run.junit)")
     }
 
     @Test("64: an invalid plan names file, line and key before any server starts")

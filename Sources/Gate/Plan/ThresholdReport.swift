@@ -10,11 +10,6 @@ public struct ThresholdReport: Sendable, Codable {
     public struct Unmeasured: Sendable, Codable, Hashable {
         public var scenario: String
         public var reason: String
-
-        public init(scenario: String, reason: String) {
-            self.scenario = scenario
-            self.reason = reason
-        }
     }
 
     public init(context: [String], checks: [ThresholdCheck], unmeasured: [Unmeasured] = []) {

@@ -9,12 +9,6 @@ public struct UserPlan: Sendable {
     public var scenarios: [PlanScenario]
     /// A baseline file for regression checks, checked readable and kept; not judged yet.
     public var baseline: String?
-
-    public init(path: String, scenarios: [PlanScenario], baseline: String? = nil) {
-        self.path = path
-        self.scenarios = scenarios
-        self.baseline = baseline
-    }
 }
 
 /// One scenario of a plan: a validated `bench run` scenario, its thresholds and how they are judged.
@@ -30,19 +24,6 @@ public struct PlanScenario: Sendable {
     public var repeats: Int
     public var aggregate: Aggregate
     public var thresholds: [ThresholdExpression]
-
-    public init(
-        name: String, line: Int, scenario: Scenario, clients: [RedisClientKind], repeats: Int, aggregate: Aggregate,
-        thresholds: [ThresholdExpression]
-    ) {
-        self.name = name
-        self.line = line
-        self.scenario = scenario
-        self.clients = clients
-        self.repeats = repeats
-        self.aggregate = aggregate
-        self.thresholds = thresholds
-    }
 
     /// The scenario as `client` runs it.
     public func scenario(on client: RedisClientKind) -> Scenario {
