@@ -29,7 +29,7 @@ struct PlanFileTests {
                 duration: 2s
                 client: both
                 thresholds:
-                  - acquire_p99_us < 50000
+                  - {expr: acquire_p99_us < 50000, aggregate: median}
                   - failed_acquires / acquisitions < 0.001
               - name: redlock
                 algorithm: redlock
@@ -46,7 +46,8 @@ struct PlanFileTests {
         #expect(contended.clients == [.native, .hiredis])
         #expect(contended.repeats == 3)
         #expect(contended.aggregate == .every)
-        #expect(contended.thresholds.map(\.text) == ["mutex_violations == 0", "acquire_p99_us < 50000", "failed_acquires / acquisitions < 0.001"])
+        #expect(contended.thresholds.map(\.expression.text) == ["mutex_violations == 0", "acquire_p99_us < 50000", "failed_acquires / acquisitions < 0.001"])
+        #expect(contended.thresholds.map(\.aggregate) == [.every, .median, .every])
         let redlock = plan.scenarios[1]
         #expect(!redlock.scenario.deployment.isEmbedded)
         #expect(redlock.clients == [.native])
@@ -57,7 +58,7 @@ struct PlanFileTests {
     @Test("JSON is read too, with its lines")
     func json() throws {
         let plan = try UserPlan.parse(#"{"scenarios": [{"name": "a", "thresholds": ["jain >= 0.9"]}]}"#, file: "plan.json")
-        #expect(plan.scenarios.first?.thresholds.first?.text == "jain >= 0.9")
+        #expect(plan.scenarios.first?.thresholds.first?.expression.text == "jain >= 0.9")
         let error = #expect(throws: PlanError.self) {
             try UserPlan.parse("{\n\t\"scenarios\": [\n\t\t{\"name\": \"a\", \"keys\": 0}\n\t]\n}", file: "plan.json")
         }
@@ -81,6 +82,8 @@ struct PlanFileTests {
         ("scenarios:\n  - name: a\n    client: all\n", 3, "client", "native, hiredis or both"),
         ("repeats: 0\nscenarios:\n  - name: a\n", 1, "repeats", "1...50"),
         ("aggregate: mean\nscenarios:\n  - name: a\n", 1, "aggregate", "median"),
+        ("scenarios:\n  - name: a\n    thresholds:\n      - {expr: jain > 1, aggregate: all}\n", 4, "thresholds[0].aggregate", "median"),
+        ("scenarios:\n  - name: a\n    thresholds:\n      - {aggregate: every}\n", 4, "thresholds[0]", "missing expr"),
         ("scenarios:\n  - name: a\n  - name: a\n", 3, "name", "already the name"),
         ("scenarios:\n  - contenders: 3\n", 2, "scenarios[0]", "missing name"),
         ("scenarios:\n  - name: a\n    server: not a server\n", 3, "server", "invalid server"),

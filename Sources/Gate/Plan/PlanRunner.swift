@@ -69,7 +69,7 @@ public enum PlanRunner {
             let mine = runs.filter { $0.scenario.client == kind }
             guard !mine.isEmpty else { return [] }
             return [ThresholdCheck.runCheck(runs: mine, scenario: planned.name, client: kind.rawValue)]
-                + planned.thresholds.map { ThresholdCheck.judge($0, runs: mine, aggregate: planned.aggregate, scenario: planned.name, client: kind.rawValue) }
+                + planned.thresholds.map { ThresholdCheck.judge($0.expression, runs: mine, aggregate: $0.aggregate, scenario: planned.name, client: kind.rawValue) }
         }
     }
 

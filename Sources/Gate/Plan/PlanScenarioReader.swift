@@ -30,7 +30,7 @@ struct PlanScenarioReader {
         var client = ClientChoice.native
         var runs = repeats
         var judged = aggregate
-        var thresholds: [ThresholdExpression] = []
+        var thresholds: [(ThresholdExpression, Aggregate?)] = []
         var passwordKeys: [String] = []
         for entry in merged {
             let key = where_(entry)
@@ -64,19 +64,33 @@ struct PlanScenarioReader {
         }
         return PlanScenario(
             name: name, line: item.mark?.line ?? 0, scenario: scenario, clients: client.clients, repeats: runs, aggregate: judged,
-            thresholds: thresholds)
+            thresholds: thresholds.map { PlanThreshold(expression: $0.0, aggregate: $0.1 ?? judged) })
     }
 
-    /// A list of expressions, each checked here so a typo fails before any server starts.
-    func thresholds(_ node: Node, at key: String) throws(PlanError) -> [ThresholdExpression] {
+    /// A list of expressions, each checked here so a typo fails before any server starts; an entry may
+    /// be `{expr: EXPR, aggregate: every}` to judge it apart from the scenario's other thresholds.
+    func thresholds(_ node: Node, at key: String) throws(PlanError) -> [(ThresholdExpression, Aggregate?)] {
         guard let list = node.sequence else {
             throw reader.error(node, key, "expects a list of expressions, e.g. [\"acquire_p99_us < 50000\", \"mutex_violations == 0\"]")
         }
-        var parsed: [ThresholdExpression] = []
+        var parsed: [(ThresholdExpression, Aggregate?)] = []
         for (i, item) in list.enumerated() {
-            guard let text = item.scalar?.string else { throw reader.error(item, "\(key)[\(i)]", "expects an expression such as acquire_p99_us < 50000") }
-            do throws(ThresholdExpression.ParseError) { parsed.append(try ThresholdExpression(parsing: text)) } catch {
-                throw reader.error(item, "\(key)[\(i)]", error.description)
+            let at = "\(key)[\(i)]"
+            var textNode = item
+            var aggregate: Aggregate?
+            if item.mapping != nil {
+                let entries = try reader.entries(item, at: at, allowed: ["expr", "aggregate"])
+                guard let expr = entries.first(where: { $0.key == "expr" })?.value else {
+                    throw reader.error(item, at, "missing expr: write {expr: acquire_p99_us < 50000, aggregate: every}")
+                }
+                textNode = expr
+                aggregate = try entries.first { $0.key == "aggregate" }.map { entry throws(PlanError) in
+                    try reader.aggregate(entry.value, at: "\(at).aggregate")
+                }
+            }
+            guard let text = textNode.scalar?.string else { throw reader.error(textNode, at, "expects an expression such as acquire_p99_us < 50000") }
+            do throws(ThresholdExpression.ParseError) { parsed.append((try ThresholdExpression(parsing: text), aggregate)) } catch {
+                throw reader.error(textNode, at, error.description)
             }
         }
         return parsed

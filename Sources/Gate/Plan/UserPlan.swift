@@ -22,8 +22,9 @@ public struct PlanScenario: Sendable {
     public var clients: [RedisClientKind]
     /// Runs per client.
     public var repeats: Int
+    /// How its thresholds are judged unless one says otherwise.
     public var aggregate: Aggregate
-    public var thresholds: [ThresholdExpression]
+    public var thresholds: [PlanThreshold]
 
     /// The scenario as `client` runs it.
     public func scenario(on client: RedisClientKind) -> Scenario {
@@ -31,4 +32,11 @@ public struct PlanScenario: Sendable {
         run.client = client
         return run
     }
+}
+
+/// A threshold of a plan and how it is judged over the repeats: latency on the median, a safety
+/// count on every repeat, in the same scenario.
+public struct PlanThreshold: Sendable, Hashable {
+    public var expression: ThresholdExpression
+    public var aggregate: Aggregate
 }
