@@ -99,6 +99,29 @@ struct PlanFileTests {
         #expect(error?.description.hasPrefix("plan.yaml:\(line):") == true, "\(String(describing: error))")
     }
 
+    @Test("a baseline is read and kept; one measured on a different scenario of the same name is refused")
+    func baseline() throws {
+        let directory = try GateFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try GateFiles.write(GateFixtures.baseline(GateFixtures.samples(throughput: [1, 1, 1])), to: directory + "/baseline.json")
+        let other = try UserPlan.parse("baseline: baseline.json\nscenarios:\n  - name: mine\n", file: directory + "/plan.yaml")
+        #expect(other.baselinePath == directory + "/baseline.json")
+        #expect(other.baseline?.scenario(GateFixtures.scenario.name) != nil)
+
+        let plan = "baseline: baseline.json\nscenarios:\n  - name: mine\n  - name: \(GateFixtures.scenario.name)\n    contenders: 7\n    keys: 7\n"
+        let error = #expect(throws: PlanError.self) { try UserPlan.parse(plan, file: directory + "/plan.yaml") }
+        #expect(error?.line == 4, "\(String(describing: error))")
+        #expect(error?.description.contains("on a different scenario") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("contenders (baseline 10, plan 7)") == true, "\(String(describing: error))")
+
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: directory + "/notes.txt"))
+        let wrong = #expect(throws: PlanError.self) {
+            try UserPlan.parse("baseline: notes.txt\nscenarios:\n  - name: a\n", file: directory + "/plan.yaml")
+        }
+        #expect(wrong?.line == 1)
+        #expect(wrong?.description.contains("not a lockbench gate baseline") == true, "\(String(describing: wrong))")
+    }
+
     @Test("a missing password variable is refused at its key, the secret never read")
     func passwordSource() {
         let error = refusal("scenarios:\n  - name: a\n    server: 127.0.0.1:6379\n    password-env: LOCKBENCH_TEST_UNSET_VARIABLE\n")

@@ -52,14 +52,16 @@ struct PlanReader {
 
         let repeats = try value("repeats").map { node throws(PlanError) in try self.repeats(node, at: "repeats") } ?? 1
         let aggregate = try value("aggregate").map { node throws(PlanError) in try self.aggregate(node, at: "aggregate") } ?? .median
-        var baseline: String?
+        var baseline: (path: String, file: GateBaseline)?
         if let node = value("baseline") {
             guard let path = node.scalar?.string, !path.isEmpty else { throw error(node, "baseline", "expects a file path") }
             let resolved = resolve(path)
             guard FileManager.default.isReadableFile(atPath: resolved) else {
                 throw error(node, "baseline", "cannot read \(resolved): it does not exist or is not readable")
             }
-            baseline = resolved
+            do throws(GateInputError) { baseline = (resolved, try GateFiles.readBaseline(path: resolved)) } catch {
+                throw self.error(node, "baseline", "\(error)")
+            }
         }
         let defaults = try value("defaults").map { node throws(PlanError) in
             try entries(node, at: "defaults", allowed: PlanSettingKeys.all.map(\.key) + Self.planKeys.filter { $0 != "name" })
@@ -73,9 +75,15 @@ struct PlanReader {
             if let earlier = scenarios.first(where: { $0.name == scenario.name }) {
                 throw error(item, "scenarios[\(index)].name", "'\(scenario.name)' is already the name of the scenario at line \(earlier.line); names must differ")
             }
+            if let baseline, let measured = baseline.file.scenario(scenario.name) {
+                let differences = PlanBaselineCheck.differences(measured.samples.gateScenario.scenario, scenario.scenario)
+                guard differences.isEmpty else {
+                    throw error(item, "scenarios[\(index)] (\(scenario.name))", "\(baseline.path) measured '\(scenario.name)' on a different scenario: \(differences.joined(separator: "; ")). Measure a new baseline, or give this scenario another name.")
+                }
+            }
             scenarios.append(scenario)
         }
-        return UserPlan(path: file, scenarios: scenarios, baseline: baseline)
+        return UserPlan(path: file, scenarios: scenarios, baselinePath: baseline?.path, baseline: baseline?.file)
     }
 
     func repeats(_ node: Node, at key: String) throws(PlanError) -> Int {

@@ -19,7 +19,7 @@ public enum PlanRunner {
     /// handshake refused) is reported as such, and the others still run.
     public static func run(_ plan: UserPlan, log: @escaping @Sendable (String) -> Void) async -> PlanOutcome {
         var context = ["plan: \(plan.path), \(plan.scenarios.count) scenario\(plan.scenarios.count == 1 ? "" : "s")"]
-        if let baseline = plan.baseline { context.append("baseline: \(baseline) (kept for regression checks; not judged by thresholds)") }
+        if let baseline = plan.baselinePath { context.append("baseline: \(baseline) (kept for regression checks; not judged by thresholds)") }
         let servers: ServerSet
         do { servers = try await ServerSet.start(for: plan.scenarios.map(\.scenario.deployment)) } catch {
             let unmeasured = plan.scenarios.map { ThresholdReport.Unmeasured(scenario: $0.name, reason: "\(error)") }

@@ -7,8 +7,11 @@ public struct UserPlan: Sendable {
     /// The file it was read from (every error and report names it).
     public var path: String
     public var scenarios: [PlanScenario]
-    /// A baseline file for regression checks, checked readable and kept; not judged yet.
-    public var baseline: String?
+    /// The baseline file for regression checks, as resolved against the plan's directory.
+    public var baselinePath: String?
+    /// That baseline, read and checked against the plan's scenarios of the same name; thresholds do
+    /// not use it.
+    public var baseline: GateBaseline?
 }
 
 /// One scenario of a plan: a validated `bench run` scenario, its thresholds and how they are judged.
