@@ -19,6 +19,9 @@ struct ThresholdExpressionTests {
         ("-errors > -1", ["errors": 0], true),
         ("acquisitions_per_s > 1_000", ["acquisitions_per_s": 1_001], true),
         ("acquire_p99_us > acquire_p50_us", ["acquire_p99_us": 2, "acquire_p50_us": 1], true),
+        ("p99(acquire) < 50000", ["acquire_p99_us": 40_000], true),
+        ("p99(redlock_elapsed) < 5", ["redlock_elapsed_p99_ttl_pct": 6], false),
+        ("p99(handoff) < 10 * p50(handoff)", ["handoff_p99_us": 90, "handoff_p50_us": 10], true),
     ])
     func valid(text: String, values: [String: Double], holds: Bool) throws {
         let expression = try ThresholdExpression(parsing: text)
@@ -38,6 +41,9 @@ struct ThresholdExpressionTests {
         ("", 0, "empty"),
         ("1 < 2", 0, "name a metric"),
         ("acquisitions >", 14, "at the end"),
+        ("p98(acquire) < 5", 0, "acquire has p50, p90, p99, p999"),
+        ("max(acquire) < 5", 0, "not a percentile"),
+        ("p99(acquire < 5", 12, "expected ')'"),
     ])
     func malformed(text: String, offset: Int, phrase: String) {
         let error = #expect(throws: ThresholdExpression.ParseError.self) { try ThresholdExpression(parsing: text) }

@@ -27,6 +27,23 @@ public enum PlanMetrics {
         }
     }
 
+    /// The column holding percentile `function` (`p99`) of `measurement` (`acquire`): `acquire_p99_us`,
+    /// `attempts_p99`, `redlock_elapsed_p99_ttl_pct`.
+    public static func percentileColumn(_ measurement: String, _ function: String) -> String? {
+        let stem = "\(measurement)_\(function)"
+        return names.first { $0 == stem || $0.hasPrefix(stem + "_") }
+    }
+
+    /// The percentile forms `measurement` has, e.g. `p50, p90, p99, p999` for acquire.
+    public static func percentiles(of measurement: String) -> [String] {
+        names.compactMap { name -> String? in
+            guard name.hasPrefix(measurement + "_p") else { return nil }
+            let rest = name.dropFirst(measurement.count + 1)
+            let function = rest.prefix { $0 != "_" }
+            return function.dropFirst().allSatisfy(\.isNumber) && function.count > 1 ? String(function) : nil
+        }
+    }
+
     /// The unit of `name`, as the README's CSV table gives it.
     public static func unit(_ name: String) -> String { columns[name]?.unit ?? "" }
 

@@ -3,7 +3,7 @@
 ///     threshold  := sum comparison sum
 ///     sum        := product (("+" | "-") product)*
 ///     product    := factor (("*" | "/") factor)*
-///     factor     := number | metric | "(" sum ")" | "-" factor
+///     factor     := number | metric | percentile "(" measurement ")" | "(" sum ")" | "-" factor
 ///
 /// Syntax only: which metric names exist is `PlanMetrics`' business.
 struct ThresholdParser {
@@ -86,6 +86,7 @@ struct ThresholdParser {
         switch token.kind {
         case .metric(let name):
             index += 1
+            if current.kind == .symbol("(") { return try percentile(name, at: token.offset) }
             return .metric(name)
         case .number(let x):
             index += 1
@@ -102,6 +103,27 @@ struct ThresholdParser {
         default:
             throw SyntaxError(message: "expected a metric, a number or '(' \(found)", offset: token.offset)
         }
+    }
+
+    /// The percentile form, `p99(acquire)`: the column holding that percentile of that measurement
+    /// (`acquire_p99_us`), so a threshold can read like k6's `p(99) < 50000`.
+    private mutating func percentile(_ function: String, at offset: Int) throws(SyntaxError) -> ThresholdTerm {
+        index += 1
+        guard function.count > 1, function.hasPrefix("p"), function.dropFirst().allSatisfy(\.isNumber) else {
+            throw SyntaxError(message: "'\(function)(' is not a percentile: the form is p50(acquire), p99(handoff), ...", offset: offset)
+        }
+        guard case .metric(let measurement) = current.kind else {
+            throw SyntaxError(message: "expected a measurement such as acquire or handoff \(found)", offset: current.offset)
+        }
+        index += 1
+        guard current.kind == .symbol(")") else { throw SyntaxError(message: "expected ')' \(found)", offset: current.offset) }
+        index += 1
+        guard let column = PlanMetrics.percentileColumn(measurement, function) else {
+            let known = PlanMetrics.percentiles(of: measurement)
+            let hint = known.isEmpty ? "no column starts with \(measurement)_p" : "\(measurement) has \(known.joined(separator: ", "))"
+            throw SyntaxError(message: "\(function)(\(measurement)) is not a CSV column: \(hint)", offset: offset)
+        }
+        return .metric(column)
     }
 
     static func tokenize(_ text: String) throws(SyntaxError) -> [Token] {
