@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .target(name: "RESP", swiftSettings: hotPath),
@@ -63,6 +64,8 @@ let package = Package(
             name: "Gate",
             dependencies: [
                 "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats", "Harness",
+                // The user's gate plan (Gate/Plan) is YAML; Yams keeps each node's line for the errors.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

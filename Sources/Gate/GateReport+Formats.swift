@@ -26,42 +26,10 @@ extension GateReport {
     /// JUnit XML: one suite for the hard gates, one for the relative gates, a test case per check, so
     /// a CI system lists each failed check by name.
     public func junit() -> String {
-        var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#]
-        let suites = [("hard gates", hardCases()), ("relative gates", relativeCases())].filter { !$0.1.isEmpty }
-        let tests = suites.reduce(0) { $0 + $1.1.count }
-        let failures = suites.reduce(0) { $0 + $1.1.filter { $0.failure != nil }.count }
-        lines.append(#"<testsuites name="bench gate" tests="\#(tests)" failures="\#(failures)">"#)
-        for (name, cases) in suites {
-            let suiteFailures = cases.filter { $0.failure != nil }.count
-            let skipped = cases.filter(\.skipped).count
-            lines.append(#"  <testsuite name="\#(XMLText.escape(name))" tests="\#(cases.count)" failures="\#(suiteFailures)" skipped="\#(skipped)">"#)
-            for test in cases {
-                let open = #"    <testcase classname="\#(XMLText.escape(test.classname))" name="\#(XMLText.escape(test.name))""#
-                if let failure = test.failure {
-                    lines.append(open + ">")
-                    lines.append(#"      <failure message="\#(XMLText.escape(failure))">\#(XMLText.escape(failure))</failure>"#)
-                    lines.append("    </testcase>")
-                } else if test.skipped {
-                    lines.append(open + ">")
-                    lines.append(#"      <skipped message="\#(XMLText.escape(test.detail))"/>"#)
-                    lines.append("    </testcase>")
-                } else {
-                    lines.append(open + "/>")
-                }
-            }
-            lines.append("  </testsuite>")
-        }
-        lines.append("</testsuites>")
-        return lines.joined(separator: "\n") + "\n"
+        JUnitXML.render(name: "bench gate", suites: [("hard gates", hardCases()), ("relative gates", relativeCases())])
     }
 
-    struct JUnitCase {
-        var classname: String
-        var name: String
-        var failure: String?
-        var skipped: Bool
-        var detail: String
-    }
+    typealias JUnitCase = JUnitXML.Case
 
     func hardCases() -> [JUnitCase] {
         hard.map { check in

@@ -62,14 +62,17 @@ extension ScenarioSettings {
         switch password {
         case .environment(let variable)?:
             guard ProcessInfo.processInfo.environment[variable].map({ !$0.isEmpty }) ?? false else {
-                throw ScenarioSettingsError("cannot read the Redis password from environment variable \(variable): it is not set or empty; export it before running.")
+                throw ScenarioSettingsError(
+                    "cannot read the Redis password from environment variable \(variable): it is not set or empty; export it before running.",
+                    flag: "password-env")
             }
         case .file(let path)?:
             guard FileManager.default.isReadableFile(atPath: path) else {
-                throw ScenarioSettingsError("cannot read the Redis password from password file \(path): it does not exist or is not readable.")
+                throw ScenarioSettingsError(
+                    "cannot read the Redis password from password file \(path): it does not exist or is not readable.", flag: "password-file")
             }
         case nil:
-            if user != nil { throw ScenarioSettingsError("--user needs a password: give --password-env VAR or --password-file PATH.") }
+            if user != nil { throw ScenarioSettingsError("--user needs a password: give --password-env VAR or --password-file PATH.", flag: "user") }
         }
     }
 
@@ -86,7 +89,7 @@ extension ScenarioSettings {
     }
 
     static func time(_ flag: String, _ text: String) throws(ScenarioSettingsError) -> TimeDistribution {
-        do { return try TimeDistribution(parsing: text) } catch { throw ScenarioSettingsError("--\(flag) \(error)") }
+        do { return try TimeDistribution(parsing: text) } catch { throw ScenarioSettingsError("--\(flag) \(error)", flag: flag) }
     }
 
     static func fixedMs(_ flag: String, _ text: String, min: Double = 0) throws(ScenarioSettingsError) -> Double {

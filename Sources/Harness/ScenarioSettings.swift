@@ -78,10 +78,16 @@ public struct WaitTimes: Sendable, Hashable {
 /// A setting refused by validation; the message names the flag, the value and what is allowed.
 public struct ScenarioSettingsError: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// The setting refused, as its flag name without dashes (`keys`), when one setting is to blame: a
+    /// gate plan points at that key's line.
+    public var flag: String?
 
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String, flag: String? = nil) {
+        self.description = description
+        self.flag = flag
+    }
 
     static func bad(_ flag: String, _ value: String, _ allowed: String) -> ScenarioSettingsError {
-        ScenarioSettingsError("--\(flag) '\(value)' is invalid: \(allowed).")
+        ScenarioSettingsError("--\(flag) '\(value)' is invalid: \(allowed).", flag: flag)
     }
 }

@@ -30,12 +30,19 @@ struct GateCommand: AsyncParsableCommand {
             --update-baseline measures --aa-jobs separate jobs of the same build, writes their pooled \
             rounds, the environment and thresholds derived from their A/A spread to --baseline.
 
+            --plan FILE runs your scenarios and judges your thresholds instead (exit 0 all hold, 1 one \
+            failed, 2 nothing could be measured, 64 the plan is invalid; see README "CI gate for your \
+            lock setup").
+
             Exit codes: 0 every gate passed; 1 a hard gate failed or a metric regressed; 2 environment \
             error, nothing was judged (no redis-server, a server would not start or answer, a \
             missing or unreadable baseline or --current file, results without the reference client \
             for the relative gates, a debug build against a release baseline); 64 usage error; 130 interrupted.
             """
     )
+
+    @Option(help: ArgumentHelp("Run your own plan instead: scenarios with thresholds (YAML or JSON; see README \"CI gate for your lock setup\").", valueName: "file"))
+    var plan: String?
 
     @Option(help: ArgumentHelp("The baseline file.", valueName: "file"))
     var baseline = "Results/baseline.json"
@@ -52,7 +59,7 @@ struct GateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Interleaved rounds per scenario (default: the baseline's, 5; 1 with --hard-only).", valueName: "n"))
     var pairs: Int?
 
-    @Option(name: .customLong("scenario"), help: ArgumentHelp("Gate only this baseline scenario (repeatable).", valueName: "name"))
+    @Option(name: .customLong("scenario"), help: ArgumentHelp("Gate only this scenario of the baseline or the --plan (repeatable).", valueName: "name"))
     var scenarios: [String] = []
 
     @Flag(help: "Only the hard gates: one round by default, any build type, and bench run result files.")
@@ -83,6 +90,7 @@ struct GateCommand: AsyncParsableCommand {
     var markdown: String?
 
     func validate() throws {
+        if plan != nil { return try validatePlanFlags() }
         if let pairs, !(1...50).contains(pairs) { throw ValidationError("--pairs must be 1...50, not \(pairs).") }
         if let pairs, pairs < 2, !hardOnly {
             throw ValidationError("--pairs \(pairs): the relative gates need at least 2 rounds; use 2 or more, or --hard-only.")
@@ -129,6 +137,7 @@ struct GateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let plan { return try await runPlan(plan) }
         for path in [save, junit, markdown].compactMap({ $0 }) + (updateBaseline ? [baseline] : []) {
             if let problem = GateOutput.unwritable(path) { try fail(problem) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gate
 import Harness
 import LoadDriver
 import RedisConnection
@@ -26,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
 
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
-            started); 2 environment error (no redis-server, server unreachable or refusing the \
+            started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
             handshake, e.g. a password is required; output not writable); 64 usage error; 130 \
             interrupted by Ctrl-C (what was measured is still written, marked partial).
             """
@@ -40,11 +41,19 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "n"))
     var rounds: Int?
 
+    @Option(name: .customLong("threshold"), help: ArgumentHelp(
+        "Fail (exit 1) unless this holds on each client's runs (median over rounds), e.g. 'acquire_p99_us < 50000' or 'failed_acquires / acquisitions < 0.001' (repeatable; metrics: the --csv columns).",
+        valueName: "expr"))
+    var thresholds: [String] = []
+
+    /// `--threshold`s, parsed by `validate()`; not flags.
+    var expressions: [ThresholdExpression] = []
+
     /// The scenario and rounds, planned once by `validate()` (so a refusal is a usage error naming
     /// this command) and run by `run()`; not flags.
     var plan: (scenario: Scenario, rounds: Int)?
 
-    enum CodingKeys: CodingKey { case options, output, rounds }
+    enum CodingKeys: CodingKey { case options, output, rounds, thresholds }
 
     /// Rounds of a comparison when none are asked for: enough paired ratios for a median and a range,
     /// inside about 25 s with `comparisonWindow`.
@@ -60,6 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         let comparison = options.client == .both && rounds == nil
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
+        expressions = try Self.parseThresholds(thresholds)
         plan = (try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in }), count)
     }
 
@@ -116,9 +126,10 @@ struct RunCommand: AsyncParsableCommand {
             throw Terminal.environmentError("run", error)
         }
         if interrupted { throw ExitCode(130) }
+        let thresholdsFailed = judgeThresholds(rounds, clients: clients)
         let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }
         for (client, failure) in failures { Terminal.error("bench run (\(client)): \(failure)") }
-        if !failures.isEmpty { throw ExitCode(1) }
+        if !failures.isEmpty || thresholdsFailed { throw ExitCode(1) }
     }
 
     static func seconds(_ s: Double) -> String { s.rounded() == s ? "\(Int(s)) s" : String(format: "%.1f s", s) }
