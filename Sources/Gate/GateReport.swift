@@ -39,7 +39,7 @@ public struct GateReport: Codable, Sendable {
 
     static let hardHeader = ["scenario", "client", "check", "value", "bound", "verdict"]
     static let relativeExplanation =
-        "native/hiredis = native's figure ÷ hiredis's in the same round (jain: each client as measured); ratio = current median ÷ baseline median; a metric fails only when its whole interval is past the threshold"
+        "native/hiredis = native's figure ÷ hiredis's in the same round, native/c-reference ÷ the C client's (jain: each client as measured); ratio = current median ÷ baseline median; a metric fails only when its whole interval is past the threshold"
     static let relativeHeader = ["scenario", "of", "metric", "baseline", "current", "ratio", "95% CI", "threshold", "verdict"]
 
     func hardCells() -> [[String]] {
