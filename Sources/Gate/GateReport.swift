@@ -31,7 +31,9 @@ public struct GateReport: Codable, Sendable {
         var text = failed ? "FAIL" : "PASS"
         text += ": \(hardFailed) of \(hard.count) hard gates failed"
         if !relative.isEmpty {
-            text += ", \(regressed) of \(relative.count) metrics regressed"
+            let ungated = relative.filter { $0.verdict == .skipped }.count
+            text += ", \(regressed) of \(relative.count - ungated) gated metrics regressed"
+            if ungated > 0 { text += " (\(ungated) not gated)" }
             if improved > 0 { text += ", \(improved) improved (consider --update-baseline)" }
         }
         return text
