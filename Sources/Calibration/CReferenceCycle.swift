@@ -2,6 +2,7 @@ import CLockCycle
 import Foundation
 import LoadDriver
 import Locks
+import POSIX
 import RedisConnection
 
 /// The lock cycle run by a C client through hiredis (`CLockCycle`): `SET key token NX PX ttl`, then the
@@ -45,6 +46,8 @@ public struct CReferenceCycle: Sendable, Hashable {
         if let mismatch = mismatch(scenario) {
             throw CReferenceError("the C reference runs setnx-px with spin wait and hold 0 only; this scenario has \(mismatch)")
         }
+        // hiredis writes with write(2): a server gone mid-run would raise SIGPIPE and kill bench.
+        ProcessSignals.ignoreSIGPIPE()
         let outcome: Result<CReferenceCycle, CReferenceError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(returning: run(scenario, endpoint: endpoint, keyPrefix: keyPrefix))
