@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
-            dependencies: ["TestSupport", "Gate", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            dependencies: ["TestSupport", "Gate", "Calibration", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
         .testTarget(
