@@ -35,13 +35,16 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // A reference client in C (hiredis, its own poll loop): the lock cycle with no Swift code in its
+        // path, so a slowdown in the shared Swift layers shows against it (Calibration.CReferenceCycle).
+        .target(name: "CLockCycle", dependencies: ["CHiredis"], linkerSettings: [.linkedLibrary("hiredis"), .linkedLibrary("pthread")]),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
         .target(name: "Stats", swiftSettings: strict),
         .target(
             name: "Calibration",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "HiredisClient", "Locks", "LoadDriver", "BenchMetrics", "Stats", "Harness"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "HiredisClient", "CLockCycle", "Locks", "LoadDriver", "BenchMetrics", "Stats", "Harness"],
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: hotPath),
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats", "Harness",
+                "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Reports", "Stats", "Harness", "Calibration",
                 // The user's gate plan (Gate/Plan) is YAML; Yams keeps each node's line for the errors.
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -130,7 +133,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
-            dependencies: ["TestSupport", "Gate", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
+            dependencies: ["TestSupport", "Gate", "Calibration", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
         .testTarget(

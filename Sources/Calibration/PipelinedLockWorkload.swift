@@ -17,6 +17,15 @@ public enum PipelinedLockWorkload {
             durationS: durationS, keyPrefix: keyPrefix)
         return DriverCycles(measurements: result.measurements)
     }
+
+    /// The same workload run by the C reference client (`CReferenceCycle`): the like-for-like anchor.
+    public static func cReference(
+        endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0, durationS: Double, keyPrefix: String
+    ) async throws(CReferenceError) -> CReferenceCycle {
+        let scenario = DriverWorkload.scenario(
+            client: .native, endpoint: endpoint, contenders: contenders, connections: connections, pipeline: pipeline, durationS: durationS)
+        return try await CReferenceCycle.measure(scenario, endpoint: endpoint, keyPrefix: keyPrefix)
+    }
 }
 
 /// One contender on one connection through the load driver, as `bench run --contenders 1
@@ -37,12 +46,8 @@ enum DriverWorkload {
         client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0, durationS: Double,
         keyPrefix: String
     ) async throws(HarnessError) -> RunResult {
-        let lock = LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000)
-        let scenario = Scenario(
-            client: client, deployment: .standalone(.external([endpoint])), lock: lock,
-            contenders: contenders, keys: contenders, connections: connections, pipeline: pipeline,
-            hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
-            requests: nil, seed: 7, queues: 2)
+        let scenario = scenario(
+            client: client, endpoint: endpoint, contenders: contenders, connections: connections, pipeline: pipeline, durationS: durationS)
         let session = try await HarnessSession.open(for: [scenario], catchInterrupts: false)
         let result: Result<RunResult, HarnessError>
         do { result = .success(try await session.run(scenario, runID: RunIdentity.makeRunID(), keyPrefix: keyPrefix)) } catch {
@@ -50,5 +55,13 @@ enum DriverWorkload {
         }
         await session.close()
         return try result.get()
+    }
+
+    static func scenario(client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int, durationS: Double) -> Scenario {
+        Scenario(
+            client: client, deployment: .standalone(.external([endpoint])), lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000),
+            contenders: contenders, keys: contenders, connections: connections, pipeline: pipeline,
+            hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: durationS, warmupS: 1,
+            requests: nil, seed: 7, queues: 2)
     }
 }

@@ -64,7 +64,9 @@ public struct AAEntry: Codable, Sendable, Hashable {
 /// Derives the A/A spread and the thresholds from rounds measured in several jobs.
 public enum AAAnalysis {
     /// The rule, in the words written into the baseline and the README.
-    public static let rule = "threshold = max(floor, 2 × largest A/A job-to-job deviation, rounded up to 5%); floor 10% (5% for jain)"
+    public static let rule =
+        "threshold = max(floor, 2 × largest A/A job-to-job deviation, rounded up to 5%) per subject; floor 10% (5% for jain); "
+        + "a threshold above 100% is not gated"
 
     /// The threshold the rule gives for a largest A/A deviation.
     public static func threshold(metric: GateMetric, maxDeviation: Double) -> Double {
@@ -80,7 +82,7 @@ public enum AAAnalysis {
     }
 
     /// The spread of every scenario, client and metric in `samples` (rounds tagged with their job),
-    /// and per scenario the thresholds (the largest over its clients).
+    /// and per scenario the thresholds: each subject's own, and per metric the largest over its subjects.
     public static func analyse(
         _ samples: [ScenarioSamples], bootstrap: BootstrapSettings
     ) -> (spread: AASpread, thresholds: [String: [String: Double]]) {
@@ -94,7 +96,9 @@ public enum AAAnalysis {
                 var worst = 0.0
                 for client in scenario.subjects(metric) {
                     guard let entry = entry(scenario, client: client, metric: metric, jobs: jobs) else { continue }
-                    worst = max(worst, threshold(metric: metric, maxDeviation: entry.maxJobDeviation))
+                    let own = threshold(metric: metric, maxDeviation: entry.maxJobDeviation)
+                    worst = max(worst, own)
+                    thresholds[scenario.name, default: [:]][BaselineScenario.key(metric, subject: client)] = own
                     entries.append(entry)
                 }
                 thresholds[scenario.name, default: [:]][metric.rawValue] = worst > 0 ? worst : nil
@@ -105,7 +109,7 @@ public enum AAAnalysis {
             let entry = entries[index]
             guard let scenario = samples.first(where: { $0.name == entry.scenario }),
                   let metric = GateMetric(rawValue: entry.metric),
-                  let t = thresholds[entry.scenario]?[entry.metric] else { continue }
+                  let t = thresholds[entry.scenario]?[BaselineScenario.key(metric, subject: entry.client)] else { continue }
             let (alarms, comparisons) = falseAlarms(scenario, client: entry.client, metric: metric, jobs: jobs, threshold: t, bootstrap: bootstrap)
             entries[index].falseAlarms = alarms
             entries[index].comparisons = comparisons

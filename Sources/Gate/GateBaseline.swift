@@ -38,7 +38,9 @@ public struct BaselineScenario: Codable, Sendable, Hashable {
     /// The scenario and its rounds.
     public var samples: ScenarioSamples
     /// Per metric (`throughput`, `acquire-p50`, ...): the largest change, as a fraction of the
-    /// baseline, that is still noise. A metric fails only when its whole interval lies beyond it.
+    /// baseline, that is still noise, over every subject; per subject and metric
+    /// (`native/c-reference throughput`) the subject's own. A metric fails only when its whole interval
+    /// lies beyond it, and is not gated at all when it is wider than `GateMetric.widestGatedThreshold`.
     public var thresholds: [String: Double]
 
     /// A scenario with its thresholds.
@@ -50,10 +52,20 @@ public struct BaselineScenario: Codable, Sendable, Hashable {
     /// The scenario's name.
     public var name: String { samples.name }
 
-    /// The threshold of `metric`, or the fallback when the file has none for it.
+    /// The threshold of `metric`, or the fallback when the file has none for it: the largest over the
+    /// metric's subjects.
     public func threshold(_ metric: GateMetric) -> Double {
         thresholds[metric.rawValue] ?? GateBaseline.fallbackThreshold
     }
+
+    /// The threshold of `metric` for one subject (`native/c-reference`): its own A/A spread where the
+    /// file has one (`"native/c-reference throughput"`), else the metric's.
+    public func threshold(_ metric: GateMetric, subject: String) -> Double {
+        thresholds[Self.key(metric, subject: subject)] ?? threshold(metric)
+    }
+
+    /// The key of a subject's own threshold.
+    public static func key(_ metric: GateMetric, subject: String) -> String { "\(subject) \(metric.rawValue)" }
 }
 
 /// `Results/baseline.json`: what the gate compares against, where it was measured, and the A/A noise

@@ -82,6 +82,9 @@ public enum GateEvaluation {
         if measurement.injectedDelayUs > 0 {
             notes.append("an artificial delay of \(measurement.injectedDelayUs) µs was added to the hold of every run of the client under test (--inject-delay): this run is meant to fail")
         }
+        if let shared = measurement.injectedSharedDelayUs, shared > 0 {
+            notes.append("an artificial busy-wait of \(shared) µs was added to every acquisition of every Swift client in the driver (--inject-shared-delay): native/hiredis cancels it, native/c-reference must not; this run is meant to fail")
+        }
         if base.cores != now.cores { notes.append("the baseline had \(base.cores) cores, this machine has \(now.cores)") }
         if base.redisVersion != now.redisVersion { notes.append("redis-server \(base.redisVersion) in the baseline, \(now.redisVersion) now") }
         if base.host != now.host { notes.append("the baseline was measured on \(base.host), this is \(now.host)") }

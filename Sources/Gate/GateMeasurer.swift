@@ -1,3 +1,4 @@
+import Calibration
 import Foundation
 import Harness
 import LoadDriver
@@ -13,35 +14,50 @@ public struct GatePlan: Sendable {
     /// Whether each round runs every client (the relative gates need the reference client) or only
     /// the first (hard gates alone).
     public var withReference: Bool
+    /// Whether the C reference client runs too, in the scenarios whose cycle it implements (not needed
+    /// for the hard gates alone).
+    public var withCReference: Bool
     /// Added to the hold of the client under test (the first) only, µs: an artificial slowdown the
     /// gate must catch. The reference client runs unchanged, as an unchanged dependency would.
     public var injectDelayUs: Int
+    /// A busy-wait per acquisition in the driver, for every client, µs (`Scenario.sharedPathDelayUs`):
+    /// a slowdown in the shared path, which native ÷ hiredis cancels and native ÷ C reference shows.
+    public var injectSharedDelayUs: Int
     /// Replaces each scenario's measurement window, seconds.
     public var durationS: Double?
     /// Replaces each scenario's warm-up, seconds.
     public var warmupS: Double?
 
     public init(
-        scenarios: [GateScenario], rounds: Int, withReference: Bool, injectDelayUs: Int = 0,
-        durationS: Double? = nil, warmupS: Double? = nil
+        scenarios: [GateScenario], rounds: Int, withReference: Bool, withCReference: Bool = true, injectDelayUs: Int = 0,
+        injectSharedDelayUs: Int = 0, durationS: Double? = nil, warmupS: Double? = nil
     ) {
         self.scenarios = scenarios
         self.rounds = rounds
         self.withReference = withReference
+        self.withCReference = withCReference
         self.injectDelayUs = injectDelayUs
+        self.injectSharedDelayUs = injectSharedDelayUs
         self.durationS = durationS
         self.warmupS = warmupS
     }
 
-    /// The scenario a client run executes: the gate's own windows and the injected delay, on servers
-    /// the job starts.
-    func runnable(_ gate: GateScenario, client: RedisClientKind) -> Scenario {
+    /// The scenario as the gate measures it, before any injected delay: its own windows, on servers
+    /// the job starts. The C reference runs this.
+    func measured(_ gate: GateScenario) -> Scenario {
         var scenario = gate.scenario
-        scenario.client = client
         scenario.deployment = .embedded(for: scenario.lock)
         if let durationS { scenario.durationS = durationS }
         if let warmupS { scenario.warmupS = warmupS }
+        return scenario
+    }
+
+    /// The scenario a client run executes: `measured` with the injected delays.
+    func runnable(_ gate: GateScenario, client: RedisClientKind) -> Scenario {
+        var scenario = measured(gate)
+        scenario.client = client
         if injectDelayUs > 0, client == gate.clients.first { scenario.hold = scenario.hold.adding(us: injectDelayUs) }
+        if injectSharedDelayUs > 0 { scenario.sharedPathDelayUs = injectSharedDelayUs }
         return scenario
     }
 }
@@ -57,12 +73,14 @@ public struct GateEnvironmentError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Runs a plan through the harness: per scenario, a session with its own servers; per round, each
-/// client back to back, the order reversed every other round (A B, B A, ...) so neither client always
-/// runs first or on warmer servers.
+/// client back to back (and the C reference where the scenario is its cycle), the order rotated every
+/// round so no subject always runs first or on warmer servers.
 public final class GateMeasurer: Sendable {
     /// The reference, in words, for files and tables.
     public static let referenceDescription =
-        "the scenario's second client (hiredis) run right next to the first (native) in every round, same servers, order alternating (AB, BA, ...)"
+        "the scenario's second client (hiredis) run right next to the first (native) in every round, same servers, order rotating; "
+        + "where the scenario is setnx-px, spin, hold 0, also a C hiredis client running the identical lock cycle (c-reference), "
+        + "which shares no Swift code, so a slowdown in a layer both Swift clients share shows as native/c-reference"
 
     let plan: GatePlan
     let log: @Sendable (String) -> Void
@@ -100,36 +118,57 @@ public final class GateMeasurer: Sendable {
 
     func measure(_ gate: GateScenario, job: Int) async throws(GateEnvironmentError) -> ScenarioSamples {
         let clients = Array(gate.clients.prefix(plan.withReference ? gate.clients.count : 1))
-        let scenarios = clients.map { plan.runnable(gate, client: $0) }
+        let subjects = clients.map(GateSubject.client) + (plan.withReference && plan.withCReference && gate.hasCReference ? [.cReference] : [])
         let session: HarnessSession
-        do { session = try await HarnessSession.open(for: scenarios, catchInterrupts: false) } catch {
+        let endpoint: Endpoint
+        do {
+            session = try await HarnessSession.open(for: clients.map { plan.runnable(gate, client: $0) }, catchInterrupts: false)
+            endpoint = try session.servers.endpoints(for: plan.measured(gate).deployment)[0]
+        } catch {
             throw GateEnvironmentError("\(gate.name): \(error)")
         }
         version.withLock { $0 = session.servers.redisVersion }
         current.withLock { $0 = session }
         if let reason = stopped.withLock({ $0 }) { session.interrupt(reason: reason) }
         let runID = RunIdentity.makeRunID()
-        let (name, rounds, log) = (gate.name, plan.rounds, self.log)
-        let outcome = await session.rounds(
-            clients: clients, rounds: plan.rounds, runID: runID, prefix: "lockbench:gate:\(runID):",
-            scenario: { [plan] kind in plan.runnable(gate, client: kind) },
-            finished: { round in
-                guard round.results.count == round.order.count else { return }
-                log(Self.describe(name, Self.pair(round, job: job), of: rounds))
-            })
+        var pairs: [GatePair] = []
+        var failure: String?
+        for index in 0..<plan.rounds where !session.interrupted && failure == nil {
+            // Rotating order (A B C, B C A, ...; A B, B A with two): nobody always runs first or last.
+            let order = subjects.indices.map { subjects[(index + $0) % subjects.count] }
+            var runs: [RunFigures] = []
+            for subject in order where !session.interrupted {
+                let prefix = "lockbench:gate:\(runID):\(index):\(subject.name):"
+                do {
+                    switch subject {
+                    case .client(let kind):
+                        let result = try await session.run(plan.runnable(gate, client: kind), runID: runID, keyPrefix: prefix)
+                        runs.append(RunFigures(result))
+                    case .cReference:
+                        let scenario = plan.measured(gate)
+                        let cycle = try await CReferenceCycle.measure(scenario, endpoint: endpoint, keyPrefix: prefix)
+                        runs.append(RunFigures(cReference: cycle, scenario: scenario))
+                    }
+                } catch {
+                    failure = "\(error)"
+                    break
+                }
+                // A run a dead server ended: later runs would measure a broken deployment.
+                if runs.last?.error != nil { break }
+            }
+            let pair = GatePair(job: job, round: index + 1, order: order.map(\.name), runs: runs)
+            if runs.count == order.count { log(Self.describe(gate.name, pair, of: plan.rounds)) }
+            if !runs.isEmpty { pairs.append(pair) }
+            if runs.last?.error != nil { break }
+        }
         current.withLock { $0 = nil }
         let interruptedNow = session.interrupted
         await session.close()
-        if let error = outcome.error { throw GateEnvironmentError("\(gate.name): \(error)") }
+        if let failure { throw GateEnvironmentError("\(gate.name): \(failure)") }
         // A round cut short by Ctrl-C is the user's doing, not the code's: it is not a sample.
-        let pairs = outcome.rounds
-            .filter { $0.results.count == $0.order.count && !(interruptedNow && $0.results.contains(where: \.partial)) }
-            .map { Self.pair($0, job: job) }
-        return ScenarioSamples(gateScenario: gate, pairs: pairs)
-    }
-
-    static func pair(_ round: Round, job: Int) -> GatePair {
-        GatePair(job: job, round: round.index + 1, order: round.order.map(\.rawValue), runs: round.results.map(RunFigures.init))
+        return ScenarioSamples(gateScenario: gate, pairs: pairs.filter { pair in
+            pair.runs.count == pair.order.count && !(interruptedNow && pair.runs.contains(where: \.partial))
+        })
     }
 
     static func describe(_ name: String, _ pair: GatePair, of rounds: Int) -> String {
@@ -138,5 +177,29 @@ public final class GateMeasurer: Sendable {
                 + (run.jain.map { String(format: " jain %.3f", $0) } ?? "")
         }
         return "\(name) job \(pair.job) round \(pair.round)/\(rounds): " + parts.joined(separator: " | ")
+    }
+}
+
+/// What a gate round runs: a Swift client through the harness, or the C reference client.
+enum GateSubject: Sendable {
+    case client(RedisClientKind)
+    case cReference
+
+    var name: String {
+        switch self {
+        case .client(let kind): return kind.rawValue
+        case .cReference: return CReferenceCycle.name
+        }
+    }
+}
+
+extension RunFigures {
+    /// The figures of a C reference run, under the name `c-reference` (never hard-gated: it is not a
+    /// client under test).
+    init(cReference c: CReferenceCycle, scenario: Scenario) {
+        self.init(
+            client: CReferenceCycle.name, algorithm: scenario.lock.algorithm.rawValue, holdMaxUs: 0, ttlMs: scenario.lock.ttlMs,
+            acquisitions: c.acquisitions, acquisitionsPerSecond: c.cyclesPerSecond, acquireP50Us: c.acquireP50Us,
+            acquireP99Us: c.acquireP99Us, jain: nil, errors: c.errors)
     }
 }

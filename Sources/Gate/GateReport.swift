@@ -31,7 +31,9 @@ public struct GateReport: Codable, Sendable {
         var text = failed ? "FAIL" : "PASS"
         text += ": \(hardFailed) of \(hard.count) hard gates failed"
         if !relative.isEmpty {
-            text += ", \(regressed) of \(relative.count) metrics regressed"
+            let ungated = relative.filter { $0.verdict == .skipped }.count
+            text += ", \(regressed) of \(relative.count - ungated) gated metrics regressed"
+            if ungated > 0 { text += " (\(ungated) not gated)" }
             if improved > 0 { text += ", \(improved) improved (consider --update-baseline)" }
         }
         return text
@@ -39,7 +41,7 @@ public struct GateReport: Codable, Sendable {
 
     static let hardHeader = ["scenario", "client", "check", "value", "bound", "verdict"]
     static let relativeExplanation =
-        "native/hiredis = native's figure ÷ hiredis's in the same round (jain: each client as measured); ratio = current median ÷ baseline median; a metric fails only when its whole interval is past the threshold"
+        "native/hiredis = native's figure ÷ hiredis's in the same round, native/c-reference ÷ the C client's (jain: each client as measured); ratio = current median ÷ baseline median; a metric fails only when its whole interval is past the threshold"
     static let relativeHeader = ["scenario", "of", "metric", "baseline", "current", "ratio", "95% CI", "threshold", "verdict"]
 
     func hardCells() -> [[String]] {

@@ -1,3 +1,4 @@
+import Calibration
 import LoadDriver
 import RedisConnection
 import Reports
@@ -11,6 +12,10 @@ public struct GateScenario: Codable, Sendable, Hashable {
     /// The clients measured, in the order of the first round. The first is the client under test,
     /// the second the reference its throughput and latency are divided by.
     public var clients: [RedisClientKind]
+
+    /// Whether the C reference client runs beside the clients: the scenario is the cycle it
+    /// implements (`CReferenceCycle.mismatch`), so native ÷ c-reference is gated too.
+    public var hasCReference: Bool { CReferenceCycle.mismatch(scenario) == nil }
 
     /// A scenario under `name` for `clients`.
     public init(name: String, scenario: Scenario, clients: [RedisClientKind]) {
@@ -57,12 +62,14 @@ public struct ScenarioSamples: Codable, Sendable, Hashable {
     /// The scenario's name.
     public var name: String { gateScenario.name }
 
-    /// What `metric` is reported for: `native/hiredis` for a client ratio (none with one client),
-    /// each client for Jain.
+    /// What `metric` is reported for: `native/hiredis` for a client ratio (none with one client), and
+    /// `native/c-reference` where the C reference runs; each client for Jain.
     public func subjects(_ metric: GateMetric) -> [String] {
         let clients = gateScenario.clients.map(\.rawValue)
         guard metric.isClientRatio else { return clients }
-        return clients.count >= 2 ? ["\(clients[0])/\(clients[1])"] : []
+        guard let first = clients.first else { return [] }
+        return (clients.count >= 2 ? ["\(first)/\(clients[1])"] : [])
+            + (gateScenario.hasCReference ? ["\(first)/\(CReferenceCycle.name)"] : [])
     }
 
     /// `metric` for `subject` (from `subjects`), one value per round that has one: the client's figure
@@ -100,18 +107,24 @@ public struct GateMeasurement: Codable, Sendable {
     public var command: String
     /// An artificial hold added to the client under test's runs, µs (0 for a real measurement).
     public var injectedDelayUs: Int
+    /// An artificial busy-wait per acquisition in the driver, every client, µs (`nil`: none).
+    public var injectedSharedDelayUs: Int?
     /// The scenarios and their rounds.
     public var scenarios: [ScenarioSamples]
 
     /// This format's name.
     public static let formatName = "lockbench-gate-measurement/1"
 
-    public init(identity: RunIdentity, build: String, command: String, injectedDelayUs: Int, scenarios: [ScenarioSamples]) {
+    public init(
+        identity: RunIdentity, build: String, command: String, injectedDelayUs: Int, injectedSharedDelayUs: Int? = nil,
+        scenarios: [ScenarioSamples]
+    ) {
         format = Self.formatName
         self.identity = identity
         self.build = build
         self.command = command
         self.injectedDelayUs = injectedDelayUs
+        self.injectedSharedDelayUs = injectedSharedDelayUs
         self.scenarios = scenarios
     }
 }

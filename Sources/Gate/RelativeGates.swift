@@ -37,14 +37,18 @@ public enum RelativeGates {
         var rows: [MetricComparison] = []
         for metric in GateMetric.allCases {
             for client in baseline.samples.subjects(metric) {
-                let threshold = overrides[metric] ?? baseline.threshold(metric)
+                let threshold = overrides[metric] ?? baseline.threshold(metric, subject: client)
                 let b = baseline.samples.values(metric, subject: client)
                 let c = current.values(metric, subject: client)
                 var row = MetricComparison(
                     scenario: baseline.name, client: client, metric: metric, baseline: Statistics.median(b),
                     current: Statistics.median(c), ratio: nil, interval: nil, threshold: threshold,
                     baselineRounds: b.count, currentRounds: c.count, verdict: .skipped, note: nil)
-                if b.count < 2 || c.count < 2 {
+                if threshold > GateMetric.widestGatedThreshold, let result = bootstrap.ratioOfMedians(current: c, baseline: b) {
+                    row.ratio = result.ratio
+                    row.interval = result.interval
+                    row.note = "not gated: the A/A spread puts its threshold past \(Int(GateMetric.widestGatedThreshold * 100))%, where no plausible regression fails"
+                } else if b.count < 2 || c.count < 2 {
                     row.note = c.isEmpty && b.isEmpty ? "no values" : "needs at least 2 rounds on each side (baseline \(b.count), current \(c.count))"
                 } else if let result = bootstrap.ratioOfMedians(current: c, baseline: b) {
                     row.ratio = result.ratio

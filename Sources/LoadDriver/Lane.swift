@@ -158,6 +158,10 @@ final class Lane: LockObserver, @unchecked Sendable {
         let timeout = UInt64(scenario.acquireTimeoutMs) * 1_000_000
         // Past the window end an acquisition no longer counts, so it need not outlive it by much.
         let deadline = min(now &+ timeout, windowEnd &+ 1_000_000)
+        if let delay = scenario.sharedPathDelayUs {
+            let until = LockClock.monotonicNanos() &+ UInt64(delay) &* 1_000
+            while LockClock.monotonicNanos() < until {}
+        }
         contenders[i].locker.acquire(key: contenders[i].keyName, deadlineNanos: deadline, startedAtNanos: now, observer: self, tag: i)
     }
 

@@ -51,6 +51,9 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// Keep every acquisition's end in a log of at most this many events per lane (`nil`: no log); see
     /// `DriverOutcome.events`.
     public var eventLogCapacity: Int? = nil
+    /// A busy-wait added to every acquisition on the lane's queue, µs (`nil`: none): a slowdown in the
+    /// driver path both clients share, which `bench gate` must catch against its C reference.
+    public var sharedPathDelayUs: Int? = nil
 
     /// Lanes the driver makes: each needs a connection and a key of its own.
     public var laneCount: Int { max(1, min(queues, connections, keys)) }

@@ -10,7 +10,7 @@ import Stats
 struct CalibrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Measure both clients against redis-benchmark and hiredis's reader, as ratios from one run.",
+        abstract: "Measure both clients against a C reference client, redis-benchmark and hiredis's reader, as ratios from one run.",
         discussion: """
             Each comparison runs interleaved rounds and reports the median of the paired ratios \
             (run-to-run noise on a shared machine is far larger than the differences measured):
@@ -20,11 +20,12 @@ struct CalibrateCommand: AsyncParsableCommand {
             Dispatch read sources and with the inline reply wait the driver uses for a lane with one socket.
               lock-cycle  Uncontended setnx-px acquire + release vs two redis-benchmark round trips.
               one         1 contender, 1 connection through the load driver: acquire p50 vs one round trip.
-              w1          512 contenders on their own keys over 4 connections vs redis-benchmark doing \
-            the same commands' work at the same connections and depth.
+              w1          512 contenders on their own keys over 4 connections vs a C hiredis client \
+            running the identical cycle (same contenders, keys, connections, depth); redis-benchmark \
+            doing the same commands' work in separate SET and release runs is printed as context.
               pipelined   512 contenders on their own keys, 2 connections, --pipeline 256, the same way.
             w1 and pipelined also report client CPU per acquire + release cycle (bench's own process) \
-            against redis-benchmark's CPU per SET + EVALSHA pair.
+            against the C client's threads and redis-benchmark's CPU per SET + EVALSHA pair.
             Starts its own redis-server unless --server is given; keys live under a run-unique prefix \
             and are deleted at the end.
             """

@@ -68,6 +68,9 @@ struct GateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Add this much to the hold of every native run (not the hiredis reference), e.g. 200us: a slowdown the gate must catch.", valueName: "time"))
     var injectDelay: String?
 
+    @Option(help: ArgumentHelp("Add a busy-wait of this long to every acquisition of both Swift clients in the driver, e.g. 50us: a shared-path slowdown the C reference must catch.", valueName: "time", visibility: .hidden))
+    var injectSharedDelay: String?
+
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Replace a metric's threshold, e.g. throughput=0.3 (repeatable; metrics: \(GateMetric.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "metric=fraction"))
     var thresholds: [String] = []
 
@@ -97,25 +100,26 @@ struct GateCommand: AsyncParsableCommand {
         }
         guard (1...20).contains(aaJobs) else { throw ValidationError("--aa-jobs must be 1...20, not \(aaJobs).") }
         if current != nil && updateBaseline { throw ValidationError("--current and --update-baseline are alternatives: a baseline is always measured.") }
-        if current != nil && injectDelay != nil { throw ValidationError("--inject-delay slows a measurement; with --current nothing is measured.") }
+        if current != nil && (injectDelay != nil || injectSharedDelay != nil) { throw ValidationError("--inject-delay slows a measurement; with --current nothing is measured.") }
         if current != nil && pairs != nil { throw ValidationError("--pairs sets what is measured; with --current nothing is measured.") }
         if updateBaseline && hardOnly { throw ValidationError("--update-baseline measures the reference too; drop --hard-only.") }
         if updateBaseline && !scenarios.isEmpty { throw ValidationError("--update-baseline re-measures every scenario; drop --scenario.") }
-        if updateBaseline && injectDelay != nil { throw ValidationError("--inject-delay would be written into the baseline; drop it.") }
+        if updateBaseline && (injectDelay != nil || injectSharedDelay != nil) { throw ValidationError("--inject-delay would be written into the baseline; drop it.") }
         if let resamples, !(100...100_000).contains(resamples) { throw ValidationError("--resamples must be 100...100000, not \(resamples).") }
         for (flag, value) in [("--max-error-rate", maxErrorRate), ("--max-overrun-rate", maxOverrunRate)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(flag) must be a fraction in 0...1, not \(value).") }
         }
-        _ = try injectedDelayUs()
+        _ = try delayUs(injectDelay, flag: "--inject-delay")
+        _ = try delayUs(injectSharedDelay, flag: "--inject-shared-delay")
         _ = try thresholdOverrides()
     }
 
-    func injectedDelayUs() throws -> Int {
-        guard let injectDelay else { return 0 }
+    func delayUs(_ value: String?, flag: String) throws -> Int {
+        guard let value else { return 0 }
         let parsed: TimeDistribution
-        do { parsed = try TimeDistribution(parsing: injectDelay) } catch { throw ValidationError("--inject-delay \(error)") }
+        do { parsed = try TimeDistribution(parsing: value) } catch { throw ValidationError("\(flag) \(error)") }
         guard case .fixed(let us) = parsed, us > 0 else {
-            throw ValidationError("--inject-delay '\(injectDelay)' is invalid: a single duration above 0 such as 200us is expected.")
+            throw ValidationError("\(flag) '\(value)' is invalid: a single duration above 0 such as 200us is expected.")
         }
         return us
     }
@@ -187,11 +191,13 @@ struct GateCommand: AsyncParsableCommand {
     func measure(_ base: GateBaseline, options: GateOptions) async throws -> GateMeasurement {
         let selected = base.scenarios.filter { options.scenarioNames?.contains($0.name) ?? true }.map(\.samples.gateScenario)
         let plan = GatePlan(
-            scenarios: selected, rounds: pairs ?? (hardOnly ? 1 : base.pairs), withReference: true, injectDelayUs: try injectedDelayUs())
+            scenarios: selected, rounds: pairs ?? (hardOnly ? 1 : base.pairs), withReference: true, withCReference: !hardOnly,
+            injectDelayUs: try delayUs(injectDelay, flag: "--inject-delay"), injectSharedDelayUs: try delayUs(injectSharedDelay, flag: "--inject-shared-delay"))
         let result = try await runJobs(plan, jobs: 1)
         return GateMeasurement(
             identity: RunIdentity.current(redisVersion: result.redisVersion), build: buildConfiguration,
-            command: GateOutput.commandLine(), injectedDelayUs: plan.injectDelayUs, scenarios: result.jobs.first ?? [])
+            command: GateOutput.commandLine(), injectedDelayUs: plan.injectDelayUs,
+            injectedSharedDelayUs: plan.injectSharedDelayUs > 0 ? plan.injectSharedDelayUs : nil, scenarios: result.jobs.first ?? [])
     }
 
     /// `--update-baseline`: measures --aa-jobs jobs, refuses a baseline that fails a hard gate, writes it.
