@@ -10,6 +10,8 @@ public struct PlanOutcome: Sendable {
     public var results: [RunResult]
     /// Ctrl-C stopped it: the report covers what ran before.
     public var interrupted: Bool
+    /// Each `compare:` scenario's paired ratios, in plan order (their lines are also in the report).
+    public var comparisons: [ABComparison] = []
 }
 
 /// Runs a plan's scenarios through one harness session (embedded servers started once, for every
@@ -21,7 +23,7 @@ public enum PlanRunner {
         var context = ["plan: \(plan.path), \(plan.scenarios.count) scenario\(plan.scenarios.count == 1 ? "" : "s")"]
         if let baseline = plan.baselinePath { context.append("baseline: \(baseline) (kept for regression checks; not judged by thresholds)") }
         let servers: ServerSet
-        do { servers = try await ServerSet.start(for: plan.scenarios.map(\.scenario.deployment)) } catch {
+        do { servers = try await ServerSet.start(for: plan.scenarios.filter { $0.comparison == nil }.map(\.scenario.deployment)) } catch {
             let unmeasured = plan.scenarios.map { ThresholdReport.Unmeasured(scenario: $0.name, reason: "\(error)") }
             return PlanOutcome(report: ThresholdReport(context: context, checks: [], unmeasured: unmeasured), results: [], interrupted: false)
         }
@@ -41,9 +43,21 @@ public enum PlanRunner {
         var checks: [ThresholdCheck] = []
         var unmeasured: [ThresholdReport.Unmeasured] = []
         var results: [RunResult] = []
+        var comparisons: [ABComparison] = []
         for planned in plan.scenarios {
             if session.interrupted { break }
             context.append(describe(planned))
+            if let comparison = planned.comparison {
+                let ab = await ABRunner.run(planned, comparison, main: session, log: log)
+                results += ab.results
+                checks += ab.checks
+                unmeasured += ab.unmeasured
+                if let measured = ab.comparison {
+                    comparisons.append(measured)
+                    context += measured.lines
+                }
+                continue
+            }
             let runID = RunIdentity.makeRunID()
             let outcome = await session.rounds(
                 clients: planned.clients, rounds: planned.repeats, runID: runID, prefix: "lockbench:\(runID):",
@@ -60,7 +74,9 @@ public enum PlanRunner {
         }
         let interrupted = session.interrupted
         await session.close()
-        return PlanOutcome(report: ThresholdReport(context: context, checks: checks, unmeasured: unmeasured), results: results, interrupted: interrupted)
+        return PlanOutcome(
+            report: ThresholdReport(context: context, checks: checks, unmeasured: unmeasured), results: results, interrupted: interrupted,
+            comparisons: comparisons)
     }
 
     /// Each client's runs against the built-in run check and every threshold of the scenario.
