@@ -83,8 +83,10 @@ public enum AAAnalysis {
 
     /// The spread of every scenario, client and metric in `samples` (rounds tagged with their job),
     /// and per scenario the thresholds: each subject's own, and per metric the largest over its subjects.
+    /// `subjects` chooses what each metric is of (default `ScenarioSamples.subjects`: the client ratios).
     public static func analyse(
-        _ samples: [ScenarioSamples], bootstrap: BootstrapSettings
+        _ samples: [ScenarioSamples], bootstrap: BootstrapSettings,
+        subjects: (@Sendable (ScenarioSamples, GateMetric) -> [String])? = nil
     ) -> (spread: AASpread, thresholds: [String: [String: Double]]) {
         var entries: [AAEntry] = []
         var thresholds: [String: [String: Double]] = [:]
@@ -94,7 +96,7 @@ public enum AAAnalysis {
             perJob = max(perJob, jobs.map { job in scenario.pairs.filter { $0.job == job }.count }.max() ?? 0)
             for metric in GateMetric.allCases {
                 var worst = 0.0
-                for client in scenario.subjects(metric) {
+                for client in subjects?(scenario, metric) ?? scenario.subjects(metric) {
                     guard let entry = entry(scenario, client: client, metric: metric, jobs: jobs) else { continue }
                     let own = threshold(metric: metric, maxDeviation: entry.maxJobDeviation)
                     worst = max(worst, own)

@@ -20,16 +20,18 @@ extension GateBaseline {
 
     /// A baseline from pooled rounds. With two or more jobs the thresholds come from their A/A spread;
     /// with one, they are carried over from `previous` (or the fallback) and the file says so.
+    /// `reference` and `subjects` say what the metrics are relative to (default: the built-in gate's).
     public static func make(
         pooled: [ScenarioSamples], identity: RunIdentity, command: String, pairs: Int, bootstrap: BootstrapSettings,
-        bounds: HardBounds, previous: GateBaseline?
+        bounds: HardBounds, previous: GateBaseline?, reference: String = GateMeasurer.referenceDescription,
+        subjects: (@Sendable (ScenarioSamples, GateMetric) -> [String])? = nil
     ) -> GateBaseline {
         let jobs = Set(pooled.flatMap { $0.pairs.map(\.job) }).count
         var aa: AASpread?
         var rule: String
         var thresholds: [String: [String: Double]] = [:]
         if jobs >= 2 {
-            let analysis = AAAnalysis.analyse(pooled, bootstrap: bootstrap)
+            let analysis = AAAnalysis.analyse(pooled, bootstrap: bootstrap, subjects: subjects)
             aa = analysis.spread
             thresholds = analysis.thresholds
             rule = AAAnalysis.rule
@@ -44,7 +46,7 @@ extension GateBaseline {
             return BaselineScenario(samples: samples, thresholds: chosen)
         }
         return GateBaseline(
-            identity: identity, build: buildConfiguration, command: command, reference: GateMeasurer.referenceDescription,
+            identity: identity, build: buildConfiguration, command: command, reference: reference,
             pairs: pairs, bootstrap: bootstrap, bounds: bounds, thresholdRule: rule, aa: aa, scenarios: scenarios)
     }
 }

@@ -29,14 +29,15 @@ public struct MetricComparison: Codable, Sendable, Hashable {
 /// The relative gates: each metric as a ratio of medians against the baseline, with a bootstrap
 /// interval, failed only when the whole interval is past the threshold in the bad direction.
 public enum RelativeGates {
-    /// Compares every client and metric of `current` with the baseline scenario of the same name.
+    /// Compares every client and metric of `current` with the baseline scenario of the same name;
+    /// `subjects` chooses what each metric is of (default `ScenarioSamples.subjects`: the client ratios).
     public static func compare(
         baseline: BaselineScenario, current: ScenarioSamples, bootstrap: BootstrapSettings,
-        overrides: [GateMetric: Double] = [:]
+        overrides: [GateMetric: Double] = [:], subjects: (@Sendable (ScenarioSamples, GateMetric) -> [String])? = nil
     ) -> [MetricComparison] {
         var rows: [MetricComparison] = []
         for metric in GateMetric.allCases {
-            for client in baseline.samples.subjects(metric) {
+            for client in subjects?(baseline.samples, metric) ?? baseline.samples.subjects(metric) {
                 let threshold = overrides[metric] ?? baseline.threshold(metric, subject: client)
                 let b = baseline.samples.values(metric, subject: client)
                 let c = current.values(metric, subject: client)

@@ -22,8 +22,11 @@ public final class ServerSet: Sendable {
         self.owned = true
     }
 
-    /// Starts what `deployments` need from an embedded fleet (nothing when all are external).
-    public static func start(for deployments: [Deployment]) async throws(HarnessError) -> ServerSet {
+    /// Starts what `deployments` need from an embedded fleet (nothing when all are external), each
+    /// server with `serverConfig`'s `redis.conf` directives after the fleet's own (a later one wins).
+    public static func start(
+        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = []
+    ) async throws(HarnessError) -> ServerSet {
         var count = 0
         var transport = EmbeddedTransport.tcp
         for deployment in deployments {
@@ -33,7 +36,8 @@ public final class ServerSet: Sendable {
         }
         guard count > 0 else { return ServerSet(started: nil) }
         do {
-            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp)
+            let options = RedisServerOptions(
+                transport: transport == .unix ? .unix : .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) })
             return ServerSet(started: try await RedisFleet.start(count: count, options: options))
         } catch {
             throw HarnessError("cannot start \(count) redis-server: \(error)")

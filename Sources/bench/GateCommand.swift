@@ -50,7 +50,7 @@ struct GateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Gate these results instead of measuring: a file from --save, or bench run --json/--csv output (hard gates only).", valueName: "file"))
     var current: String?
 
-    @Flag(help: "Measure and write a new baseline (with its environment and A/A thresholds) to --baseline.")
+    @Flag(help: "Measure and write a new baseline (with its environment and A/A thresholds) to --baseline; with --plan, to the plan's baseline: file.")
     var updateBaseline = false
 
     @Option(help: ArgumentHelp("With --update-baseline: separate jobs measured; 2 or more give A/A thresholds.", valueName: "n"))

@@ -7,6 +7,8 @@ import Yams
 /// `UserPlan`, refusing anything `bench run` would refuse, at the line and key at fault.
 struct PlanReader {
     let file: String
+    /// `--update-baseline`: the baseline file may not exist yet, and its scenarios are being replaced.
+    var updatingBaseline = false
 
     static let topKeys = ["scenarios", "defaults", "repeats", "aggregate", "baseline"]
     /// Keys of a scenario besides the settings: what the plan adds to `bench run`.
@@ -53,14 +55,18 @@ struct PlanReader {
         let repeats = try value("repeats").map { node throws(PlanError) in try self.repeats(node, at: "repeats") } ?? 1
         let aggregate = try value("aggregate").map { node throws(PlanError) in try self.aggregate(node, at: "aggregate") } ?? .median
         var baseline: (path: String, file: GateBaseline)?
+        var newBaselinePath: String?
         if let node = value("baseline") {
             guard let path = node.scalar?.string, !path.isEmpty else { throw error(node, "baseline", "expects a file path") }
             let resolved = resolve(path)
-            guard FileManager.default.isReadableFile(atPath: resolved) else {
+            if updatingBaseline && !FileManager.default.fileExists(atPath: resolved) {
+                newBaselinePath = resolved
+            } else if !FileManager.default.isReadableFile(atPath: resolved) {
                 throw error(node, "baseline", "cannot read \(resolved): it does not exist or is not readable")
-            }
-            do throws(GateInputError) { baseline = (resolved, try GateFiles.readBaseline(path: resolved)) } catch {
-                throw self.error(node, "baseline", "\(error)")
+            } else {
+                do throws(GateInputError) { baseline = (resolved, try GateFiles.readBaseline(path: resolved)) } catch {
+                    throw self.error(node, "baseline", "\(error)")
+                }
             }
         }
         let defaults = try value("defaults").map { node throws(PlanError) in
@@ -75,7 +81,7 @@ struct PlanReader {
             if let earlier = scenarios.first(where: { $0.name == scenario.name }) {
                 throw error(item, "scenarios[\(index)].name", "'\(scenario.name)' is already the name of the scenario at line \(earlier.line); names must differ")
             }
-            if let baseline, let measured = baseline.file.scenario(scenario.name) {
+            if let baseline, !updatingBaseline, let measured = baseline.file.scenario(scenario.name) {
                 let differences = PlanBaselineCheck.differences(measured.samples.gateScenario.scenario, scenario.scenario)
                 guard differences.isEmpty else {
                     throw error(item, "scenarios[\(index)] (\(scenario.name))", "\(baseline.path) measured '\(scenario.name)' on a different scenario: \(differences.joined(separator: "; ")). Measure a new baseline, or give this scenario another name.")
@@ -83,7 +89,7 @@ struct PlanReader {
             }
             scenarios.append(scenario)
         }
-        return UserPlan(path: file, scenarios: scenarios, baselinePath: baseline?.path, baseline: baseline?.file)
+        return UserPlan(path: file, scenarios: scenarios, baselinePath: baseline?.path ?? newBaselinePath, baseline: baseline?.file)
     }
 
     func repeats(_ node: Node, at key: String) throws(PlanError) -> Int {
@@ -119,13 +125,14 @@ struct PlanReader {
 }
 
 extension UserPlan {
-    /// Reads and validates the plan at `path`.
-    public static func read(path: String) throws(PlanError) -> UserPlan {
+    /// Reads and validates the plan at `path`; `updatingBaseline` accepts a `baseline:` file that does
+    /// not exist yet and skips the check that it measured the same scenarios (it is being replaced).
+    public static func read(path: String, updatingBaseline: Bool = false) throws(PlanError) -> UserPlan {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PlanError(file: path, message: "cannot read the plan: it does not exist or is not readable")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw PlanError(file: path, message: "the plan is not UTF-8 text") }
-        return try PlanReader(file: path).read(text)
+        return try PlanReader(file: path, updatingBaseline: updatingBaseline).read(text)
     }
 
     /// Validates a plan given as text (`file` names it in errors).

@@ -10,6 +10,10 @@ public struct PlanOutcome: Sendable {
     public var results: [RunResult]
     /// Ctrl-C stopped it: the report covers what ran before.
     public var interrupted: Bool
+    /// Each `compare:` scenario's paired ratios, in plan order (their lines are also in the report).
+    public var comparisons: [ABComparison] = []
+    /// Each measured scenario's rounds as the gate's samples (job 1), what a baseline stores.
+    public var samples: [ScenarioSamples] = []
 }
 
 /// Runs a plan's scenarios through one harness session (embedded servers started once, for every
@@ -19,9 +23,12 @@ public enum PlanRunner {
     /// handshake refused) is reported as such, and the others still run.
     public static func run(_ plan: UserPlan, log: @escaping @Sendable (String) -> Void) async -> PlanOutcome {
         var context = ["plan: \(plan.path), \(plan.scenarios.count) scenario\(plan.scenarios.count == 1 ? "" : "s")"]
-        if let baseline = plan.baselinePath { context.append("baseline: \(baseline) (kept for regression checks; not judged by thresholds)") }
+        if let path = plan.baselinePath, let baseline = plan.baseline {
+            context.append(GateOutput.describe(baseline: baseline, path: path))
+            context.append("regression reference: \(baseline.reference)")
+        }
         let servers: ServerSet
-        do { servers = try await ServerSet.start(for: plan.scenarios.map(\.scenario.deployment)) } catch {
+        do { servers = try await ServerSet.start(for: plan.scenarios.filter { $0.comparison == nil }.map(\.scenario.deployment)) } catch {
             let unmeasured = plan.scenarios.map { ThresholdReport.Unmeasured(scenario: $0.name, reason: "\(error)") }
             return PlanOutcome(report: ThresholdReport(context: context, checks: [], unmeasured: unmeasured), results: [], interrupted: false)
         }
@@ -41,9 +48,22 @@ public enum PlanRunner {
         var checks: [ThresholdCheck] = []
         var unmeasured: [ThresholdReport.Unmeasured] = []
         var results: [RunResult] = []
+        var comparisons: [ABComparison] = []
+        var samples: [ScenarioSamples] = []
         for planned in plan.scenarios {
             if session.interrupted { break }
             context.append(describe(planned))
+            if let comparison = planned.comparison {
+                let ab = await ABRunner.run(planned, comparison, main: session, log: log)
+                results += ab.results
+                checks += ab.checks
+                unmeasured += ab.unmeasured
+                if let measured = ab.comparison {
+                    comparisons.append(measured)
+                    context += measured.lines
+                }
+                continue
+            }
             let runID = RunIdentity.makeRunID()
             let outcome = await session.rounds(
                 clients: planned.clients, rounds: planned.repeats, runID: runID, prefix: "lockbench:\(runID):",
@@ -57,10 +77,17 @@ public enum PlanRunner {
                 continue
             }
             checks += judge(planned, runs: runs)
+            let measured = PlanRegression.samples(planned, rounds: outcome.rounds)
+            samples.append(measured)
+            if let baseline = plan.baseline, let scenario = baseline.scenario(planned.name) {
+                checks += PlanRegression.checks(baseline: baseline, scenario: scenario, current: measured)
+            }
         }
         let interrupted = session.interrupted
         await session.close()
-        return PlanOutcome(report: ThresholdReport(context: context, checks: checks, unmeasured: unmeasured), results: results, interrupted: interrupted)
+        return PlanOutcome(
+            report: ThresholdReport(context: context, checks: checks, unmeasured: unmeasured), results: results, interrupted: interrupted,
+            comparisons: comparisons, samples: samples)
     }
 
     /// Each client's runs against the built-in run check and every threshold of the scenario.

@@ -14,7 +14,7 @@ struct PlanScenarioReader {
 
     func read(_ item: Node) throws(PlanError) -> PlanScenario {
         let at = "scenarios[\(index)]"
-        let own = try reader.entries(item, at: at, allowed: ["name"] + PlanReader.planKeys.filter { $0 != "name" } + PlanSettingKeys.all.map(\.key))
+        let own = try reader.entries(item, at: at, allowed: ["name"] + PlanReader.planKeys.filter { $0 != "name" } + ["compare"] + PlanSettingKeys.all.map(\.key))
         guard let nameNode = own.first(where: { $0.key == "name" })?.value else {
             throw reader.error(item, at, "missing name: every scenario needs a name (it labels its thresholds in every report)")
         }
@@ -26,16 +26,14 @@ struct PlanScenarioReader {
             defaults.contains { $0.keyNode.mark?.line == entry.keyNode.mark?.line && $0.key == entry.key } ? "defaults.\(entry.key)" : "\(path).\(entry.key)"
         }
 
-        var settings = ScenarioSettings()
         var client = ClientChoice.native
         var runs = repeats
         var judged = aggregate
         var thresholds: [(ThresholdExpression, Aggregate?)] = []
-        var passwordKeys: [String] = []
         for entry in merged {
             let key = where_(entry)
             switch entry.key {
-            case "name": continue
+            case "name", "compare": continue
             case "repeats": runs = try reader.repeats(entry.value, at: key)
             case "aggregate": judged = try reader.aggregate(entry.value, at: key)
             case "client":
@@ -44,27 +42,42 @@ struct PlanScenarioReader {
                 }
                 client = choice
             case "thresholds": thresholds += try self.thresholds(entry.value, at: key)
-            default:
-                guard let set = PlanSettingKeys.setters[entry.key] else { continue }
-                if entry.key.hasPrefix("password-") { passwordKeys.append(entry.key) }
-                do throws(PlanSettingKeys.Refusal) { try set(&settings, entry.value) } catch {
-                    throw reader.error(entry.value, key, error.message)
-                }
+            default: continue
+            }
+        }
+        let scenario = try self.scenario(merged, client: client.clients[0], item: item, path: path, locate: where_)
+        let comparison = try own.first { $0.key == "compare" }.map { entry throws(PlanError) in
+            try PlanComparisonReader(scenarioReader: self).read(entry.value, at: "\(path).compare", base: merged, clients: client.clients, rounds: runs, item: item, locate: where_)
+        }
+        return PlanScenario(
+            name: name, line: item.mark?.line ?? 0, scenario: scenario, clients: client.clients, repeats: runs, aggregate: judged,
+            thresholds: thresholds.map { PlanThreshold(expression: $0.0, aggregate: $0.1 ?? judged) }, comparison: comparison)
+    }
+
+    /// The settings among `merged` applied and validated as `bench run` validates its flags, each
+    /// refusal located by `locate` at the key it names.
+    func scenario(
+        _ merged: [(key: String, keyNode: Node, value: Node)], client: RedisClientKind, item: Node, path: String,
+        locate where_: ((key: String, keyNode: Node, value: Node)) -> String
+    ) throws(PlanError) -> Scenario {
+        var settings = ScenarioSettings()
+        var passwordKeys: [String] = []
+        for entry in merged {
+            guard let set = PlanSettingKeys.setters[entry.key] else { continue }
+            if entry.key.hasPrefix("password-") { passwordKeys.append(entry.key) }
+            do throws(PlanSettingKeys.Refusal) { try set(&settings, entry.value) } catch {
+                throw reader.error(entry.value, where_(entry), error.message)
             }
         }
         if passwordKeys.count > 1 {
             let node = merged.last { $0.key.hasPrefix("password-") }?.keyNode
             throw reader.error(node, path, "password-env and password-file are alternatives: give one")
         }
-        let scenario: Scenario
-        do throws(ScenarioSettingsError) { scenario = try settings.scenario(client: client.clients[0]) } catch {
+        do throws(ScenarioSettingsError) { return try settings.scenario(client: client) } catch {
             let culprit = error.flag.flatMap { flag in merged.last { $0.key == flag } }
             throw reader.error(culprit?.value ?? item, culprit.map(where_) ?? error.flag.map { "\(path).\($0)" } ?? path,
                                "bench run would refuse this: \(error.description)")
         }
-        return PlanScenario(
-            name: name, line: item.mark?.line ?? 0, scenario: scenario, clients: client.clients, repeats: runs, aggregate: judged,
-            thresholds: thresholds.map { PlanThreshold(expression: $0.0, aggregate: $0.1 ?? judged) })
     }
 
     /// A list of expressions, each checked here so a typo fails before any server starts; an entry may

@@ -28,6 +28,9 @@ public struct PlanScenario: Sendable {
     /// How its thresholds are judged unless one says otherwise.
     public var aggregate: Aggregate
     public var thresholds: [PlanThreshold]
+    /// An A/B pair in the same job (`compare:`): the scenario runs on its two sides, interleaved,
+    /// instead of as itself.
+    public var comparison: PlanComparison? = nil
 
     /// The scenario as `client` runs it.
     public func scenario(on client: RedisClientKind) -> Scenario {
