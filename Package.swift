@@ -30,11 +30,10 @@ let package = Package(
         .target(name: "POSIX", dependencies: [.product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .target(name: "RedisConnection", dependencies: ["RESP", "POSIX"], swiftSettings: strict),
         .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX"], swiftSettings: hotPath),
-        .systemLibrary(
-            name: "CHiredis",
-            pkgConfig: "hiredis",
-            providers: [.apt(["libhiredis-dev"])]
-        ),
+        // hiredis from /usr/include (libhiredis-dev; Scripts/bootstrap installs it). Not through pkg-config:
+        // its Cflags carry -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a warning on every build,
+        // and which changes nothing on 64-bit Linux (off_t is already 64 bits; no hiredis struct has one).
+        .systemLibrary(name: "CHiredis"),
         // A reference client in C (hiredis, its own poll loop): the lock cycle with no Swift code in its
         // path, so a slowdown in the shared Swift layers shows against it (Calibration.CReferenceCycle).
         .target(name: "CLockCycle", dependencies: ["CHiredis"], linkerSettings: [.linkedLibrary("hiredis"), .linkedLibrary("pthread")]),
