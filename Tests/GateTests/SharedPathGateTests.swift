@@ -42,7 +42,8 @@ struct SharedPathGateTests {
         let same = try GateEvaluation.evaluate(
             baseline: baseline, current: .measurement(try await Self.measure(Self.plan())), options: Self.options, context: [])
         #expect(!same.failed, "\(same.text())")
-        #expect(Self.row(same, "native/c-reference", .throughput)?.verdict == .pass, "\(same.text())")
+        // An A/A run may come out "improved" on a noisy machine; it must not fail.
+        #expect(Self.row(same, "native/c-reference", .throughput).map { $0.verdict != .fail } == true, "\(same.text())")
 
         // 1 ms of busy CPU per acquisition on each lane's queue: both Swift clients slowed alike.
         let slowed = try GateEvaluation.evaluate(
