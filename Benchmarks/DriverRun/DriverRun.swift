@@ -16,7 +16,7 @@ let server = Mutex<RedisFleet?>(nil)
 /// the driver and the client, not waiting.
 func scenario(_ kind: RedisClientKind) -> Scenario {
     Scenario(
-        client: kind, lock: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000), contenders: 16, keys: 16,
+        client: kind, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000), contenders: 16, keys: 16,
         connections: 2, pipeline: 0, hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: 30, warmupS: 0,
         requests: acquisitionsPerRun, seed: 1, queues: 2)
 }

@@ -61,7 +61,7 @@ let benchmarks: @Sendable () -> Void = {
             let connector: any RedisConnector = kind == .native ? NativeConnector() : HiredisConnector()
             let wheel = TimerWheel(queue: DispatchQueue(label: "lockbench.benchmark.\(kind)"))
             let context = try await LockContext.open(
-                spec: LockSpec(algorithm: .setnxPX, wait: WaitSpec(kind: .spin), ttlMs: 10_000), connector: connector,
+                spec: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 10_000), connector: connector,
                 endpoints: fleet.endpoints, wheel: wheel, seed: 1)
             lockers[kind] = context.makeLocker()
         }
