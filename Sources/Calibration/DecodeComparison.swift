@@ -1,5 +1,6 @@
 import Dispatch
 import POSIX
+import Harness
 import HiredisClient
 import RESP
 
@@ -85,14 +86,10 @@ public enum DecodeComparison {
         _ = timeHiredis(workload)
         var ratios: [Double] = []
         for round in 0..<rounds {
-            let native: UInt64
-            let hiredis: UInt64
-            if round % 2 == 0 {
-                native = timeNative(workload)
-                hiredis = timeHiredis(workload)
-            } else {
-                hiredis = timeHiredis(workload)
-                native = timeNative(workload)
+            var native: UInt64 = 0
+            var hiredis: UInt64 = 0
+            for which in ClientOrder.rotation(round: round, count: 2) {
+                if which == 0 { native = timeNative(workload) } else { hiredis = timeHiredis(workload) }
             }
             ratios.append(Double(hiredis) / Double(max(native, 1)))
         }

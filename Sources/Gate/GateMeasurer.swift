@@ -134,8 +134,7 @@ public final class GateMeasurer: Sendable {
         var pairs: [GatePair] = []
         var failure: String?
         for index in 0..<plan.rounds where !session.interrupted && failure == nil {
-            // Rotating order (A B C, B C A, ...; A B, B A with two): nobody always runs first or last.
-            let order = subjects.indices.map { subjects[(index + $0) % subjects.count] }
+            let order = ClientOrder.rotation(round: index, count: subjects.count).map { subjects[$0] }
             var runs: [RunFigures] = []
             for subject in order where !session.interrupted {
                 let prefix = "lockbench:gate:\(runID):\(index):\(subject.name):"

@@ -1,5 +1,6 @@
 import Stats
 import Calibration
+import Harness
 import Locks
 import RedisConnection
 import Reports
@@ -72,7 +73,7 @@ extension CalibrateCommand {
     ) async throws -> CycleRound {
         var reference: CycleReference?
         var n: DriverCycles?, h: DriverCycles?, c: CReferenceCycle?
-        for which in rotation(round: round, count: 4) {
+        for which in ClientOrder.rotation(round: round, count: 4) {
             switch which {
             case 0:
                 // The release script must be loaded for redis-benchmark's EVALSHA.

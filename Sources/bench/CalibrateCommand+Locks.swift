@@ -16,7 +16,7 @@ extension CalibrateCommand {
         for round in 0..<rounds {
             var rb = 0.0
             var n = LockCycleResult(acquireUs: [], cycleUs: []), h = n
-            for which in rotation(round: round, count: 3) {
+            for which in ClientOrder.rotation(round: round, count: 3) {
                 switch which {
                 case 0:
                     rb = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,
@@ -42,7 +42,7 @@ extension CalibrateCommand {
         for round in 0..<rounds {
             var reference: ReferenceResult?
             var n = 0.0, h = 0.0
-            for which in rotation(round: round, count: 3) {
+            for which in ClientOrder.rotation(round: round, count: 3) {
                 switch which {
                 case 0:
                     reference = try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: 1,

@@ -177,7 +177,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         for round in 0..<rounds {
             var rb = Double.nan
             var got = Array(repeating: Double.nan, count: 4)
-            for which in rotation(round: round, count: 5) {
+            for which in ClientOrder.rotation(round: round, count: 5) {
                 if which == 4 {
                     rb = reference(try ReferenceBenchmark.run(executable: benchmark, endpoint: endpoint, clients: 1, pipeline: depth,
                                                               requests: total, keyspace: keyspace, command: command))
@@ -193,12 +193,6 @@ struct CalibrateCommand: AsyncParsableCommand {
         let m = ratios.map { fmt(Statistics.median($0)) }
         print("  median ratios to redis-benchmark (\(lowerIsBetter ? "lower" : "higher") is faster): native \(m[0]), inline \(m[1])  hiredis \(m[2]), inline \(m[3])")
     }
-}
-
-/// The order of a round's measurements: each round starts one later, so nobody always runs first on a
-/// fresh server or last on a warm one.
-func rotation(round: Int, count: Int) -> [Int] {
-    (0..<count).map { (round + $0) % count }
 }
 
 /// Two decimals, or `n/a` for no value (an empty sample's median) or a non-finite one.

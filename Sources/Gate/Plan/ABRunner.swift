@@ -50,9 +50,7 @@ enum ABRunner {
         var runs: [[RunResult?]] = [Array(repeating: nil, count: planned.repeats), Array(repeating: nil, count: planned.repeats)]
         var order: [[String]] = []
         rounds: for round in 0..<planned.repeats {
-            // Alternating who goes first cancels a drift (a warming cache, a neighbour's load) that
-            // would otherwise always land on the same side.
-            let sides = round % 2 == 0 ? [0, 1] : [1, 0]
+            let sides = ClientOrder.rotation(round: round, count: 2)
             var ran: [String] = []
             for s in sides {
                 if main.interrupted { break rounds }
