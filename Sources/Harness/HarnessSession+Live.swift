@@ -21,11 +21,7 @@ extension HarnessSession {
     /// Starts `scenario` in the background and returns at once. Unlike `run`, its keys are left in
     /// place: a fault experiment checks what a run left behind before anything is cleaned up.
     public func start(_ scenario: Scenario, keyPrefix: String) async throws(HarnessError) -> LiveRun {
-        try await checkHandshake(scenario)
-        let endpoints = try servers.endpoints(for: scenario.deployment)
-        let load = LoadRun(
-            scenario: scenario, connector: ClientConnectors.connector(for: scenario.client), endpoints: endpoints,
-            connectionOptions: try connectionOptions(scenario.connection), keyPrefix: keyPrefix)
+        let (load, endpoints, _, _) = try await prepare(scenario, keyPrefix: keyPrefix)
         let task = Task { () -> Result<DriverOutcome, DriverError> in
             do throws(DriverError) { return .success(try await load.run()) } catch { return .failure(error) }
         }

@@ -62,11 +62,7 @@ public final class HarnessSession: Sendable {
         _ scenario: Scenario, runID: String, keyPrefix: String,
         progress: (@Sendable (ProgressSnapshot) -> Void)? = nil
     ) async throws(HarnessError) -> RunResult {
-        try await checkHandshake(scenario)
-        let endpoints = try servers.endpoints(for: scenario.deployment)
-        let connection = try connectionOptions(scenario.connection)
-        let connector = ClientConnectors.connector(for: scenario.client)
-        let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
+        let (load, endpoints, connector, connection) = try await prepare(scenario, keyPrefix: keyPrefix)
         current.withLock { $0 = load }
         defer { current.withLock { $0 = nil } }
         // An interrupt that landed between runs still stops this one at once.
@@ -78,6 +74,19 @@ public final class HarnessSession: Sendable {
         }
         await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
         return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+    }
+
+    /// A load run for `scenario`, not yet started, once its servers took the handshake; with what
+    /// `run` needs afterwards to clean its keys.
+    func prepare(
+        _ scenario: Scenario, keyPrefix: String
+    ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
+        try await checkHandshake(scenario)
+        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let connection = try connectionOptions(scenario.connection)
+        let connector = ClientConnectors.connector(for: scenario.client)
+        let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
+        return (load, endpoints, connector, connection)
     }
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.
