@@ -4,11 +4,9 @@ import Reports
 extension GateReport {
     /// Markdown for a pull-request comment or a CI job summary: the verdict first, then both tables.
     public func markdown() -> String {
-        func row(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-        }
+        // TextTable's Markdown, as the plan report's: one table writer, one escaping rule.
         func table(_ header: [String], _ rows: [[String]]) -> [String] {
-            [row(header), row(header.map { _ in "---" })] + rows.map(row)
+            [String(TextTable.markdown([header] + rows).dropLast())]
         }
         var lines = ["## bench gate: \(failed ? "❌" : "✅") \(summary)", ""]
         lines += context.map { "- \($0)" }
