@@ -129,7 +129,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
             name: "GateTests",
             dependencies: ["TestSupport", "Gate", "Calibration", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],

@@ -1,32 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `bench sweep --dry-run` through the real binary: the grid is validated by `bench run`'s own code,
 /// and nothing is started.
 @Suite struct SweepCommandTests {
-    /// The `bench` binary SwiftPM builds next to the test bundle.
-    static let bench: String? = {
-        guard let test = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        var directory = URL(fileURLWithPath: test).deletingLastPathComponent()
-        if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
-        let path = directory.appendingPathComponent("bench").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }()
-
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(bench, "build the bench product first"))
-        process.arguments = ["sweep", "--dry-run"] + arguments
-        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "CI": "1"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting: a full pipe would otherwise block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> BenchResult {
+        try await runBench(["sweep", "--dry-run"] + arguments)
     }
 
     static let refused: [(arguments: [String], mentions: [String])] = [
@@ -44,15 +24,15 @@ import Testing
     ]
 
     @Test("bad grids exit 64 naming the flag and value", arguments: refused.indices)
-    func badGrid(index: Int) throws {
+    func badGrid(index: Int) async throws {
         let (arguments, mentions) = Self.refused[index]
-        let result = try Self.run(arguments)
+        let result = try await Self.run(arguments)
         #expect(result.status == 64, "\(arguments): exit \(result.status) \(result.stderr)")
         for word in mentions { #expect(result.stderr.contains(word), "stderr lacks '\(word)': \(result.stderr)") }
     }
 
-    @Test func invalidCombinationsAreSkippedAndTheRestInterleaved() throws {
-        let result = try Self.run(["--algorithm", "setnx-px,redlock", "--wait", "backoff,fifo", "--contenders", "10,100", "--client", "native", "--repeat", "2", "--seed", "3"])
+    @Test func invalidCombinationsAreSkippedAndTheRestInterleaved() async throws {
+        let result = try await Self.run(["--algorithm", "setnx-px,redlock", "--wait", "backoff,fifo", "--contenders", "10,100", "--client", "native", "--repeat", "2", "--seed", "3"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("sweep: 6 cells × 2 repeats: 12 runs"))
@@ -60,6 +40,6 @@ import Testing
         let runs = lines.filter { $0.first?.isNumber == true }
         #expect(runs.count == 12)
         #expect(runs.prefix(6).allSatisfy { $0.contains("round 1:") } && runs.suffix(6).allSatisfy { $0.contains("round 2:") })
-        #expect(try Self.run(["--algorithm", "setnx-px,redlock", "--wait", "backoff,fifo", "--contenders", "10,100", "--client", "native", "--repeat", "2", "--seed", "3"]).stdout == result.stdout, "the seed fixes the order")
+        #expect(try await Self.run(["--algorithm", "setnx-px,redlock", "--wait", "backoff,fifo", "--contenders", "10,100", "--client", "native", "--repeat", "2", "--seed", "3"]).stdout == result.stdout, "the seed fixes the order")
     }
 }
