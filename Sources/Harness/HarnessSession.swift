@@ -14,6 +14,7 @@ public final class HarnessSession: Sendable {
     let stopReason = Mutex<String?>(nil)
     let options = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
     let checked = Mutex<Set<String>>([])
+    let followers = Mutex<[HarnessSession]>([])
 
     init(servers: ServerSet, catchesInterrupts: Bool) {
         self.servers = servers
@@ -44,6 +45,17 @@ public final class HarnessSession: Sendable {
     public func interrupt(reason: String) {
         stopReason.withLock { if $0 == nil { $0 = reason } }
         current.withLock { $0?.interrupt(reason: reason) }
+        for follower in followers.withLock({ $0 }) { follower.interrupt(reason: reason) }
+    }
+
+    /// Makes `sessions` stop with this one: a Ctrl-C routed here (one route per process) also ends
+    /// their run in progress, as for an A/B comparison whose sides run on sessions of their own.
+    public func forwardInterrupts(to sessions: [HarnessSession]) {
+        followers.withLock { $0 += sessions }
+        // An interrupt that landed before they were added still reaches them.
+        if let reason = stopReason.withLock({ $0 }) {
+            for session in sessions { session.interrupt(reason: reason) }
+        }
     }
 
     /// Whether `interrupt` was called (by Ctrl-C or the caller).

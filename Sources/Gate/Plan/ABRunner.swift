@@ -33,19 +33,7 @@ enum ABRunner {
                 return outcome
             }
         }
-        // Ctrl-C reaches only the plan's session (one route per process); pass it on to the sides'
-        // sessions so the run in progress ends at once instead of after its window.
-        let sides = sessions
-        let relay = Task {
-            while !Task.isCancelled {
-                if main.interrupted {
-                    for session in sides { session.interrupt(reason: "interrupted") }
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        defer { relay.cancel() }
+        main.forwardInterrupts(to: sessions)
         let runID = RunIdentity.makeRunID()
         var runs: [[RunResult?]] = [Array(repeating: nil, count: planned.repeats), Array(repeating: nil, count: planned.repeats)]
         var order: [[String]] = []
