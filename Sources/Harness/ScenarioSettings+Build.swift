@@ -37,17 +37,12 @@ extension ScenarioSettings {
         guard db >= 0 else { throw E.bad("db", "\(db)", "use 0 or more") }
         let queueCount = queues ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...64).contains(queueCount) else { throw E.bad("queues", "\(queueCount)", "use 1...64") }
-        if algorithm == .redlock, !servers.isEmpty, servers.count != redlockNodes {
-            throw E.bad("server", servers.map(\.description).joined(separator: ","),
-                        "redlock with --redlock-nodes \(redlockNodes) needs that many --server values, got \(servers.count)")
-        }
         try checkPasswordSource()
 
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
-        let deployment: Deployment = servers.isEmpty
-            ? .embedded(for: lock, transport: unix ? .unix : .tcp) : .external(servers, for: lock)
+        let deployment = try deployment(for: lock)
         let connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs))
         return Scenario(
             client: client, deployment: deployment, connection: connection, lock: lock, contenders: contenders, keys: keys,

@@ -30,9 +30,15 @@ public final class ServerSet: Sendable {
         var count = 0
         var transport = EmbeddedTransport.tcp
         for deployment in deployments {
-            guard case .embedded(let n, let t) = deployment.source else { continue }
-            if n > count { count = n }
-            transport = t
+            switch deployment.embeddedTopology {
+            case .servers(let n, let t)?:
+                if n > count { count = n }
+                transport = t
+            case .cluster?, .sentinel?:
+                // Filled in by the cluster and sentinel targets.
+                throw HarnessError("\(deployment): embedded \(deployment.topologyName) is not available yet")
+            case nil: continue
+            }
         }
         guard count > 0 else { return ServerSet(started: nil) }
         do {
@@ -46,13 +52,15 @@ public final class ServerSet: Sendable {
 
     /// The endpoints `deployment` runs on.
     public func endpoints(for deployment: Deployment) throws(HarnessError) -> [Endpoint] {
-        switch deployment.source {
-        case .external(let endpoints): return endpoints
-        case .embedded(let count, _):
+        switch deployment {
+        case .standalone(.external(let endpoints)), .redlock(.external(let endpoints)): return endpoints
+        case .standalone(.embedded(let count, _)), .redlock(.embedded(let count, _)):
             guard let fleet, fleet.endpoints.count >= count else {
                 throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
             }
             return Array(fleet.endpoints.prefix(count))
+        case .cluster, .sentinel:
+            throw HarnessError("\(deployment): \(deployment.topologyName) targets are not available yet")
         }
     }
 

@@ -18,7 +18,7 @@ public enum CSVSchema {
     }
 
     /// The summary CSV (`--csv`): one row per scenario per client.
-    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + target
 
     private static let identity: [Column] = [
         Column("run_id", "", "Run id: UTC start time and 4 random hex digits; the rows of one `--client both` run share it.") { $0.identity.runID },
@@ -155,6 +155,11 @@ public enum CSVSchema {
             guard let h = r.measurements.harness, h.arrivals > 0 else { return "" }
             return i(h.arrivalsWaited)
         },
+    ]
+
+    /// Columns added with Cluster, Sentinel and TLS targets; appended, so older files keep their order.
+    private static let target: [Column] = [
+        Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR` or `sentinel:1xR` for servers lockbench started; `cluster` or `sentinel` for ones it was given.") { $0.scenario.deployment.topologyName },
     ]
 
     /// The per-contender CSV (`--contenders-csv`): one row per contender per client.

@@ -42,6 +42,10 @@ extension ScenarioOptions {
         s.commandTimeout = commandTimeout
         s.servers = servers
         s.unix = unix
+        s.topology = topology
+        s.clusterSeeds = clusterSeeds
+        s.sentinels = sentinels
+        s.masterName = masterName
         s.user = user
         s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
         s.db = db

@@ -90,6 +90,29 @@ struct ScenarioOptions: ParsableArguments {
     @Flag(help: "Embedded servers listen on Unix sockets instead of loopback TCP.")
     var unix = false
 
+    @Option(
+        help: ArgumentHelp("Which local servers to start when none is named: \(TopologyChoice.forms).", valueName: "shape"),
+        transform: { text throws in
+            guard let topology = TopologyChoice(parsing: text) else { throw ValidationError("--topology '\(text)' is invalid: use \(TopologyChoice.forms).") }
+            return topology
+        })
+    var topology = TopologyChoice.standalone
+
+    @Option(
+        name: .customLong("cluster"),
+        help: ArgumentHelp("A seed node of a Redis Cluster, host:port (repeatable); the slot map is read from it.", valueName: "endpoint"),
+        transform: { text throws in try Endpoint(parsing: text) })
+    var clusterSeeds: [Endpoint] = []
+
+    @Option(
+        name: .customLong("sentinel"),
+        help: ArgumentHelp("A Sentinel, host:port (repeatable), asked for the primary of --master-name and followed across failovers.", valueName: "endpoint"),
+        transform: { text throws in try Endpoint(parsing: text) })
+    var sentinels: [Endpoint] = []
+
+    @Option(help: ArgumentHelp("The name the sentinels monitor the primary under.", valueName: "name"))
+    var masterName: String?
+
     @Option(help: ArgumentHelp("ACL user for AUTH.", valueName: "name"))
     var user: String?
 
