@@ -35,8 +35,12 @@ public struct SummaryRow: Sendable, Hashable {
         guard let first = header.firstIndex(of: "client"), let end = header.firstIndex(of: "window_s"), first < end else {
             return []
         }
-        return Array(header[first..<end])
+        return Array(header[first..<end]) + laterScenarioColumns.filter(header.contains)
     }()
+
+    /// Scenario columns appended after the measurements (columns are only ever appended), which still
+    /// tell one cell from another.
+    static let laterScenarioColumns = ["topology"]
 
     /// Scenario columns that differ between runs of the same cell and so never identify it: where the
     /// servers listened (an embedded fleet picks free ports each time), the seed (a sweep draws one

@@ -1,6 +1,8 @@
 /// A scenario flag a sweep can vary: given a comma list (`--contenders 10,100,1000`), each value
 /// becomes one coordinate of the grid.
 public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Where the servers are: `standalone`, `cluster:PxR`, `sentinel:1xR` (embedded shapes).
+    case topology
     /// Lock algorithm.
     case algorithm
     /// Wait strategy.
@@ -32,7 +34,7 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Axes in the order cells nest (the last varies fastest): strategy first, the load last, so a
     /// listing reads series by series.
-    public static let nesting: [SweepAxis] = [.algorithm, .wait, .client, .contention, .keys, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
+    public static let nesting: [SweepAxis] = [.topology, .algorithm, .wait, .client, .contention, .keys, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
 
     /// The axes that are loads rather than series coordinates.
     public var isLoad: Bool { self == .contenders || self == .rate }

@@ -74,6 +74,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Axis: lock TTLs, e.g. 1s,10s.", valueName: "list"))
     var ttl: String?
 
+    @Option(help: ArgumentHelp("Axis: embedded deployments, e.g. standalone,cluster:3x0,sentinel:1x1.", valueName: "list"))
+    var topology: String?
+
     @Option(help: ArgumentHelp("Read the grid and scenario flags from this JSON file (see discussion).", valueName: "file"))
     var file: String?
 
@@ -113,7 +116,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl
+        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl, topology
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -139,7 +142,7 @@ struct SweepCommand: AsyncParsableCommand {
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
             .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
-            .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl,
+            .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl, .topology: topology,
         ]
         // keys and contention are alternatives: either on the command line replaces both from the file.
         if keys != nil || contention != nil {
