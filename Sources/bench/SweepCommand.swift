@@ -56,6 +56,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Axis: fixed key counts (instead of --contention).", valueName: "list"))
     var keys: String?
 
+    @Option(help: ArgumentHelp("Axis: key distributions, e.g. fixed,zipf:0.99,hotspot:20%/80%.", valueName: "list"))
+    var keyDist: String?
+
     @Option(help: ArgumentHelp("Axis: connections per server.", valueName: "list"))
     var connections: String?
 
@@ -113,7 +116,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl
+        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -139,7 +142,7 @@ struct SweepCommand: AsyncParsableCommand {
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
             .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
-            .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl,
+            .keyDist: keyDist, .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl,
         ]
         // keys and contention are alternatives: either on the command line replaces both from the file.
         if keys != nil || contention != nil {
