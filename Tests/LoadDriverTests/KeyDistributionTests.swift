@@ -1,3 +1,4 @@
+import Foundation
 import Locks
 import LoadDriver
 import Testing
@@ -95,5 +96,24 @@ struct KeyDistributionTests {
                 #expect(drawn == Set(0..<keys), "\(distribution) over \(keys) keys drew \(drawn.sorted())")
             }
         }
+    }
+}
+
+extension KeyDistributionTests {
+    @Test("a scenario saved before --key-dist existed decodes as fixed; JSON carries the flag's text")
+    func olderScenariosDecode() throws {
+        let s = Scenario(
+            client: .native, lock: LockSpec(algorithm: .setnxPX, wait: .spin, ttlMs: 1_000), contenders: 4, keys: 2, connections: 1,
+            pipeline: 0, hold: .fixed(us: 0), think: .fixed(us: 0), mode: .closed, durationS: 1, warmupS: 0, requests: nil, seed: 1,
+            queues: 1, keyDist: .hotspot(hotKeysPct: 20, hotAccessPct: 80))
+        let data = try JSONEncoder().encode(s)
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["keyDist"] as? String == "hotspot:20%/80%")
+        #expect(try JSONDecoder().decode(Scenario.self, from: data) == s)
+        object["keyDist"] = nil
+        let older = try JSONDecoder().decode(Scenario.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.keyDist == .fixed)
+        object["keyDist"] = "zipf:7"
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Scenario.self, from: JSONSerialization.data(withJSONObject: object)) }
     }
 }
