@@ -88,6 +88,16 @@ struct KeyDistributionTests {
         #expect(counts.allSatisfy { abs(Double($0) / 100_000 - 0.05) < 0.01 })
     }
 
+    @Test("θ near its bounds draws in range, key 0 at its expected share", arguments: [0.001, 0.5, 0.999])
+    func thetaBounds(theta: Double) {
+        let keys = 100_000
+        let drawn = Self.draws(.zipf(theta: theta), keys: keys, count: 50_000)
+        #expect(drawn.allSatisfy { (0..<keys).contains($0) })
+        let expected = KeyDistribution.zipf(theta: theta).expectedShares(keys: keys, contenders: 1)
+        let share0 = Double(drawn.count { $0 == 0 }) / 50_000
+        #expect(abs(share0 - expected[0]) < 0.01, "key 0 got \(share0), expected \(expected[0])")
+    }
+
     @Test("one or two keys: zipf and hotspot still draw in range")
     func tinyKeySpaces() {
         for keys in 1...2 {
