@@ -14,6 +14,8 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
     case contention
     /// Distinct keys (a fixed count; alternative to `contention`).
     case keys
+    /// Key popularity (`--key-dist`): the fixed layout, or a key drawn per acquisition.
+    case keyDist = "key-dist"
     /// Connections per server.
     case connections
     /// Pipeline limit per connection.
@@ -34,7 +36,7 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Axes in the order cells nest (the last varies fastest): strategy first, the load last, so a
     /// listing reads series by series.
-    public static let nesting: [SweepAxis] = [.topology, .algorithm, .wait, .client, .contention, .keys, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
+    public static let nesting: [SweepAxis] = [.topology, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
 
     /// The axes that are loads rather than series coordinates.
     public var isLoad: Bool { self == .contenders || self == .rate }

@@ -57,6 +57,7 @@ public struct SweepGrid: Sendable, Hashable {
         case .client: return "native,hiredis"
         case .hold, .think: return "1ms,5ms"
         case .ttl: return "1s,10s"
+        case .keyDist: return "fixed,zipf:0.99,hotspot:20%/80%"
         case .rate: return "1000,2000,4000"
         default: return "1,10,100"
         }
@@ -125,6 +126,7 @@ public struct SweepCellValues: Sendable, Hashable {
                 client = kind
             case .contention: break
             case .keys: s.keys = try whole(axis, value)
+            case .keyDist: s.keyDist = value
             case .connections: s.connections = try whole(axis, value)
             case .pipeline: s.pipeline = try whole(axis, value)
             case .contenders: s.contenders = try whole(axis, value)
