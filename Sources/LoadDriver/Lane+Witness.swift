@@ -12,7 +12,10 @@ extension Lane {
         // every grant.
         let entered = keys[contenders[i].key].enter(i, validUntil: validUntil, now: now)
         if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
-        if entered.stillValid > 0 { recorder.recordDoubleGrant(entered.stillValid) }
+        if entered.stillValid > 0 {
+            recorder.recordDoubleGrant(entered.stillValid)
+            failovers?.doubleGranted(entered.stillValid)
+        }
         if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
     }
 
@@ -36,6 +39,7 @@ extension Lane {
     /// A failed command whose connection is gone means the server died or went away: for a single
     /// server that ends the run; for Redlock only when fewer than a quorum of masters remain.
     func checkFatal(after failure: LockFailure, context: LockContext) {
+        failoverSaw(failure, context: context)
         guard !fatalReported, faults == nil, failure.redisError != nil else { return }
         let down = context.connections.filter { !$0.isOpen }
         guard !down.isEmpty else { return }
