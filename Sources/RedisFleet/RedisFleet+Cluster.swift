@@ -108,18 +108,33 @@ extension RedisFleet {
     /// Waits until every running node reports `cluster_state:ok` and `expected` as its view, and every
     /// replica's link to its primary is up; fails with the log of the first node that does not.
     func awaitClusterAgrees(on expected: ClusterLayout, what: String, boundMs: Int = 30_000) async throws(FleetError) {
+        _ = try await awaitClusterSettled(what, boundMs: boundMs) { $0 == expected ? nil : "sees a different layout:\n\($0)" }
+    }
+
+    /// Waits until every running node reports `cluster_state:ok` and the same layout, `accept` finds
+    /// nothing wrong with it (it returns what is still wrong), and every replica whose primary runs has
+    /// its replication link up. Returns that layout.
+    func awaitClusterSettled(
+        _ what: String, boundMs: Int = 30_000, _ accept: (ClusterLayout) -> String?
+    ) async throws(FleetError) -> ClusterLayout {
         let running = Set(nodes.filter { $0.state == .running }.map(\.index))
+        var agreed: ClusterLayout?
         try await awaitCluster(what, among: running, boundMs: boundMs) { index throws(FleetError) in
+            if index == running.min() { agreed = nil }
             let info = try clusterCommand(["CLUSTER", "INFO"], on: index).string ?? ""
             guard info.contains("cluster_state:ok") else { return "reports cluster_state other than ok" }
             let view = try readClusterLayout(from: index)
-            guard view == expected else { return "sees a different layout:\n\(view)" }
-            if expected.nodes[index].role == .replica {
+            if let agreed, view != agreed { return "sees a layout other nodes do not:\n\(view)" }
+            if let problem = accept(view) { return problem }
+            agreed = view
+            if let primary = view.nodes[index].replicaOf, running.contains(primary) {
                 let replication = try clusterCommand(["INFO", "replication"], on: index).string ?? ""
                 guard replication.contains("master_link_status:up") else { return "has no replication link to its primary yet" }
             }
             return nil
         }
+        guard let agreed else { throw FleetError(.cluster, detail: "no node of the cluster is running") }
+        return agreed
     }
 
     /// Polls `check` on each node of `among` (default: all) every 20 ms until it returns `nil` for all;
