@@ -91,6 +91,16 @@ struct SentinelTarget: Sendable {
         }
     }
 
+    /// Why a server named as a data server cannot be one: it is a Sentinel (which answers PING, so the
+    /// handshake alone would pass, and then every lock command with `unknown command`).
+    static func refusalIfSentinel(_ connection: any RedisConnection) async -> String? {
+        guard let reply = try? await connection.send(["ROLE"]), reply.elements?.first?.string == "sentinel" else { return nil }
+        let names = masterNames(try? await connection.send(["SENTINEL", "MASTERS"]))
+        let endpoint = connection.endpoint
+        return "--server \(endpoint) is a Sentinel, not a Redis server: give it as --sentinel \(endpoint) with --master-name \(names.first ?? "NAME")"
+            + (names.isEmpty ? " (it monitors no primary yet)." : " (it monitors: \(names.joined(separator: ", "))).")
+    }
+
     /// The one message for a primary no sentinel could give: the most specific cause first, since
     /// each asks for a different fix.
     static func explain(_ answers: [(Endpoint, Answer)], masterName: String) -> String {

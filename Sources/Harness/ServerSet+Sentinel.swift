@@ -1,0 +1,28 @@
+import LoadDriver
+import RedisConnection
+import RedisFleet
+
+extension ServerSet {
+    /// The master name an embedded Sentinel deployment uses.
+    static let embeddedMasterName = "lockbench"
+
+    /// Starts a primary with `replicas` replicas and `sentinels` sentinels for `--topology sentinel:1xR`.
+    static func startSentinel(replicas: Int, sentinels: Int, extraConfig: [ConfigDirective]) async throws(HarnessError) -> SentinelTopology {
+        do {
+            return try await RedisFleet.startSentinelTopology(
+                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName, options: RedisServerOptions(extraConfig: extraConfig))
+        } catch {
+            throw HarnessError("cannot start a primary with \(replicas) replica(s) and \(sentinels) sentinels: \(error)")
+        }
+    }
+
+    /// The sentinels to ask and the name they know the primary by.
+    func sentinels(for source: SentinelSource) throws(HarnessError) -> (endpoints: [Endpoint], masterName: String) {
+        switch source {
+        case .external(let sentinels, let masterName): return (sentinels, masterName)
+        case .embedded:
+            guard let sentinel else { throw HarnessError("sentinel(\(source)) needs an embedded Sentinel deployment; the session started none") }
+            return (sentinel.sentinelEndpoints, sentinel.masterName)
+        }
+    }
+}
