@@ -26,3 +26,13 @@ extension ServerSet {
         }
     }
 }
+
+extension ServerSet {
+    /// What the embedded Sentinel deployment started, for the terminal: its master name, servers and sentinels.
+    public var sentinelSummary: String? {
+        guard let sentinel else { return nil }
+        let servers = sentinel.servers.endpoints.map(\.description).joined(separator: " ")
+        let sentinels = sentinel.sentinelEndpoints.map(\.description).joined(separator: " ")
+        return "started redis-server \(sentinel.servers.redisVersion) primary and \(sentinel.servers.count - 1) replica(s) \(servers), sentinels \(sentinels) watching '\(sentinel.masterName)'"
+    }
+}

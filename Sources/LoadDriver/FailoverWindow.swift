@@ -14,8 +14,8 @@ public struct FailoverWindow: Codable, Sendable, Hashable {
     public var lastGrantBeforeMs: Double?
     /// The first grant on the new primary after it; `nil` if none came before the run ended.
     public var firstGrantAfterMs: Double?
-    /// Acquisitions that ended without the lock between each lane's last grant before the move and its
-    /// first grant on the new primary.
+    /// Acquisitions in the measurement window that ended without the lock between each lane's last
+    /// grant before the move and its first grant on the new primary.
     public var failedAcquisitions: Int
     /// Errors (transport, error replies such as `READONLY`) in that same stretch.
     public var errors: Int

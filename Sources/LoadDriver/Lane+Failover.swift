@@ -88,7 +88,8 @@ extension Lane {
     /// and have the watch ask where the primary went.
     func failoverSaw(_ failure: LockFailure, context: LockContext) {
         guard failovers != nil else { return }
-        failovers?.error()
+        // As the recorder's counts: the window's only (after it, acquisitions time out at its end).
+        if LockClock.monotonicNanos() <= windowEnd { failovers?.error() }
         guard failure.code == .serverError, failure.detail.contains("READONLY") else { return }
         for connection in context.connections where connection.isOpen {
             failovers?.watch.suspect(connection.endpoint)

@@ -211,7 +211,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         case .timedOut(let summary), .gaveUp(let summary):
             if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
-            failovers?.failed()
+            if counts { failovers?.failed() }
             contenders[i].errorStreak = 0
             unpark(slot)
             finishCycle(i)
@@ -222,7 +222,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             recorder.recordError(kind: failure.kindKey, atNanos: now)
             errorsSoFar += 1
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
-            failovers?.failed()
+            if counts { failovers?.failed() }
             checkFatal(after: failure, context: contenders[i].locker.context)
             unpark(slot)
             finishCycle(i, afterError: true)

@@ -9,6 +9,9 @@ extension SummaryTable {
         return [
             row("failovers followed", ratio: false, format: count) { $0.failovers.map { Double($0.count) } },
             row("worst failover: no grant for (ms)", ratio: false, format: { NumberText.fixed($0, 1) }) { $0.worstFailover?.unavailableMs },
+            row("failovers with no grant after them", ratio: false, format: count) { r in
+                r.failovers.map { Double($0.filter { $0.firstGrantAfterMs == nil }.count) }
+            },
             row("failed acquisitions in failovers", ratio: false, format: count, total(\.failedAcquisitions)),
             row("errors in failovers", ratio: false, format: count, total(\.errors)),
             row("double grants after failovers", ratio: false, format: count, total(\.doubleGrants)),
