@@ -7,10 +7,15 @@ extension ServerSet {
     static let embeddedMasterName = "lockbench"
 
     /// Starts a primary with `replicas` replicas and `sentinels` sentinels for `--topology sentinel:1xR`.
-    static func startSentinel(replicas: Int, sentinels: Int, extraConfig: [ConfigDirective]) async throws(HarnessError) -> SentinelTopology {
+    /// `serverConfig` must be empty: the topology's options reach the sentinels too, and a data
+    /// server's directive (`maxmemory`, say) would stop a sentinel from starting.
+    static func startSentinel(replicas: Int, sentinels: Int, serverConfig: [ConfigDirective]) async throws(HarnessError) -> SentinelTopology {
+        guard serverConfig.isEmpty else {
+            throw HarnessError("redis.conf directives (\(serverConfig.map(\.name).joined(separator: ", "))) cannot be given to an embedded Sentinel deployment yet: drop them, or run the comparison on standalone servers.")
+        }
         do {
             return try await RedisFleet.startSentinelTopology(
-                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName, options: RedisServerOptions(extraConfig: extraConfig))
+                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName)
         } catch {
             throw HarnessError("cannot start a primary with \(replicas) replica(s) and \(sentinels) sentinels: \(error)")
         }

@@ -56,7 +56,7 @@ public final class ServerSet: Sendable {
         }
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
         var sentinel: SentinelTopology?
-        if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, extraConfig: extra) }
+        if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra) }
         guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel) }
         do {
             let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra)

@@ -39,22 +39,28 @@ import Testing
         return scenario
     }
 
-    /// Runs a load on `topology`, fails it over with `method` after the first grant, waits for a grant
-    /// after the switch, and returns what the run measured with the new primary.
+    /// Runs a load on `topology`, fails it over with each of `methods` in turn (each after a grant),
+    /// waits for a grant after each switch, and returns what the run measured with the last primary.
+    /// `beforeFailover` breaks something else first (a sentinel) once the load runs.
     static func followFailover(
-        _ topology: SentinelTopology, client: RedisClientKind, method: SentinelTopology.FailoverMethod, algorithm: LockAlgorithmKind
+        _ topology: SentinelTopology, client: RedisClientKind, methods: [SentinelTopology.FailoverMethod], algorithm: LockAlgorithmKind,
+        beforeFailover: () -> Void = {}
     ) async throws -> (DriverOutcome, Endpoint) {
         let deployment = Deployment.sentinel(.external(sentinels: topology.sentinelEndpoints, masterName: topology.masterName))
         let session = try await HarnessSession.open(for: [scenario(client, deployment, algorithm: algorithm)], catchInterrupts: false)
-        let started = LockClock.monotonicNanos()
+        var mark = LockClock.monotonicNanos()
         let live = try await session.start(scenario(client, deployment, algorithm: algorithm), keyPrefix: uniquePrefix())
         #expect(live.endpoints == [topology.primaryEndpoint])
-        let first = await live.load.waitForGrant(after: started, boundMs: 20_000)
-        #expect(first != nil, "no grant before the failover")
-        let newPrimary = topology.servers.endpoints[try await topology.failover(method)]
-        let switched = LockClock.monotonicNanos()
-        let after = await live.load.waitForGrant(after: switched, boundMs: 30_000)
-        #expect(after != nil, "no grant after the failover to \(newPrimary)")
+        beforeFailover()
+        var newPrimary = topology.primaryEndpoint
+        for method in methods {
+            let before = await live.load.waitForGrant(after: mark, boundMs: 20_000)
+            #expect(before != nil, "no grant before the failover from \(newPrimary)")
+            newPrimary = topology.servers.endpoints[try await topology.failover(method)]
+            mark = LockClock.monotonicNanos()
+            let after = await live.load.waitForGrant(after: mark, boundMs: 30_000)
+            #expect(after != nil, "no grant after the failover to \(newPrimary)")
+        }
         let outcome = try await live.finish(reason: "test done").get()
         await session.close()
         return (outcome, newPrimary)
@@ -64,7 +70,7 @@ import Testing
           arguments: allClients)
     func plannedFailover(client: RedisClientKind) async throws {
         let (outcome, newPrimary, oldPrimary) = try await Self.withTopology { topology in
-            let (outcome, newPrimary) = try await Self.followFailover(topology, client: client, method: .sentinelCommand, algorithm: .setnxPX)
+            let (outcome, newPrimary) = try await Self.followFailover(topology, client: client, methods: [.sentinelCommand], algorithm: .setnxPX)
             return (outcome, newPrimary, topology.servers.endpoints[0])
         }
         let failover = try #require(outcome.failovers.first, "no failover reported")
@@ -82,7 +88,7 @@ import Testing
     @Test("the primary killed mid-run: grants resume on the promoted replica and the window is reported")
     func killedPrimary() async throws {
         let (outcome, newPrimary) = try await Self.withTopology { topology in
-            try await Self.followFailover(topology, client: .native, method: .killPrimary, algorithm: .fenced)
+            try await Self.followFailover(topology, client: .native, methods: [.killPrimary], algorithm: .fenced)
         }
         let failover = try #require(outcome.failovers.first, "no failover reported")
         #expect(failover.to == newPrimary)
@@ -90,5 +96,31 @@ import Testing
         // The dead primary failed acquisitions (refused connections) until Sentinel promoted the replica.
         #expect(failover.errors + failover.failedAcquisitions > 0)
         #expect(outcome.reconnects > 0)
+    }
+
+    @Test("two failovers in one run are both followed and each reported, in order")
+    func twoFailovers() async throws {
+        let (outcome, last, servers) = try await Self.withTopology { topology in
+            let (outcome, last) = try await Self.followFailover(topology, client: .native, methods: [.sentinelCommand, .sentinelCommand], algorithm: .setnxPX)
+            return (outcome, last, topology.servers.endpoints)
+        }
+        #expect(outcome.failovers.count == 2, "\(outcome.failovers)")
+        #expect(outcome.failovers.map(\.to) == [servers[1], servers[0]])
+        #expect(outcome.failovers.last?.to == last)
+        #expect(outcome.failovers.allSatisfy { $0.firstGrantAfterMs != nil }, "\(outcome.failovers)")
+        #expect(outcome.recorder.safety.doubleGrants == 0)
+    }
+
+    @Test("the sentinel the run listens to dies, then the primary: the run still follows it through the others")
+    func deadSentinel() async throws {
+        let (outcome, newPrimary) = try await Self.withTopology { topology in
+            // The follower subscribes through the first sentinel.
+            try await Self.followFailover(topology, client: .native, methods: [.killPrimary], algorithm: .setnxPX) {
+                topology.sentinels.kill(0)
+            }
+        }
+        let failover = try #require(outcome.failovers.first, "no failover reported")
+        #expect(failover.to == newPrimary)
+        #expect(failover.firstGrantAfterMs != nil)
     }
 }
