@@ -26,6 +26,21 @@ public struct FailoverWindow: Codable, Sendable, Hashable {
     /// each one is a lock the new primary knows nothing about.
     public var oldPrimaryGrants: Int
 
+    public init(
+        from: Endpoint?, to: Endpoint, noticedAtMs: Double, lastGrantBeforeMs: Double?, firstGrantAfterMs: Double?,
+        failedAcquisitions: Int, errors: Int, doubleGrants: Int, oldPrimaryGrants: Int
+    ) {
+        self.from = from
+        self.to = to
+        self.noticedAtMs = noticedAtMs
+        self.lastGrantBeforeMs = lastGrantBeforeMs
+        self.firstGrantAfterMs = firstGrantAfterMs
+        self.failedAcquisitions = failedAcquisitions
+        self.errors = errors
+        self.doubleGrants = doubleGrants
+        self.oldPrimaryGrants = oldPrimaryGrants
+    }
+
     /// Last grant before → first grant after, ms; `nil` when either is missing.
     public var unavailableMs: Double? {
         guard let before = lastGrantBeforeMs, let after = firstGrantAfterMs else { return nil }
