@@ -190,7 +190,8 @@ public enum SummaryTable {
         }
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
-        let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        if case .sentinel = s.deployment { servers += ", the primary of \(s.deployment.topologyName) found through Sentinel" }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
         load += s.pipeline > 0 ? " × pipeline \(s.pipeline)" : " (pipeline unlimited)"
