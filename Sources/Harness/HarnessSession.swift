@@ -13,6 +13,7 @@ public final class HarnessSession: Sendable {
     let current = Mutex<LoadRun?>(nil)
     let stopReason = Mutex<String?>(nil)
     let options = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
+    let sentinelOptions = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
     let checked = Mutex<Set<String>>([])
     let followers = Mutex<[HarnessSession]>([])
 
@@ -93,20 +94,21 @@ public final class HarnessSession: Sendable {
     func prepare(
         _ scenario: Scenario, keyPrefix: String
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
-        try await checkHandshake(scenario)
-        let endpoints = try servers.endpoints(for: scenario.deployment)
         let connection = try connectionOptions(scenario.connection)
-        let connector = ClientConnectors.connector(for: scenario.client)
-        let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
-        return (load, endpoints, connector, connection)
+        let target = try await runTarget(scenario, options: connection)
+        try await checkHandshake(scenario, on: target.endpoints)
+        let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,
+                           keyPrefix: keyPrefix, primaryWatch: target.watch)
+        return (load, target.endpoints, target.connector, connection)
     }
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.
-    func checkHandshake(_ scenario: Scenario) async throws(HarnessError) {
-        let endpoints = try servers.endpoints(for: scenario.deployment)
+    func checkHandshake(_ scenario: Scenario, on resolved: [Endpoint]? = nil) async throws(HarnessError) {
+        let options = try connectionOptions(scenario.connection)
+        let endpoints: [Endpoint]
+        if let resolved { endpoints = resolved } else { endpoints = try await runTarget(scenario, options: options).endpoints }
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
-        let options = try connectionOptions(scenario.connection)
         try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
         checked.withLock { _ = $0.insert(key) }
     }

@@ -63,6 +63,9 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var masterName: String?
     public var user: String?
     public var password: CredentialsSource?
+    /// The sentinels' ACL user and password source (`--sentinel-user`, `--sentinel-password-*`).
+    public var sentinelUser: String?
+    public var sentinelPassword: CredentialsSource?
     public var db = 0
     /// `nil`: a random seed, drawn once by `scenario()`.
     public var seed: UInt64?

@@ -37,6 +37,11 @@ public struct ConnectionSettings: Codable, Sendable, Hashable {
     public var commandTimeoutMs: Int
     /// Give up connecting (and the handshake) after this long, ms.
     public var connectTimeoutMs: Int
+    /// ACL user for the sentinels, if they need one; kept apart from the data servers' `user`.
+    public var sentinelUser: String? = nil
+    /// Where the sentinels' password is read from (`nil`: no AUTH to the sentinels). Sentinels often
+    /// have a password of their own, or none where the data servers have one.
+    public var sentinelPassword: CredentialsSource? = nil
 
     public init(db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000) {
         self.db = db
@@ -50,5 +55,12 @@ public struct ConnectionSettings: Codable, Sendable, Hashable {
     public func options() throws(CredentialsError) -> ConnectionOptions {
         let credentials = try password?.read(username: user)
         return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db)
+    }
+
+    /// The options for talking to the sentinels, their password read now: no database, and the
+    /// command timeout also bounds a subscription's confirmation.
+    public func sentinelOptions() throws(CredentialsError) -> ConnectionOptions {
+        let credentials = try sentinelPassword?.read(username: sentinelUser)
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: 0)
     }
 }

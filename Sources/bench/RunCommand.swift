@@ -92,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         if let fleet = session.servers.fleet {
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(fleet.endpoints.map(\.description).joined(separator: " "))")
         }
+        if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
         let showProgress = Terminal.showsProgress
         let runID = RunIdentity.makeRunID()
         let outcome = await session.rounds(

@@ -47,6 +47,8 @@ extension ScenarioOptions {
         s.clusterSeeds = clusterSeeds
         s.sentinels = sentinels
         s.masterName = masterName
+        s.sentinelUser = sentinelUser
+        s.sentinelPassword = sentinelPasswordEnv.map { .environment(variable: $0) } ?? sentinelPasswordFile.map { .file(path: $0) }
         s.user = user
         s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
         s.db = db
@@ -61,6 +63,9 @@ extension ScenarioOptions {
     func scenario(defaults: (inout ScenarioSettings) -> Void = { _ in }) throws -> Scenario {
         if passwordEnv != nil && passwordFile != nil {
             throw ValidationError("--password-env and --password-file are alternatives: give one.")
+        }
+        if sentinelPasswordEnv != nil && sentinelPasswordFile != nil {
+            throw ValidationError("--sentinel-password-env and --sentinel-password-file are alternatives: give one.")
         }
         var s = ScenarioSettings()
         defaults(&s)
