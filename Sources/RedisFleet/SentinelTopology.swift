@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// `servers` is a replicated fleet (node 0 is the first primary); `sentinels` is a fleet of
 /// `redis-sentinel` processes. Both keep the fleet API (`kill`, `pause`, `restart` by index).
-public final class SentinelTopology: Sendable {
+public final class SentinelTopology: Sendable, CustomStringConvertible {
     /// How `failover(_:)` makes the Sentinels move the master.
     public enum FailoverMethod: Sendable, Hashable {
         /// `SENTINEL FAILOVER`: the planned switch an operator asks for; the old primary stays up and
@@ -38,6 +38,16 @@ public final class SentinelTopology: Sendable {
     public var primaryIndex: Int { primary.withLock { $0 } }
     /// `servers.endpoints[primaryIndex]`.
     public var primaryEndpoint: Endpoint { servers.endpoints[primaryIndex] }
+
+    /// One line per process, its endpoint first: the primary and the master name, the replicas and
+    /// whom they follow, the Sentinels.
+    public var description: String {
+        let primary = primaryIndex
+        let servers = self.servers.endpoints.enumerated().map { index, endpoint in
+            index == primary ? "\(endpoint) primary master-name \(masterName)" : "\(endpoint) replica of \(self.servers.endpoints[primary])"
+        }
+        return (servers + sentinelEndpoints.map { "\($0) sentinel monitors \(masterName)" }).joined(separator: "\n")
+    }
 
     /// Fails the master over and returns the index in `servers` of the new primary once every running
     /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.

@@ -62,7 +62,7 @@ struct ClusterTests {
 
     @Test("even slot ranges split 16384 slots into contiguous parts that differ by at most one")
     func evenSlots() {
-        for primaries in 1...7 {
+        for primaries in 1...64 {
             let ranges = ClusterLayout.evenSlotRanges(primaries: primaries)
             #expect(ranges.first?.lowerBound == 0)
             #expect(ranges.last?.upperBound == ClusterLayout.slotCount - 1)
@@ -70,6 +70,7 @@ struct ClusterTests {
             let sizes = ranges.map(\.count)
             #expect(sizes.max()! - sizes.min()! <= 1)
         }
+        #expect(ClusterLayout.evenSlotRanges(primaries: 3) == [0...5460, 5461...10922, 10923...16383], "as redis-cli splits them")
         #expect(ClusterLayout.merged([10...20, 0...9, 30...30, 21...25]) == [0...25, 30...30])
     }
 
