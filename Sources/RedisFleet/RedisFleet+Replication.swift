@@ -39,7 +39,8 @@ extension RedisFleet {
 
     private func attach(replica: Endpoint, password: String) async throws(FleetError) {
         let primary = endpoints[0]
-        guard case .tcp(let host, let port) = primary else { return }
+        // With TLS the replica dials the primary's tls-port (`tls-replication yes`).
+        guard case .tcp(let host, let port) = tlsEndpoints.first ?? primary else { return }
         try Self.setup(["ACL", "SETUSER", Self.replicationUser, "reset", "on", ">" + password, "~*", "&*", "+@all"], at: primary)
         try Self.setup(["CONFIG", "SET", "masteruser", Self.replicationUser], at: replica)
         try Self.setup(["CONFIG", "SET", "masterauth", password], at: replica)
