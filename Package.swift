@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "RESP", swiftSettings: hotPath),
         .target(name: "POSIX", dependencies: [.product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .target(name: "RedisConnection", dependencies: ["RESP", "POSIX"], swiftSettings: strict),
-        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX"], swiftSettings: hotPath),
+        // System OpenSSL 3 from /usr/include (libssl-dev), linked as ssl + crypto, for the native client's TLS;
+        // declared like CHiredis (no pkg-config), with a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CTLS"),
+        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CTLS"], swiftSettings: hotPath),
         // hiredis from /usr/include (libhiredis-dev; Scripts/bootstrap installs it). Not through pkg-config:
         // its Cflags carry -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a warning on every build,
         // and which changes nothing on 64-bit Linux (off_t is already 64 bits; no hiredis struct has one).

@@ -79,7 +79,11 @@ extension RedisFleet {
         }
         for index in endpoints.indices.dropFirst() {
             guard case .tcp(let host, let port) = endpoints[index] else { continue }
-            try clusterCommand(["CLUSTER", "MEET", host, String(port)], on: 0)
+            // The bus port as the node itself reports it: with `tls-cluster yes` it is the TLS port
+            // + 10000, not the port + 10000 that MEET would assume.
+            let myself = ClusterNodesEntry.parse(try clusterCommand(["CLUSTER", "NODES"], on: index).string ?? "")
+                .first { $0.flags.contains("myself") }
+            try clusterCommand(["CLUSTER", "MEET", host, String(port)] + (myself?.busPort.map { [String($0)] } ?? []), on: 0)
         }
         // A replica can only follow a primary it has met and knows to be a primary.
         try await awaitCluster("every node to meet every other") { index throws(FleetError) in

@@ -44,7 +44,8 @@ extension RedisFleet {
 
     private func attach(replica: Endpoint) async throws(FleetError) {
         let primary = endpoints[0]
-        guard case .tcp(let host, let port) = primary else { return }
+        // With TLS the replica dials the primary's tls-port (`tls-replication yes`).
+        guard case .tcp(let host, let port) = tlsEndpoints.first ?? primary else { return }
         try Self.setup(["REPLICAOF", host, String(port)], at: replica)
         try await Self.poll("replica \(replica) to sync with \(primary)", boundMs: 10_000) {
             Self.replicationInfo(replica).contains("master_link_status:up")

@@ -24,7 +24,9 @@ extension RedisFleet {
     @discardableResult
     public func migrateKeys(slot: Int, from: Int, to: Int, batch: Int = 100, timeoutMs: Int = 5_000) throws(FleetError) -> Int {
         _ = try requireMigration(slot: slot, from: from, to: to)
-        guard batch >= 1, case .tcp(let host, let port) = endpoints[to] else {
+        // With `tls-cluster yes` MIGRATE dials the target over TLS, so it must be given the TLS port.
+        let target = options.tls != nil && to < tlsEndpoints.count ? tlsEndpoints[to] : endpoints[to]
+        guard batch >= 1, case .tcp(let host, let port) = target else {
             throw FleetError(.invalidArgument, detail: "migrateKeys needs a batch of at least 1 key, not \(batch)")
         }
         let auth = options.password.map { ["AUTH2", "default", $0] } ?? []

@@ -94,3 +94,25 @@ struct ClusterTests {
         #expect(ClusterLayout(entries: entries, endpoints: [.tcp(host: "127.0.0.1", port: 30001)]) == nil, "a node the fleet lacks")
     }
 }
+
+/// A cluster whose nodes also serve TLS: the bus and replication go over TLS (`tls-cluster`,
+/// `tls-replication`), so forming it and moving keys exercise both.
+@Suite("RedisFleet cluster over TLS")
+struct ClusterTLSTests {
+    @Test("a 2x1 TLS cluster forms, its replicas sync over TLS, and MIGRATE moves keys over TLS")
+    func tlsCluster() async throws {
+        let fleet = try await RedisFleet.startCluster(primaries: 2, replicasPerPrimary: 1, options: RedisServerOptions(tls: ServerTLS()))
+        let layout = try #require(fleet.clusterLayout)
+        #expect(fleet.tlsEndpoints.count == 4)
+        #expect(layout.coversEverySlotOnce)
+        let config = try String(contentsOfFile: fleet.nodes[0].configPath, encoding: .utf8)
+        #expect(config.contains("tls-cluster yes") && config.contains("cluster-enabled \"yes\""))
+        let slot = Int(try #require(try RedisProbe.command(["CLUSTER", "KEYSLOT", "{tls}:a"], at: fleet.endpoints[0]).integer))
+        let source = try #require(layout.owner(ofSlot: slot)).index
+        #expect(try RedisProbe.command(["SET", "{tls}:a", "1"], at: fleet.endpoints[source]) == .simpleString("OK"))
+        let after = try await fleet.migrateSlot(slot, to: 1 - source)
+        #expect(after.owner(ofSlot: slot)?.index == 1 - source)
+        #expect(try RedisProbe.command(["GET", "{tls}:a"], at: fleet.endpoints[1 - source]).string == "1")
+        await fleet.stop()
+    }
+}
