@@ -23,13 +23,21 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
     public let sentinels: RedisFleet
     /// The name the Sentinels know the primary by.
     public let masterName: String
+    /// The servers as the Sentinels know them (and tell clients): the TLS ports when the servers
+    /// serve TLS, since Sentinels then dial them over TLS; else `servers.endpoints`.
+    public let announcedEndpoints: [Endpoint]
     private let primary: Mutex<Int>
 
     init(servers: RedisFleet, sentinels: RedisFleet, masterName: String) {
         self.servers = servers
         self.sentinels = sentinels
         self.masterName = masterName
+        self.announcedEndpoints = Self.announced(servers)
         self.primary = Mutex(0)
+    }
+
+    static func announced(_ servers: RedisFleet) -> [Endpoint] {
+        servers.tlsEndpoints.isEmpty ? servers.endpoints : servers.tlsEndpoints
     }
 
     /// Where the Sentinels listen.
@@ -53,7 +61,7 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
     /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.
     @discardableResult
     public func failover(_ method: FailoverMethod = .sentinelCommand) async throws(FleetError) -> Int {
-        let old = primaryEndpoint
+        let old = announcedEndpoints[primaryIndex]
         switch method {
         case .sentinelCommand:
             // Right after a start or a previous failover a Sentinel may not yet rate any replica good
@@ -74,8 +82,12 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
             servers.kill(primaryIndex)
         }
         let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName)
-        guard let index = servers.endpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
+        guard let index = announcedEndpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
             throw FleetError(.replication, detail: "the Sentinels named 127.0.0.1:\(port) as \(masterName), which is not a node of this topology")
+        }
+        let promoted = servers.endpoints[index]
+        try await RedisFleet.poll("\(promoted), named by the Sentinels, to say it is the primary", boundMs: 10_000) {
+            RedisFleet.isPrimary(promoted)
         }
         primary.withLock { $0 = index }
         return index
@@ -111,17 +123,21 @@ extension RedisFleet {
                              hint: "Install it (Debian/Ubuntu: apt-get install redis-sentinel).")
         }
         let servers = try await startReplicated(replicas: replicas, options: options)
-        let watch = SentinelWatch(masterName: masterName, primary: servers.endpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        let announced = SentinelTopology.announced(servers)
+        let watch = SentinelWatch(masterName: masterName, primary: announced[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        var sentinelOptions = options
+        // The Sentinels must trust the servers' CA, so they share the servers' certificates.
+        sentinelOptions.tls?.certificates = servers.certificates
         let sentinelFleet: RedisFleet
         do {
-            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: options)
+            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: sentinelOptions)
         } catch {
             await servers.stop()
             throw error
         }
         let topology = SentinelTopology(servers: servers, sentinels: sentinelFleet, masterName: masterName)
         do {
-            for replica in servers.endpoints.dropFirst() {
+            for replica in announced.dropFirst() {
                 try await sentinelFleet.waitUntilSentinelsKnow(replica: replica, of: masterName)
             }
             try await sentinelFleet.waitUntilSentinelsKnowEachOther(of: masterName)
