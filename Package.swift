@@ -37,6 +37,9 @@ let package = Package(
         // A reference client in C (hiredis, its own poll loop): the lock cycle with no Swift code in its
         // path, so a slowdown in the shared Swift layers shows against it (Calibration.CReferenceCycle).
         .target(name: "CLockCycle", dependencies: ["CHiredis"], linkerSettings: [.linkedLibrary("hiredis"), .linkedLibrary("pthread")]),
+        // Cluster routing, once for both clients: hash slots, the slot map, MOVED/ASK/TRYAGAIN, over any
+        // client's connections.
+        .target(name: "RedisCluster", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
