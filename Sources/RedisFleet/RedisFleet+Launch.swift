@@ -11,7 +11,7 @@ import POSIX
 extension RedisFleet {
     /// Launches a node that has no endpoint yet; TCP picks a new free port after "address in use".
     static func launchNew(
-        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions
+        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions, ports: PortPolicy
     ) async throws(FleetError) -> Launched {
         switch options.transport {
         case .unix:
@@ -23,7 +23,7 @@ extension RedisFleet {
             let attempts = 5
             var attempt = 1
             while true {
-                let port = try FreePort.pick()
+                let port = try ports == .withClusterBus ? FreePort.pickWithClusterBus() : FreePort.pick()
                 let endpoint = Endpoint.tcp(host: "127.0.0.1", port: port)
                 do {
                     let pid = try await launch(index: index, layout: layout, endpoint: endpoint, port: port,

@@ -21,9 +21,7 @@ extension RedisFleet {
         guard replicas >= 1, options.transport == .tcp else {
             throw FleetError(.invalidArgument, detail: "a replicated fleet needs at least one replica and TCP, not \(replicas) over \(options.transport)")
         }
-        var options = options
-        // Diskless full sync with no delay: 7.0 otherwise waits 5 s for more replicas to join.
-        options.extraConfig = [ConfigDirective("repl-diskless-sync", "yes"), ConfigDirective("repl-diskless-sync-delay", "0")] + options.extraConfig
+        let options = TopologyConfig.applying(TopologyConfig.replication(options), to: options)
         let fleet = try await start(count: 1 + replicas, options: options)
         do {
             let password = UUID().uuidString
