@@ -113,6 +113,11 @@ let package = Package(
             dependencies: ["TestSupport", "Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "RedisClusterTests",
+            dependencies: ["TestSupport", "RedisCluster", "RESP", "RedisConnection", "RedisFleet", "Harness", "LoadDriver", "Locks"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
