@@ -124,3 +124,9 @@ struct PendingEntry {
     var fanOut = 0
     var fanOutReply: RedisReply?
 }
+
+extension ClusterConnection: ShardedConnection {
+    public var shardCount: Int { map.shards.count }
+
+    public func key(_ key: String, onShard shard: Int) -> String? { map.key(key, onShard: shard) }
+}
