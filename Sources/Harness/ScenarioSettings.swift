@@ -28,6 +28,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var wait = WaitStrategy.Kind.backoff
     public var contenders = 400
     public var keys = 40
+    /// `--key-dist` as given: `fixed`, `uniform`, `zipf:θ`, `hotspot:P%/Q%`.
+    public var keyDist = "fixed"
     public var connections = 4
     /// Most acquisitions in progress per connection (0: no limit).
     public var pipeline = 0

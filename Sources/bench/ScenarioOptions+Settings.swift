@@ -20,6 +20,7 @@ extension ScenarioOptions {
         s.wait = wait
         s.contenders = contenders
         s.keys = keys
+        s.keyDist = keyDist
         s.connections = connections
         s.pipeline = pipeline
         s.ttl = ttl

@@ -21,6 +21,11 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Distinct lock keys; contenders/keys is the contention per key.", valueName: "n"))
     var keys = 40
 
+    @Option(help: ArgumentHelp(
+        "Which key each acquisition locks: fixed (contender i always locks key i mod --keys), or a key drawn per acquisition: uniform, zipf:θ (0<θ<1, e.g. zipf:0.99) or hotspot:P%/Q% (P% of the keys get Q% of the acquisitions).",
+        valueName: "dist"))
+    var keyDist = "fixed"
+
     @Option(help: ArgumentHelp("Command connections per server, shared by the contenders.", valueName: "n"))
     var connections = 4
 
