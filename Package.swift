@@ -16,7 +16,7 @@ let package = Package(
         // For Benchmarks/ (a separate package that depends on this one by path): the layers its suites drive.
         .library(
             name: "LockbenchCore",
-            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
+            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
         ),
     ],
     dependencies: [
@@ -59,7 +59,10 @@ let package = Package(
         // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
         .target(
             name: "Harness",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            dependencies: [
+                "RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver",
+                "BenchMetrics", "Stats",
+            ],
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
