@@ -16,7 +16,7 @@ let package = Package(
         // For Benchmarks/ (a separate package that depends on this one by path): the layers its suites drive.
         .library(
             name: "LockbenchCore",
-            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
+            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
         ),
     ],
     dependencies: [
@@ -40,6 +40,9 @@ let package = Package(
         // A reference client in C (hiredis, its own poll loop): the lock cycle with no Swift code in its
         // path, so a slowdown in the shared Swift layers shows against it (Calibration.CReferenceCycle).
         .target(name: "CLockCycle", dependencies: ["CHiredis"], linkerSettings: [.linkedLibrary("hiredis"), .linkedLibrary("pthread")]),
+        // Cluster routing, once for both clients: hash slots, the slot map, MOVED/ASK/TRYAGAIN, over any
+        // client's connections.
+        .target(name: "RedisCluster", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
@@ -59,7 +62,10 @@ let package = Package(
         // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
         .target(
             name: "Harness",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            dependencies: [
+                "RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver",
+                "BenchMetrics", "Stats",
+            ],
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
@@ -111,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "LocksTests",
             dependencies: ["TestSupport", "Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RedisClusterTests",
+            dependencies: ["TestSupport", "RedisCluster", "RESP", "RedisConnection", "RedisFleet", "Harness", "LoadDriver", "Locks"],
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),

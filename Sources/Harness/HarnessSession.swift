@@ -85,7 +85,10 @@ public final class HarnessSession: Sendable {
             throw HarnessError("\(scenario.client): \(error)")
         }
         await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
-        return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+        var result = RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+        result.cluster = await ClusterTarget.figures(
+            measured, scenario: scenario, endpoints: endpoints, connector: connector, options: connection, keyPrefix: keyPrefix)
+        return result
     }
 
     /// A load run for `scenario`, not yet started, once its servers took the handshake; with what
@@ -94,9 +97,10 @@ public final class HarnessSession: Sendable {
         _ scenario: Scenario, keyPrefix: String
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
         try await checkHandshake(scenario)
-        let endpoints = try servers.endpoints(for: scenario.deployment)
         let connection = try connectionOptions(scenario.connection)
-        let connector = ClientConnectors.connector(for: scenario.client)
+        let (endpoints, connector) = try await ClusterTarget.resolve(
+            scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment),
+            connector: ClientConnectors.connector(for: scenario.client), options: connection)
         let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
         return (load, endpoints, connector, connection)
     }
@@ -107,7 +111,9 @@ public final class HarnessSession: Sendable {
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
         let options = try connectionOptions(scenario.connection)
-        try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
+        let connector = ClientConnectors.connector(for: scenario.client)
+        try await Handshake.check(endpoints, connector: connector, options: options)
+        try await ClusterTarget.checkKind(scenario.deployment, endpoints: endpoints, connector: connector, options: options)
         checked.withLock { _ = $0.insert(key) }
     }
 

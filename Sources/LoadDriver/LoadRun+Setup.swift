@@ -8,10 +8,26 @@ extension LoadRun {
         scenario.lock.algorithm == .redlock ? Array(endpoints.prefix(scenario.lock.redlock.nodes)) : Array(endpoints.prefix(1))
     }
 
-    /// Lanes = min(queues, connections, keys): each lane needs a connection and a key of its own.
+    /// The servers whose INFO the run samples: on a cluster every primary (the endpoints are the
+    /// primaries, in slot order; a cluster connection sends INFO to the node it was opened on), so a hot
+    /// shard shows; elsewhere the servers the scenario talks to.
+    var statsEndpoints: [Endpoint] {
+        if case .cluster = scenario.deployment { return endpoints }
+        return activeEndpoints
+    }
+
+    /// Lanes = min(queues, connections, keys): each lane needs a connection and, with fixed keys, a key
+    /// of its own.
     func buildLanes() async throws(DriverError) -> [Lane] {
         let laneCount = scenario.laneCount
-        let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
+        let drawn = scenario.keyDist.drawsPerAcquisition
+        // Fixed: contender i locks key i mod keys, so keys past the contenders are never locked.
+        let names = (0..<(drawn ? scenario.keys : min(scenario.keys, scenario.contenders))).map { Self.keyName(prefix: keyPrefix, key: $0) }
+        let shared = drawn ? SharedKeys(keys: scenario.keys) : nil
+        let sampler = KeySampler(scenario.keyDist, keys: scenario.keys)
+        let lanes = (0..<laneCount).map {
+            Lane(index: $0, scenario: scenario, keyNames: names, sharedKeys: shared, sampler: sampler)
+        }
         let options = laneConnectionOptions()
         do {
             for c in 0..<scenario.connections {
@@ -28,12 +44,13 @@ extension LoadRun {
             for lane in lanes { lane.closeAll() }
             throw DriverError("cannot set up the lock contexts: \(error)")
         }
-        // Contenders of one key share a lane, so the witness, hand-off and FIFO order stay lane-local.
+        // Fixed keys: contenders of one key share a lane, so the witness, hand-off and FIFO order stay
+        // lane-local. Drawn keys: any lane may lock any key (`SharedKeys`), so contenders just spread evenly.
         var perLane = Array(repeating: 0, count: laneCount)
         var placements: [[(index: Int, key: Int, slot: Int, offset: Int64)]] = Array(repeating: [], count: laneCount)
         for i in 0..<scenario.contenders {
             let key = i % scenario.keys
-            let laneIndex = key % laneCount
+            let laneIndex = (drawn ? i : key) % laneCount
             placements[laneIndex].append((i, key, perLane[laneIndex], clockOffset(for: i)))
             perLane[laneIndex] += 1
         }
@@ -69,7 +86,7 @@ extension LoadRun {
     func openControl() async throws(DriverError) -> [any RedisConnection] {
         let queue = DispatchQueue(label: "lockbench.control")
         var opened: [any RedisConnection] = []
-        for endpoint in activeEndpoints {
+        for endpoint in statsEndpoints {
             do {
                 opened.append(try await connector.connect(to: endpoint, options: connectionOptions, queue: queue))
             } catch {

@@ -17,6 +17,8 @@ public struct RunResult: Codable, Sendable {
     public var partialReason: String?
     /// The error that ended the run, if one did.
     public var error: String?
+    /// Redirects, retries and per-shard figures, for a run on a cluster.
+    public var cluster: ClusterFigures?
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

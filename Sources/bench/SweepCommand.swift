@@ -219,7 +219,7 @@ struct SweepCommand: AsyncParsableCommand {
             earlierJSON = (try? JSONReportWriter.decode(data)) ?? []
         }
         let outputs = SweepOutputs(csv: output.csv, contendersCSV: output.contendersCsv, timeseriesCSV: output.timeseriesCsv,
-                                   hgrm: output.hgrm, json: output.json, earlierJSON: earlierJSON)
+                                   hgrm: output.hgrm, json: output.json, keysCSV: output.keysCsv, earlierJSON: earlierJSON)
         do {
             try outputs.preflight()
             if let kneeCsv { try KneeTable.preflight(path: kneeCsv) }
@@ -247,7 +247,7 @@ struct SweepCommand: AsyncParsableCommand {
                 }
             }
         }
-        for path in [output.csv, output.contendersCsv, output.timeseriesCsv, output.hgrm, output.json].compactMap({ $0 }) where !outcome.results.isEmpty {
+        for path in [output.csv, output.contendersCsv, output.keysCsv, output.timeseriesCsv, output.hgrm, output.json].compactMap({ $0 }) where !outcome.results.isEmpty {
             Terminal.note("wrote \(path)")
         }
 
