@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoadDriver
 import RedisConnection
 import RedisFleet
 
@@ -28,11 +29,9 @@ struct ServersCommand: AsyncParsableCommand {
     var count: Int?
 
     /// A cluster or a Sentinel-watched primary instead of independent servers.
-    @Option(
-        help: ArgumentHelp("Start cluster:PxR (P primaries with R replicas each) or sentinel:1xR (a primary, R replicas, 3 Sentinels).",
-                           valueName: "topology"),
-        transform: { text throws in try FleetTopology(parsing: text) })
-    var topology: FleetTopology?
+    @Option(help: ArgumentHelp("Start \(TopologyChoice.forms) instead of independent servers.", valueName: "shape"),
+            transform: TopologyChoice.argument)
+    var topology: TopologyChoice?
 
     /// Listen on Unix sockets instead of loopback TCP.
     @Flag(help: "Listen on Unix sockets in the servers' temporary directories instead of loopback TCP.")
@@ -55,13 +54,22 @@ struct ServersCommand: AsyncParsableCommand {
         if count != nil {
             throw ValidationError("--count and --topology are alternatives: --topology \(topology) sets its own number of servers.")
         }
-        if case .standalone = topology { return }
-        if unix {
+        if topology != .standalone && unix {
             throw ValidationError("--unix cannot serve --topology \(topology): cluster nodes talk over the TCP cluster bus and Sentinels dial servers by host and port. Drop --unix.")
         }
     }
 
-    private var chosenTopology: FleetTopology { topology ?? .standalone(count: count ?? 1) }
+    /// Starts what the flags ask for.
+    private func start(_ options: RedisServerOptions) async throws(FleetError) -> RunningTopology {
+        switch topology ?? .standalone {
+        case .standalone:
+            return .standalone(try await RedisFleet.start(count: count ?? 1, options: options))
+        case .cluster(let primaries, let replicas):
+            return .cluster(try await RedisFleet.startCluster(primaries: primaries, replicasPerPrimary: replicas, options: options))
+        case .sentinel(let replicas):
+            return .sentinel(try await RedisFleet.startSentinelTopology(replicas: replicas, sentinels: TopologyChoice.sentinelCount, options: options))
+        }
+    }
 
     /// Starts the fleet, then pings it (`--ping`) or waits for SIGINT/SIGTERM/SIGHUP and stops it.
     func run() async throws {
@@ -71,10 +79,9 @@ struct ServersCommand: AsyncParsableCommand {
         RedisFleet.setInterruptHandler { signal in signalContinuation.yield(signal) }
 
         let options = RedisServerOptions(transport: unix ? .unix : .tcp, executable: redisServer)
-        let topology = chosenTopology
         let fleet: RunningTopology
         do {
-            fleet = try await topology.start(options: options)
+            fleet = try await start(options)
         } catch {
             throw Terminal.environmentError("servers", error)
         }
@@ -97,7 +104,7 @@ struct ServersCommand: AsyncParsableCommand {
 
         for line in fleet.lines { print(line) }
         let count = fleet.allEndpoints.count
-        let shape = if case .standalone = topology { "" } else { " as \(topology)" }
+        let shape = topology.map { $0 == .standalone ? "" : " as \($0)" } ?? ""
         Terminal.error("redis-server \(fleet.redisVersion): \(count) server\(count == 1 ? "" : "s")\(shape) on \(unix ? "Unix sockets" : "127.0.0.1"). Press Ctrl-C to stop.")
         // stdout is block-buffered into a pipe or file, and a script waiting for the endpoints must get them now.
         // fflush(nil) flushes every stream without touching the `stdout` global, which Swift 6 rejects.

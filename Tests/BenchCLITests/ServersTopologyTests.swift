@@ -20,17 +20,17 @@ struct ServersTopologyTests {
         return result
     }
 
-    @Test("cluster:2x1 prints each node's endpoint, role, id and slots (or its primary)")
+    @Test("cluster:3x1 prints each node's endpoint, role, id and slots (or its primary)")
     func cluster() async throws {
-        let result = try await Self.serve(["--topology", "cluster:2x1"], nodes: 4)
+        let result = try await Self.serve(["--topology", "cluster:3x1"], nodes: 6)
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 4, "\(result.stdout)")
-        #expect(lines.filter { $0.contains(" primary ") }.map { $0.split(separator: " ").last.map(String.init) } == ["0-8191", "8192-16383"])
-        let primaries = lines.prefix(2).map { String($0.split(separator: " ")[0]) }
-        #expect(lines.dropFirst(2).map { String($0.split(separator: " ").last!) } == primaries, "each replica names its primary")
+        #expect(lines.count == 6, "\(result.stdout)")
+        #expect(lines.filter { $0.contains(" primary ") }.map { $0.split(separator: " ").last.map(String.init) } == ["0-5460", "5461-10922", "10923-16383"])
+        let primaries = lines.prefix(3).map { String($0.split(separator: " ")[0]) }
+        #expect(lines.dropFirst(3).map { String($0.split(separator: " ").last!) } == primaries, "each replica names its primary")
         #expect(lines.allSatisfy { $0.split(separator: " ").count >= 3 && $0.split(separator: " ")[2].count == 40 }, "node ids: \(lines)")
-        #expect(result.stderr.contains("as cluster:2x1"))
+        #expect(result.stderr.contains("as cluster:3x1"))
     }
 
     @Test("sentinel:1x1 prints the primary with its master name, the replica, and three Sentinels")
@@ -43,17 +43,17 @@ struct ServersTopologyTests {
         #expect(lines.filter { $0.hasSuffix("sentinel monitors lockbench") }.count == 3)
     }
 
-    @Test("--topology cluster:2x0 --ping pings every node and exits 0")
+    @Test("--topology cluster:3x0 --ping pings every node and exits 0")
     func ping() async throws {
-        let result = try await runBench(["servers", "--topology", "cluster:2x0", "--ping"], boundSeconds: 120)
+        let result = try await runBench(["servers", "--topology", "cluster:3x0", "--ping"], boundSeconds: 120)
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").filter { $0.hasSuffix(" PONG") }.count == 2)
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasSuffix(" PONG") }.count == 3)
         for child in result.children { #expect(isGone(child)) }
     }
 
     @Test("bad --topology values and combinations exit 64 naming the flag, before any server starts", arguments: [
-        (["--topology", "sentinel:2x1"], "P must be 1"),
-        (["--topology", "cluster:3y1"], "--topology"),
+        (["--topology", "sentinel:2x1"], "sentinel:1xR"),
+        (["--topology", "cluster:3y1"], "cluster:3y1"),
         (["--topology", "cluster:3x1", "--unix"], "--unix"),
         (["--topology", "cluster:3x1", "--count", "2"], "--count"),
     ])
