@@ -34,9 +34,10 @@ extension RedisFleet {
         while true {
             let keys = (try clusterCommand(["CLUSTER", "GETKEYSINSLOT", String(slot), String(batch)], on: from).elements ?? []).compactMap(\.string)
             guard !keys.isEmpty else { return moved }
-            // REPLACE: a key a client already recreated on `to` (ASK sends writes there) loses to the
-            // migrated one rather than failing the whole batch with BUSYKEY.
-            try clusterCommand(["MIGRATE", host, String(port), "", "0", String(timeoutMs), "REPLACE"] + auth + ["KEYS"] + keys,
+            // No REPLACE: a client creates a key on `to` (through ASK) only once `from` lacks it, so a key
+            // on both sides means something is wrong, and overwriting it could hand a held lock to a
+            // second owner. BUSYKEY fails the step instead, naming the node.
+            try clusterCommand(["MIGRATE", host, String(port), "", "0", String(timeoutMs)] + auth + ["KEYS"] + keys,
                                on: from, timeoutMs: timeoutMs + 2_000)
             moved += keys.count
         }
