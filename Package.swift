@@ -87,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "RedisCluster", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -142,6 +142,12 @@ public final class ChaosRunner: Sendable {
                     for fault in ChaosRun.NetworkFault.allCases {
                         try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.network(algorithm, client, fault) }
                     }
+                case .clusterFailover:
+                    for variant in ChaosRun.clusterFailoverVariants {
+                        try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.clusterFailover(algorithm, client, variant) }
+                    }
+                case .slotMigration:
+                    try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.slotMigration(algorithm, client) }
                 }
             }
         }

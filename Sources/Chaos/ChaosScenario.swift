@@ -15,6 +15,11 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case clockSkew = "clock-skew"
     /// Connection resets (`CLIENT KILL`) and a paused server with client command timeouts.
     case network
+    /// A cluster primary that holds a lock is killed (or forced out by `CLUSTER FAILOVER FORCE`) and its
+    /// replica promoted, with and without `WAIT`.
+    case clusterFailover = "cluster-failover"
+    /// The slot of a lock under load moves to another primary mid-run (`MIGRATING`/`IMPORTING`, `MIGRATE`).
+    case slotMigration = "slot-migration"
 
     public var description: String { rawValue }
 
@@ -23,7 +28,8 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var supportedAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return LockAlgorithmKind.allCases
-        case .failover, .network: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .failover, .network, .clusterFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         }
@@ -33,7 +39,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var defaultAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return [.setnxPX, .fenced, .redlock]
-        case .failover: return [.setnxPX, .fenced]
+        case .failover, .clusterFailover, .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         case .network: return [.setnxPX]
