@@ -10,35 +10,33 @@ import Glibc
 @Suite("bench servers --topology")
 struct ServersTopologyTests {
     /// Runs `bench servers` and sends SIGINT once `nodes` servers run: bench prints the topology once it
-    /// has formed, then honours the signal, however early it came.
-    static func serve(_ arguments: [String], nodes: Int) async throws -> BenchResult {
+    /// has formed, then honours the signal, however early it came. Returns stdout's lines (one per node)
+    /// and stderr, having checked the exit status and that no server outlived it.
+    static func serve(_ arguments: [String], nodes: Int) async throws -> (lines: [String], stderr: String) {
         let result = try await runBench(["servers"] + arguments, boundSeconds: 120, afterStart: { pid in
             waitBlocking { childPIDs(of: pid).count >= nodes }
             kill(pid, SIGINT)
         })
         for child in result.children { #expect(isGone(child), "\(child) outlived bench servers") }
-        return result
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == nodes, "\(result.stdout)")
+        return (lines, result.stderr)
     }
 
     @Test("cluster:3x1 prints each node's endpoint, role, id and slots (or its primary)")
     func cluster() async throws {
-        let result = try await Self.serve(["--topology", "cluster:3x1"], nodes: 6)
-        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 6, "\(result.stdout)")
+        let (lines, stderr) = try await Self.serve(["--topology", "cluster:3x1"], nodes: 6)
         #expect(lines.filter { $0.contains(" primary ") }.map { $0.split(separator: " ").last.map(String.init) } == ["0-5460", "5461-10922", "10923-16383"])
         let primaries = lines.prefix(3).map { String($0.split(separator: " ")[0]) }
         #expect(lines.dropFirst(3).map { String($0.split(separator: " ").last!) } == primaries, "each replica names its primary")
         #expect(lines.allSatisfy { $0.split(separator: " ").count >= 3 && $0.split(separator: " ")[2].count == 40 }, "node ids: \(lines)")
-        #expect(result.stderr.contains("as cluster:3x1"))
+        #expect(stderr.contains("as cluster:3x1"))
     }
 
     @Test("sentinel:1x1 prints the primary with its master name, the replica, and three Sentinels")
     func sentinel() async throws {
-        let result = try await Self.serve(["--topology", "sentinel:1x1"], nodes: 5)
-        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5, "\(result.stdout)")
+        let (lines, _) = try await Self.serve(["--topology", "sentinel:1x1"], nodes: 5)
         #expect(lines.first?.hasSuffix("primary master-name lockbench") == true)
         #expect(lines.filter { $0.hasSuffix("sentinel monitors lockbench") }.count == 3)
     }
