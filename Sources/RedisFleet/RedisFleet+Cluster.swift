@@ -182,8 +182,10 @@ extension RedisFleet {
             throw FleetError(.cluster, node: index, endpoint: endpoints[index], detail: "\(what): \(error)")
         }
         if let message = reply.errorMessage {
+            // An unknown command or subcommand means an older server; other refusals speak for themselves.
+            let unknown = message.lowercased().contains("unknown")
             throw FleetError(.cluster, node: index, endpoint: endpoints[index], detail: "\(what): \(message)",
-                             hint: "Cluster setup needs redis-server 7.0 or later (CLUSTER ADDSLOTSRANGE); this is \(redisVersion).")
+                             hint: unknown ? "Cluster setup needs redis-server 7.0 or later (CLUSTER ADDSLOTSRANGE); this is \(redisVersion)." : nil)
         }
         return reply
     }

@@ -69,7 +69,9 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
             var lastRefusal = "no reply"
             do {
                 try await RedisFleet.poll("a Sentinel to accept SENTINEL FAILOVER \(masterName)", boundMs: 20_000) {
-                    guard let reply = try? RedisProbe.command(["SENTINEL", "FAILOVER", masterName], at: sentinels.endpoints[0]) else { return false }
+                    // Any running Sentinel will do: a test may have killed or paused the first.
+                    guard let sentinel = sentinels.nodes.first(where: { $0.state == .running })?.endpoint,
+                          let reply = try? RedisProbe.command(["SENTINEL", "FAILOVER", masterName], at: sentinel) else { return false }
                     lastRefusal = reply.errorMessage ?? ""
                     return reply.errorMessage == nil
                 }
