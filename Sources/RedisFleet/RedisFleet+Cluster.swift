@@ -106,7 +106,33 @@ extension RedisFleet {
         }
         let expected = ClusterLayout(nodes: nodes)
         try await awaitClusterAgrees(on: expected, what: "the cluster to settle with every slot assigned")
+        if replicasPerPrimary > 0 {
+            for primary in 0..<primaries { try await warmUpReplication(primary: primary, ranges[primary], replicas: replicasPerPrimary) }
+        }
         return expected
+    }
+
+    /// Has `replicas` replicas of `primary` acknowledge one write. Redis 7.0's first `WAIT` after a
+    /// fresh sync can miss the replicas' ack and time out; after one acknowledged write they answer
+    /// within a millisecond, so a test's `WAIT` then measures replication, not this start-up quirk.
+    private func warmUpReplication(primary: Int, _ range: ClosedRange<Int>, replicas: Int) async throws(FleetError) {
+        // A key in the primary's own slots, found by asking the server (the fleet has no CRC16 of its own).
+        var key: String?
+        for candidate in 0..<1_000 {
+            let name = "lockbench:fleet:replication-warm-up:\(candidate)"
+            if let slot = try clusterCommand(["CLUSTER", "KEYSLOT", name], on: primary).integer, range.contains(Int(slot)) {
+                key = name
+                break
+            }
+        }
+        guard let key else { return }
+        try await awaitCluster("the replicas of node \(primary) to acknowledge a first write", among: [primary], boundMs: 10_000) { index in
+            // One connection: WAIT counts the acknowledgements of this connection's own writes.
+            let replies = try? authenticatedCommands([["SET", key, "1"], ["WAIT", String(replicas), "1000"], ["DEL", key]],
+                                                     at: endpoints[index], timeoutMs: 3_000)
+            let acknowledged = replies.flatMap { $0.count == 3 ? $0[1].integer : nil } ?? 0
+            return acknowledged >= replicas ? nil : "has \(acknowledged) of \(replicas) replicas acknowledging a write"
+        }
     }
 
     /// Waits until every running node reports `cluster_state:ok` and `expected` as its view, and every
@@ -193,11 +219,17 @@ extension RedisFleet {
     /// One command on its own connection, preceded by `AUTH` when the fleet has a password; the
     /// password travels only inside the connection, never on a command line.
     func authenticatedCommand(_ arguments: [String], at endpoint: Endpoint, timeoutMs: Int) throws(RedisError) -> RESPValue {
+        try authenticatedCommands([arguments], at: endpoint, timeoutMs: timeoutMs)[0]
+    }
+
+    /// Commands pipelined on one connection, after `AUTH` when the fleet has a password: one reply
+    /// each (a refused `AUTH` comes back as every reply).
+    func authenticatedCommands(_ commands: [[String]], at endpoint: Endpoint, timeoutMs: Int) throws(RedisError) -> [RESPValue] {
         guard let password = options.password else {
-            return try RedisProbe.command(arguments, at: endpoint, timeoutMs: timeoutMs)
+            return try RedisProbe.commands(commands, at: endpoint, timeoutMs: timeoutMs)
         }
-        let replies = try RedisProbe.commands([["AUTH", password], arguments], at: endpoint, timeoutMs: timeoutMs)
-        if let message = replies[0].errorMessage { return .simpleError(message) }
-        return replies[1]
+        let replies = try RedisProbe.commands([["AUTH", password]] + commands, at: endpoint, timeoutMs: timeoutMs)
+        if let message = replies[0].errorMessage { return commands.map { _ in .simpleError(message) } }
+        return Array(replies.dropFirst())
     }
 }

@@ -27,7 +27,9 @@ struct ClusterTests {
         // A key is served by the primary that owns its slot and redirected by the others.
         let slot = try #require(RedisProbe.command(["CLUSTER", "KEYSLOT", "fleet-test"], at: fleet.endpoints[0]).integer)
         let owner = try #require(layout.owner(ofSlot: Int(slot)))
-        #expect(try RedisProbe.command(["SET", "fleet-test", "1"], at: owner.endpoint) == .simpleString("OK"))
+        let acked = try RedisProbe.commands([["SET", "fleet-test", "1"], ["WAIT", "1", "2000"]], at: owner.endpoint, timeoutMs: 3_000)
+        #expect(acked[0] == .simpleString("OK"))
+        #expect(acked[1].integer == 1, "the shard's replica acknowledges the write")
         let other = try #require(layout.primaries.first { $0.index != owner.index })
         #expect(try RedisProbe.command(["GET", "fleet-test"], at: other.endpoint).errorMessage?.hasPrefix("MOVED \(slot) ") == true)
 
