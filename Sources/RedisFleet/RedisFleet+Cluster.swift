@@ -112,26 +112,14 @@ extension RedisFleet {
         return expected
     }
 
-    /// Has `replicas` replicas of `primary` acknowledge one write. Redis 7.0's first `WAIT` after a
-    /// fresh sync can miss the replicas' ack and time out; after one acknowledged write they answer
-    /// within a millisecond, so a test's `WAIT` then measures replication, not this start-up quirk.
+    /// `acknowledgeFirstWrite` on `primary`, with a key in its own slots (found by asking the server:
+    /// the fleet has no CRC16 of its own).
     private func warmUpReplication(primary: Int, _ range: ClosedRange<Int>, replicas: Int) async throws(FleetError) {
-        // A key in the primary's own slots, found by asking the server (the fleet has no CRC16 of its own).
-        var key: String?
         for candidate in 0..<1_000 {
-            let name = "lockbench:fleet:replication-warm-up:\(candidate)"
-            if let slot = try clusterCommand(["CLUSTER", "KEYSLOT", name], on: primary).integer, range.contains(Int(slot)) {
-                key = name
-                break
+            let key = "lockbench:fleet:replication-warm-up:\(candidate)"
+            if let slot = try clusterCommand(["CLUSTER", "KEYSLOT", key], on: primary).integer, range.contains(Int(slot)) {
+                return try await acknowledgeFirstWrite(at: endpoints[primary], key: key, replicas: replicas)
             }
-        }
-        guard let key else { return }
-        try await awaitCluster("the replicas of node \(primary) to acknowledge a first write", among: [primary], boundMs: 10_000) { index in
-            // One connection: WAIT counts the acknowledgements of this connection's own writes.
-            let replies = try? authenticatedCommands([["SET", key, "1"], ["WAIT", String(replicas), "1000"], ["DEL", key]],
-                                                     at: endpoints[index], timeoutMs: 3_000)
-            let acknowledged = replies.flatMap { $0.count == 3 ? $0[1].integer : nil } ?? 0
-            return acknowledged >= replicas ? nil : "has \(acknowledged) of \(replicas) replicas acknowledging a write"
         }
     }
 
