@@ -35,15 +35,11 @@ extension ChaosRun {
     /// (its `WAIT` goes there too), the cluster promotes that primary's replica, and a second client
     /// asks the promoted replica. Judged as the failover scenario judges it.
     func clusterFailover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: ClusterFailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
-        var tally = RowTally(.clusterFailover, variant.failover.name, algorithm, client)
-        var holderRefusals = 0
-        var contenderRefusals = 0
-        let witness = MutexWitness()
-        for trial in 0..<plan.trials where !interrupted {
-            tally.trials += 1
-            // A hash tag: the lock key and the keys derived from it (fencing counter) share one slot.
-            let key = prefix + "{cluster-failover:\(client):\(algorithm):\(trial):\(variant.fault == .killed ? "kill" : "force")\(variant.failover.waitMs == nil ? "" : ":wait")\(variant.failover.replicaBehind ? ":behind" : "")}"
+        // A hash tag: the lock key and the keys derived from it (fencing counter) share one slot.
+        let tag = "\(variant.fault == .killed ? "kill" : "force")\(variant.failover.waitMs == nil ? "" : ":wait")\(variant.failover.replicaBehind ? ":behind" : "")"
+        return try await failoverRow(.clusterFailover, variant.failover, algorithm, client, key: { trial in
+            prefix + "{cluster-failover:\(client):\(algorithm):\(trial):\(tag)}"
+        }) { key, trial throws(ChaosEnvironmentError) in
             try await withFleet("a 3x1 cluster", start: { options throws(FleetError) in
                 try await RedisFleet.startCluster(primaries: 3, replicasPerPrimary: 1, options: options)
             }) { fleet throws(ChaosEnvironmentError) in
@@ -52,7 +48,7 @@ extension ChaosRun {
                     throw ChaosEnvironmentError(.servers, "the 3x1 cluster has no primary with a replica for \(key)'s slot")
                 }
                 let fault = variant.fault
-                let target = FailoverTarget(
+                try await trial(FailoverTarget(
                     holder: fleet.endpoints[primary], contender: fleet.endpoints[replica], cluster: true,
                     holdReplicationDown: { () async throws(ChaosEnvironmentError) in
                         try await Replication.fleetStep { () async throws(FleetError) in try await fleet.holdReplicaLinkDown(replica) }
@@ -64,13 +60,9 @@ extension ChaosRun {
                             case .forced: try await fleet.clusterFailover(replica: replica)
                             }
                         }
-                    })
-                try await failoverTrial(spec, client, variant.failover, target: target, key: key, witness: witness, tally: &tally,
-                                        holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
+                    }))
             }
         }
-        tally.absorb(witness)
-        return Self.judgeFailover(tally, variant.failover, holderRefusals: holderRefusals, contenderRefusals: contenderRefusals)
     }
 
     static let migrationTTL = 500

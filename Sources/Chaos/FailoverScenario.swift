@@ -57,14 +57,9 @@ extension ChaosRun {
     }
 
     func failover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: FailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
-        var tally = RowTally(.failover, variant.name, algorithm, client)
-        var holderRefusals = 0
-        var contenderRefusals = 0
-        let witness = MutexWitness()
-        for trial in 0..<plan.trials where !interrupted {
-            tally.trials += 1
-            let key = prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
+        try await failoverRow(.failover, variant, algorithm, client, key: { trial in
+            prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
+        }) { _, trial throws(ChaosEnvironmentError) in
             try await withFleet("a primary and its replica", start: { options throws(FleetError) in
                 try await RedisFleet.startReplicated(replicas: 1, options: options)
             }) { fleet throws(ChaosEnvironmentError) in
@@ -88,21 +83,39 @@ extension ChaosRun {
                         try await Replication.fleetStep { () async throws(FleetError) in
                             try await sentinels.waitUntilSentinelsKnow(replica: replica, of: watch.masterName)
                         }
-                        let promoted = target { () async throws(ChaosEnvironmentError) in
+                        try await trial(target { () async throws(ChaosEnvironmentError) in
                             try await Replication.fleetStep { () async throws(FleetError) in
                                 try await sentinels.waitUntilSentinelsPromote(replica, of: watch.masterName)
                             }
-                        }
-                        try await failoverTrial(spec, client, variant, target: promoted, key: key, witness: witness, tally: &tally,
-                                                holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
+                        })
                     }
                 } else {
-                    let promoted = target { () async throws(ChaosEnvironmentError) in
+                    try await trial(target { () async throws(ChaosEnvironmentError) in
                         try await Replication.fleetStep { () async throws(FleetError) in try fleet.promote(1) }
-                    }
-                    try await failoverTrial(spec, client, variant, target: promoted, key: key, witness: witness, tally: &tally,
-                                            holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
+                    })
                 }
+            }
+        }
+    }
+
+    /// One row of a failover scenario: `plan.trials` trials, each on the servers `servers` starts for
+    /// the trial's key, which hand `trial` the target to run on; judged by `judgeFailover`.
+    func failoverRow(
+        _ scenario: ChaosScenario, _ variant: FailoverVariant, _ algorithm: LockAlgorithmKind, _ client: RedisClientKind,
+        key: (Int) -> String,
+        servers: (_ key: String, _ trial: (FailoverTarget) async throws(ChaosEnvironmentError) -> Void) async throws(ChaosEnvironmentError) -> Void
+    ) async throws(ChaosEnvironmentError) -> SafetyRow {
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
+        var tally = RowTally(scenario, variant.name, algorithm, client)
+        var holderRefusals = 0
+        var contenderRefusals = 0
+        let witness = MutexWitness()
+        for index in 0..<plan.trials where !interrupted {
+            tally.trials += 1
+            let key = key(index)
+            try await servers(key) { target throws(ChaosEnvironmentError) in
+                try await failoverTrial(spec, client, variant, target: target, key: key, witness: witness, tally: &tally,
+                                        holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
             }
         }
         tally.absorb(witness)
