@@ -21,15 +21,18 @@ extension ChaosRun {
         var fault: ClusterFault
     }
 
-    static let clusterFailoverVariants: [ClusterFailoverVariant] = [
-        ClusterFailoverVariant(failover: FailoverVariant(name: "kill -9, replica behind", waitMs: nil, replicaBehind: true, sentinel: false), fault: .killed),
-        ClusterFailoverVariant(failover: FailoverVariant(name: "CLUSTER FAILOVER FORCE, replica behind", waitMs: nil, replicaBehind: true, sentinel: false),
-                               fault: .forced),
-        ClusterFailoverVariant(failover: FailoverVariant(name: "WAIT 1 \(waitTimeoutMs)ms, replica behind, kill -9", waitMs: waitTimeoutMs, replicaBehind: true,
-                                                         sentinel: false), fault: .killed),
-        ClusterFailoverVariant(failover: FailoverVariant(name: "WAIT 1 \(waitTimeoutMs)ms, replica in sync, kill -9", waitMs: waitTimeoutMs, replicaBehind: false,
-                                                         sentinel: false), fault: .killed),
-    ]
+    /// Each fault with the replica behind and no `WAIT` (the lock is lost), then with `WAIT 1` behind
+    /// (the first client refuses) and in sync (the promoted replica refuses the second).
+    static let clusterFailoverVariants: [ClusterFailoverVariant] = [ClusterFault.killed, .forced].flatMap { fault in
+        let name = fault == .killed ? "kill -9" : "CLUSTER FAILOVER FORCE"
+        return [
+            ClusterFailoverVariant(failover: FailoverVariant(name: "\(name), replica behind", waitMs: nil, replicaBehind: true, sentinel: false), fault: fault),
+            ClusterFailoverVariant(failover: FailoverVariant(name: "WAIT 1 \(waitTimeoutMs)ms, replica behind, \(name)", waitMs: waitTimeoutMs, replicaBehind: true,
+                                                             sentinel: false), fault: fault),
+            ClusterFailoverVariant(failover: FailoverVariant(name: "WAIT 1 \(waitTimeoutMs)ms, replica in sync, \(name)", waitMs: waitTimeoutMs, replicaBehind: false,
+                                                             sentinel: false), fault: fault),
+        ]
+    }
 
     /// The failover trial on a 3x1 cluster: the first client locks on the primary serving the key's slot
     /// (its `WAIT` goes there too), the cluster promotes that primary's replica, and a second client

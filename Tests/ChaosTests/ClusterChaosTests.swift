@@ -25,10 +25,10 @@ struct ClusterChaosTests {
         #expect(rows[1].staleWritesAccepted == 1, "the fencing counter was lost with the lock: \(describe(rows[1]))")
     }
 
-    @Test("WAIT 1 on the shard's primary: behind, the first client refuses the lock; in sync, the promoted replica refuses the second")
+    @Test("WAIT 1 on the shard's primary: behind (kill -9), the first client refuses the lock; in sync (FORCE), the promoted replica refuses the second")
     func waitForReplica() async throws {
-        let behind = try Self.variant("WAIT 1 \(ChaosRun.waitTimeoutMs)ms, replica behind")
-        let inSync = try Self.variant("WAIT 1 \(ChaosRun.waitTimeoutMs)ms, replica in sync")
+        let behind = try Self.variant("WAIT 1 \(ChaosRun.waitTimeoutMs)ms, replica behind, kill -9")
+        let inSync = try Self.variant("WAIT 1 \(ChaosRun.waitTimeoutMs)ms, replica in sync, CLUSTER FAILOVER FORCE")
         let rows = try await withChaosRun(plan(.clusterFailover, client: .hiredis)) { run throws(ChaosEnvironmentError) in
             [try await run.clusterFailover(.setnxPX, .hiredis, behind), try await run.clusterFailover(.setnxPX, .hiredis, inSync)]
         }
