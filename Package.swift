@@ -16,7 +16,7 @@ let package = Package(
         // For Benchmarks/ (a separate package that depends on this one by path): the layers its suites drive.
         .library(
             name: "LockbenchCore",
-            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
+            targets: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics"]
         ),
     ],
     dependencies: [
@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "RESP", swiftSettings: hotPath),
         .target(name: "POSIX", dependencies: [.product(name: "SystemPackage", package: "swift-system")], swiftSettings: strict),
         .target(name: "RedisConnection", dependencies: ["RESP", "POSIX"], swiftSettings: strict),
-        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX"], swiftSettings: hotPath),
+        // System OpenSSL 3 from /usr/include (libssl-dev), linked as ssl + crypto, for the native client's TLS;
+        // declared like CHiredis (no pkg-config), with a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CTLS"),
+        .target(name: "NativeClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CTLS"], swiftSettings: hotPath),
         // hiredis from /usr/include (libhiredis-dev; Scripts/bootstrap installs it). Not through pkg-config:
         // its Cflags carry -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a warning on every build,
         // and which changes nothing on 64-bit Linux (off_t is already 64 bits; no hiredis struct has one).
@@ -37,6 +40,9 @@ let package = Package(
         // A reference client in C (hiredis, its own poll loop): the lock cycle with no Swift code in its
         // path, so a slowdown in the shared Swift layers shows against it (Calibration.CReferenceCycle).
         .target(name: "CLockCycle", dependencies: ["CHiredis"], linkerSettings: [.linkedLibrary("hiredis"), .linkedLibrary("pthread")]),
+        // Cluster routing, once for both clients: hash slots, the slot map, MOVED/ASK/TRYAGAIN, over any
+        // client's connections.
+        .target(name: "RedisCluster", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
@@ -56,7 +62,10 @@ let package = Package(
         // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
         .target(
             name: "Harness",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Stats"],
+            dependencies: [
+                "RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver",
+                "BenchMetrics", "Stats",
+            ],
             swiftSettings: strict
         ),
         .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
@@ -78,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "Chaos",
-            dependencies: ["RESP", "POSIX", "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Stats"],
+            dependencies: ["RESP", "POSIX", "RedisConnection", "RedisCluster", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Stats"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -108,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "LocksTests",
             dependencies: ["TestSupport", "Locks", "RESP", "RedisConnection", "NativeClient", "HiredisClient", "RedisFleet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RedisClusterTests",
+            dependencies: ["TestSupport", "RedisCluster", "RESP", "RedisConnection", "RedisFleet", "Harness", "LoadDriver", "Locks"],
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),

@@ -150,6 +150,12 @@ public final class ChaosRunner: Sendable {
                     for fault in ChaosRun.SentinelFault.allCases {
                         try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.sentinelFailover(algorithm, client, fault) }
                     }
+                case .clusterFailover:
+                    for variant in ChaosRun.clusterFailoverVariants {
+                        try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.clusterFailover(algorithm, client, variant) }
+                    }
+                case .slotMigration:
+                    try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.slotMigration(algorithm, client) }
                 }
             }
         }

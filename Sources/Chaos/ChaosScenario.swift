@@ -17,6 +17,11 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case network
     /// A Sentinel failover (planned, or the primary killed) under a load run that follows the primary.
     case sentinelFailover = "sentinel-failover"
+    /// A cluster primary that holds a lock is killed (or forced out by `CLUSTER FAILOVER FORCE`) and its
+    /// replica promoted, with and without `WAIT`.
+    case clusterFailover = "cluster-failover"
+    /// The slot of a lock under load moves to another primary mid-run (`MIGRATING`/`IMPORTING`, `MIGRATE`).
+    case slotMigration = "slot-migration"
 
     public var description: String { rawValue }
 
@@ -25,7 +30,8 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var supportedAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return LockAlgorithmKind.allCases
-        case .failover, .network, .sentinelFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .failover, .network, .sentinelFailover, .clusterFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         }
@@ -35,7 +41,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var defaultAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return [.setnxPX, .fenced, .redlock]
-        case .failover, .sentinelFailover: return [.setnxPX, .fenced]
+        case .failover, .sentinelFailover, .clusterFailover, .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         case .network: return [.setnxPX]

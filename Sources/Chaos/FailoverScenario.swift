@@ -17,6 +17,21 @@ extension ChaosRun {
         var sentinel: Bool
     }
 
+    /// Where one failover trial runs and how its fault is made: the same trial serves a primary with a
+    /// replica (promoted by hand or by Sentinel) and a cluster shard (promoted by the cluster).
+    struct FailoverTarget: Sendable {
+        /// The primary the first client locks on.
+        var holder: Endpoint
+        /// The replica, once promoted, where the second client asks.
+        var contender: Endpoint
+        /// Lock contexts route through `ClusterConnector` (the endpoints are cluster nodes).
+        var cluster = false
+        /// Keeps the replica from getting the first client's write.
+        var holdReplicationDown: @Sendable () async throws(ChaosEnvironmentError) -> Void
+        /// Takes the primary out and returns once the replica serves as the primary.
+        var failOver: @Sendable () async throws(ChaosEnvironmentError) -> Void
+    }
+
     /// The first holder's lease outlives the whole trial (Sentinel included), so a second grant is a
     /// double grant, not a lease that ran out.
     static let failoverSpecTTL = 5_000
@@ -42,18 +57,24 @@ extension ChaosRun {
     }
 
     func failover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: FailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
-        var tally = RowTally(.failover, variant.name, algorithm, client)
-        var holderRefusals = 0
-        var contenderRefusals = 0
-        let witness = MutexWitness()
-        for trial in 0..<plan.trials where !interrupted {
-            tally.trials += 1
-            let key = prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
+        try await failoverRow(.failover, variant, algorithm, client, key: { trial in
+            prefix + "failover:\(client):\(algorithm):\(trial):\(variant.name.filter { $0.isLetter })"
+        }) { _, trial throws(ChaosEnvironmentError) in
             try await withFleet("a primary and its replica", start: { options throws(FleetError) in
                 try await RedisFleet.startReplicated(replicas: 1, options: options)
             }) { fleet throws(ChaosEnvironmentError) in
                 let (primary, replica) = (fleet.endpoints[0], fleet.endpoints[1])
+                func target(promote: @escaping @Sendable () async throws(ChaosEnvironmentError) -> Void) -> FailoverTarget {
+                    FailoverTarget(
+                        holder: primary, contender: replica,
+                        holdReplicationDown: { () async throws(ChaosEnvironmentError) in
+                            try await Replication.fleetStep { () async throws(FleetError) in try await fleet.holdReplicationDown() }
+                        },
+                        failOver: { () async throws(ChaosEnvironmentError) in
+                            fleet.kill(0)
+                            try await promote()
+                        })
+                }
                 if variant.sentinel {
                     let watch = SentinelWatch(masterName: Self.sentinelMasterName, primary: primary)
                     try await withFleet("a Sentinel", start: { options throws(FleetError) in
@@ -62,34 +83,54 @@ extension ChaosRun {
                         try await Replication.fleetStep { () async throws(FleetError) in
                             try await sentinels.waitUntilSentinelsKnow(replica: replica, of: watch.masterName)
                         }
-                        try await failoverTrial(spec, client, variant, fleet: fleet, key: key, witness: witness, tally: &tally,
-                                                holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
+                        try await trial(target { () async throws(ChaosEnvironmentError) in
                             try await Replication.fleetStep { () async throws(FleetError) in
                                 try await sentinels.waitUntilSentinelsPromote(replica, of: watch.masterName)
                             }
-                        }
+                        })
                     }
                 } else {
-                    try await failoverTrial(spec, client, variant, fleet: fleet, key: key, witness: witness, tally: &tally,
-                                            holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals) { () async throws(ChaosEnvironmentError) in
+                    try await trial(target { () async throws(ChaosEnvironmentError) in
                         try await Replication.fleetStep { () async throws(FleetError) in try fleet.promote(1) }
-                    }
+                    })
                 }
+            }
+        }
+    }
+
+    /// One row of a failover scenario: `plan.trials` trials, each on the servers `servers` starts for
+    /// the trial's key, which hand `trial` the target to run on; judged by `judgeFailover`.
+    func failoverRow(
+        _ scenario: ChaosScenario, _ variant: FailoverVariant, _ algorithm: LockAlgorithmKind, _ client: RedisClientKind,
+        key: (Int) -> String,
+        servers: (_ key: String, _ trial: (FailoverTarget) async throws(ChaosEnvironmentError) -> Void) async throws(ChaosEnvironmentError) -> Void
+    ) async throws(ChaosEnvironmentError) -> SafetyRow {
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
+        var tally = RowTally(scenario, variant.name, algorithm, client)
+        var holderRefusals = 0
+        var contenderRefusals = 0
+        let witness = MutexWitness()
+        for index in 0..<plan.trials where !interrupted {
+            tally.trials += 1
+            let key = key(index)
+            try await servers(key) { target throws(ChaosEnvironmentError) in
+                try await failoverTrial(spec, client, variant, target: target, key: key, witness: witness, tally: &tally,
+                                        holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
             }
         }
         tally.absorb(witness)
         return Self.judgeFailover(tally, variant, holderRefusals: holderRefusals, contenderRefusals: contenderRefusals)
     }
 
-    private func failoverTrial(
-        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, key: String,
-        witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
-        promote: () async throws(ChaosEnvironmentError) -> Void
+    func failoverTrial(
+        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, target: FailoverTarget, key: String,
+        witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int
     ) async throws(ChaosEnvironmentError) {
-        let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [fleet.endpoints[0]], label: "failover-holder", seed: 31)
+        let holderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [target.holder], label: "failover-holder", seed: 31,
+                                                        cluster: target.cluster)
         do throws(ChaosEnvironmentError) {
-            try await failoverSteps(spec, client, variant, fleet: fleet, holderContext: holderContext, key: key, witness: witness, tally: &tally,
-                                    holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals, promote: promote)
+            try await failoverSteps(spec, client, variant, target: target, holderContext: holderContext, key: key, witness: witness, tally: &tally,
+                                    holderRefusals: &holderRefusals, contenderRefusals: &contenderRefusals)
         } catch {
             await LockSessions.close(holderContext)
             throw error
@@ -98,13 +139,12 @@ extension ChaosRun {
     }
 
     private func failoverSteps(
-        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, fleet: RedisFleet, holderContext: LockContext,
-        key: String, witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int,
-        promote: () async throws(ChaosEnvironmentError) -> Void
+        _ spec: LockSpec, _ client: RedisClientKind, _ variant: FailoverVariant, target: FailoverTarget, holderContext: LockContext,
+        key: String, witness: MutexWitness, tally: inout RowTally, holderRefusals: inout Int, contenderRefusals: inout Int
     ) async throws(ChaosEnvironmentError) {
-        let replica = fleet.endpoints[1]
+        let replica = target.contender
         if variant.replicaBehind {
-            try await Replication.fleetStep { () async throws(FleetError) in try await fleet.holdReplicationDown() }
+            try await target.holdReplicationDown()
         }
         let holder = await LockSessions.locker(holderContext)
         guard let first = await holder.acquire(key: key, timeoutMs: 2_000).grant else {
@@ -131,9 +171,9 @@ extension ChaosRun {
         }
 
         let killedAt = LockClock.monotonicNanos()
-        fleet.kill(0)
-        try await promote()
-        let contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [replica], label: "failover-contender", seed: 32)
+        try await target.failOver()
+        let contenderContext = try await LockSessions.open(spec: spec, client: client, endpoints: [replica], label: "failover-contender", seed: 32,
+                                                           cluster: target.cluster)
         let contender = await LockSessions.locker(contenderContext)
         let outcome = await contender.acquire(key: key, timeoutMs: Self.failoverWindowMs)
         if let second = outcome.grant {

@@ -2,6 +2,7 @@ import Dispatch
 import LoadDriver
 import Locks
 import Harness
+import RedisCluster
 import RESP
 import RedisConnection
 import Synchronization
@@ -20,14 +21,17 @@ enum LockSessions {
         return TimerWheel(queue: DispatchQueue(label: "lockbench.chaos.\(label).\(n)"))
     }
 
-    /// Opens a context that needs every server up (and loads the scripts).
+    /// Opens a context that needs every server up (and loads the scripts). With `cluster`, `endpoints`
+    /// are cluster nodes and each connection routes by slot (its keyless commands, `WAIT` among them,
+    /// go to the node it was opened on).
     static func open(
         spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], label: String, seed: UInt64,
-        options: ConnectionOptions = ConnectionOptions(connectTimeoutMs: 1_000)
+        options: ConnectionOptions = ConnectionOptions(connectTimeoutMs: 1_000), cluster: Bool = false
     ) async throws(ChaosEnvironmentError) -> LockContext {
         let wheel = wheel(label)
+        let connector: any RedisConnector = cluster ? ClusterConnector(wrapping: connector(client)) : connector(client)
         do {
-            return try await LockContext.open(spec: spec, connector: connector(client), endpoints: endpoints,
+            return try await LockContext.open(spec: spec, connector: connector, endpoints: endpoints,
                                               wheel: wheel, seed: seed, options: options)
         } catch {
             wheel.invalidate()

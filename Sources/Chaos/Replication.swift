@@ -5,12 +5,12 @@ import RedisFleet
 
 /// The lock side of the failover scenario; RedisFleet sets up and breaks the replication itself.
 enum Replication {
-    /// Runs one RedisFleet replication step, reporting its failure as the environment's.
-    static func fleetStep(_ step: () async throws(FleetError) -> Void) async throws(ChaosEnvironmentError) {
+    /// Runs one RedisFleet step (a replication or cluster change), reporting its failure as the environment's.
+    static func fleetStep(_ code: ChaosEnvironmentError.Code = .replication, _ step: () async throws(FleetError) -> Void) async throws(ChaosEnvironmentError) {
         do {
             try await step()
         } catch {
-            throw ChaosEnvironmentError(.replication, "\(error)")
+            throw ChaosEnvironmentError(code, "\(error)")
         }
     }
 

@@ -15,7 +15,9 @@ extension HarnessSession {
     func runTarget(_ scenario: Scenario, options: ConnectionOptions) async throws(HarnessError) -> RunTarget {
         let base = ClientConnectors.connector(for: scenario.client)
         guard let sentinel = try sentinelTarget(scenario, dataOptions: options) else {
-            return RunTarget(endpoints: try servers.endpoints(for: scenario.deployment), connector: base, watch: nil)
+            let (endpoints, connector) = try await ClusterTarget.resolve(
+                scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment), connector: base, options: options)
+            return RunTarget(endpoints: endpoints, connector: connector, watch: nil)
         }
         let primary = try await sentinel.resolve()
         let follower = SentinelFollower(target: sentinel, primary: primary)

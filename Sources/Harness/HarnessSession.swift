@@ -86,7 +86,10 @@ public final class HarnessSession: Sendable {
             throw HarnessError("\(scenario.client): \(error)")
         }
         await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
-        return RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+        var result = RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+        result.cluster = await ClusterTarget.figures(
+            measured, scenario: scenario, endpoints: endpoints, connector: connector, options: connection, keyPrefix: keyPrefix)
+        return result
     }
 
     /// A load run for `scenario`, not yet started, once its servers took the handshake; with what
@@ -109,7 +112,9 @@ public final class HarnessSession: Sendable {
         if let resolved { endpoints = resolved } else { endpoints = try await runTarget(scenario, options: options).endpoints }
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
-        try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
+        let connector = ClientConnectors.connector(for: scenario.client)
+        try await Handshake.check(endpoints, connector: connector, options: options)
+        try await ClusterTarget.checkKind(scenario.deployment, endpoints: endpoints, connector: connector, options: options)
         checked.withLock { _ = $0.insert(key) }
     }
 

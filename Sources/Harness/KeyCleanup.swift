@@ -11,10 +11,11 @@ enum KeyCleanup {
     @discardableResult
     static func run(prefix: String, endpoints: [Endpoint], connector: any RedisConnector, options: ConnectionOptions) async -> Int {
         let queue = DispatchQueue(label: "lockbench.cleanup")
+        let (connector, group) = ClusterTarget.cleanupPlan(connector)
         var deleted = 0
         for endpoint in endpoints {
             guard let connection = try? await connector.connect(to: endpoint, options: options, queue: queue) else { continue }
-            deleted += (try? await connection.deleteKeys(prefix: prefix)) ?? 0
+            deleted += (try? await connection.deleteKeys(prefix: prefix, group: group)) ?? 0
             connection.close()
         }
         return deleted

@@ -11,12 +11,17 @@ public final class ServerSet: Sendable {
     public let fleet: RedisFleet?
     /// The embedded Sentinel deployment (primary, replicas, sentinels), if any.
     public let sentinel: SentinelTopology?
+    /// The embedded cluster, if a scenario runs on one (a fleet of its own: cluster nodes cannot serve
+    /// standalone scenarios).
+    public let cluster: RedisFleet?
     let owned: Bool
 
-    /// Uses `fleet` for embedded deployments; the caller stops it.
+    /// Uses `fleet` for embedded deployments (for cluster ones too when it runs as a cluster); the
+    /// caller stops it.
     public init(provided fleet: RedisFleet) {
         self.fleet = fleet
         self.sentinel = nil
+        self.cluster = fleet.clusterLayout == nil ? nil : fleet
         self.owned = false
     }
 
@@ -24,12 +29,14 @@ public final class ServerSet: Sendable {
     public init(provided sentinel: SentinelTopology) {
         self.fleet = nil
         self.sentinel = sentinel
+        self.cluster = nil
         self.owned = false
     }
 
-    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil) {
+    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil, cluster: RedisFleet? = nil) {
         self.fleet = fleet
         self.sentinel = sentinel
+        self.cluster = cluster
         self.owned = true
     }
 
@@ -41,14 +48,17 @@ public final class ServerSet: Sendable {
         var count = 0
         var transport = EmbeddedTransport.tcp
         var sentinelShape: (replicas: Int, sentinels: Int)?
+        var clusterShape: (primaries: Int, replicas: Int)?
         for deployment in deployments {
             switch deployment.embeddedTopology {
             case .servers(let n, let t)?:
                 if n > count { count = n }
                 transport = t
-            case .cluster?:
-                // Filled in by the cluster target.
-                throw HarnessError("\(deployment): embedded \(deployment.topologyName) is not available yet")
+            case .cluster(let p, let r)?:
+                if let shape = clusterShape, shape != (p, r) {
+                    throw HarnessError("one session runs one embedded cluster; cluster:\(shape.primaries)x\(shape.replicas) and cluster:\(p)x\(r) were both asked for: run them separately")
+                }
+                clusterShape = (p, r)
             case .sentinel(let r, let s)?:
                 if r > sentinelShape?.replicas ?? 0 { sentinelShape = (r, s) }
             case nil: continue
@@ -57,12 +67,18 @@ public final class ServerSet: Sendable {
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
         var sentinel: SentinelTopology?
         if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra) }
-        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel) }
+        let cluster: RedisFleet?
+        do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig) } catch {
+            await sentinel?.stop()
+            throw error
+        }
+        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, cluster: cluster) }
         do {
             let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra)
-            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel)
+            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, cluster: cluster)
         } catch {
             await sentinel?.stop()
+            await cluster?.stop()
             throw HarnessError("cannot start \(count) redis-server: \(error)")
         }
     }
@@ -76,8 +92,8 @@ public final class ServerSet: Sendable {
                 throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
             }
             return Array(fleet.endpoints.prefix(count))
-        case .cluster:
-            throw HarnessError("\(deployment): \(deployment.topologyName) targets are not available yet")
+        case .cluster(let source):
+            return try ClusterTarget.endpoints(source, embedded: cluster)
         case .sentinel:
             // Wherever the sentinels say the primary is now: `HarnessSession` asks them for each run.
             throw HarnessError("\(deployment): the primary is found through the sentinels (HarnessSession.runTarget), not listed")
@@ -85,12 +101,13 @@ public final class ServerSet: Sendable {
     }
 
     /// The embedded servers' version, if any were started.
-    public var redisVersion: String? { fleet?.redisVersion }
+    public var redisVersion: String? { fleet?.redisVersion ?? cluster?.redisVersion }
 
-    /// Stops the fleet if this set started it.
+    /// Stops the fleets if this set started them.
     public func stop() async {
         guard owned else { return }
         await sentinel?.stop()
+        await cluster?.stop()
         await fleet?.stop()
     }
 }

@@ -7,7 +7,7 @@ import RedisConnection
 extension HiredisConnection {
     /// Connects, authenticates and selects the database; `completion` runs once, on `queue`.
     ///
-    /// Fails with `unsupported` for RESP3 (hiredis 0.14 speaks RESP2 only), `connectionRefused`,
+    /// Fails with `unsupported` for RESP3 (hiredis 0.14 speaks RESP2 only) or TLS (it has none), `connectionRefused`,
     /// `addressResolution`, `authenticationFailed`/`handshakeFailed` (detail: the server's message)
     /// or `timeout` after `options.connectTimeoutMs` (which covers connect and handshake).
     public static func connect(
@@ -35,6 +35,10 @@ extension HiredisConnection {
         connectCompletion = completion
         guard options.protocolVersion == .resp2 else {
             fail(RedisError(.unsupported, endpoint: endpointText, detail: "hiredis 0.14 speaks RESP2 only"))
+            return
+        }
+        if options.tls != nil, let refusal = RedisClientKind.hiredis.tlsRefusal {
+            fail(RedisError(.unsupported, endpoint: endpointText, detail: refusal))
             return
         }
         ProcessSignals.ignoreSIGPIPE()

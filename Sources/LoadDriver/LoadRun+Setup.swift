@@ -8,6 +8,14 @@ extension LoadRun {
         scenario.lock.algorithm == .redlock ? Array(endpoints.prefix(scenario.lock.redlock.nodes)) : Array(endpoints.prefix(1))
     }
 
+    /// The servers whose INFO the run samples: on a cluster every primary (the endpoints are the
+    /// primaries, in slot order; a cluster connection sends INFO to the node it was opened on), so a hot
+    /// shard shows; elsewhere the servers the scenario talks to.
+    var statsEndpoints: [Endpoint] {
+        if case .cluster = scenario.deployment { return endpoints }
+        return activeEndpoints
+    }
+
     /// Lanes = min(queues, connections, keys): each lane needs a connection and, with fixed keys, a key
     /// of its own.
     func buildLanes() async throws(DriverError) -> [Lane] {
@@ -78,7 +86,7 @@ extension LoadRun {
     func openControl() async throws(DriverError) -> [any RedisConnection] {
         let queue = DispatchQueue(label: "lockbench.control")
         var opened: [any RedisConnection] = []
-        for endpoint in activeEndpoints {
+        for endpoint in statsEndpoints {
             do {
                 opened.append(try await connector.connect(to: endpoint, options: connectionOptions, queue: queue))
             } catch {

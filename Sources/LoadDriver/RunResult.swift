@@ -19,6 +19,8 @@ public struct RunResult: Codable, Sendable {
     public var error: String?
     /// Failovers the run followed (Sentinel), in order; `nil` for deployments whose primary cannot move.
     public var failovers: [FailoverWindow]? = nil
+    /// Redirects, retries and per-shard figures, for a run on a cluster.
+    public var cluster: ClusterFigures?
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

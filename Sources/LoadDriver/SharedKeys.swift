@@ -24,9 +24,11 @@ final class SharedKeys: Sendable {
 }
 
 extension LoadRun {
-    /// The lock key name for key index `key` of a run: the one place it is built (a cluster target
-    /// wraps the index in a hash tag here, so every key of one lock shares a slot).
+    /// The lock key name for key index `key` of a run, the one place it is built: `prefix{17}`. The
+    /// index is the hash tag, so every key of one lock (`:fence`, `:fifo`, `:fifo:dl`, `:wake` are
+    /// appended after it) shares one cluster slot, and the indices spread over the slots evenly. The
+    /// same name on every deployment, so results stay comparable.
     public static func keyName(prefix: String, key: Int) -> String {
-        prefix + String(key)
+        prefix + "{" + String(key) + "}"
     }
 }

@@ -49,6 +49,10 @@ public final class LockContext: @unchecked Sendable {
     /// The algorithm's commands.
     let algorithm: any LockAlgorithm
     lazy var hub: PubSubHub? = subscriber.map { PubSubHub(context: self, connection: $0) }
+    /// Set when the connections route over shards (a cluster): Redlock's nodes are then keys placed on
+    /// different primaries (`RedlockPlacement.swift`).
+    let shards: (any ShardedConnection)?
+    var redlockKeys: [String: [String]] = [:]
 
     /// Makes a context from ready connections, all made on `wheel.queue`.
     ///
@@ -78,6 +82,10 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
+        self.shards = connections.first as? any ShardedConnection
+        if spec.algorithm == .redlock, let shards, shards.shardCount < spec.redlock.nodes {
+            throw LockSetupError(reason: "redlock with \(spec.redlock.nodes) nodes needs that many cluster primaries; the cluster has \(shards.shardCount)")
+        }
         self.setNX = SetCommand.encoded(.nx, .px(spec.ttlMs))
         self.releaseCall = ReleaseOperation.scriptCall(spec)
         self.algorithm = spec.algorithm.implementation

@@ -125,7 +125,7 @@ final class RedlockRound: @unchecked Sendable {
     ) -> RedlockRound {
         let round = RedlockRound(context: context)
         round.start(send: { node, handler in
-            context.eval(context.connections[node], LockScripts.compareAndDelete, keys: [key], args: [.string(token)],
+            context.eval(context.connections[node], LockScripts.compareAndDelete, keys: [context.redlockKey(key, node: node)], args: [.string(token)],
                          purpose, operation, handler)
         }, classify: { reply in
             switch reply {

@@ -42,6 +42,12 @@ extension NativeConnection {
             fail(RedisError(.addressResolution, endpoint: endpoint.description, detail: error.description, errno: error.errno.rawValue))
             return
         }
+        if let tlsOptions = options.tls {
+            do throws(RedisError) { tls = try makeTLSSession(tlsOptions) } catch {
+                fail(error)
+                return
+            }
+        }
         do {
             let (socket, inProgress) = try Socket.connect(to: address)
             self.socket = socket
@@ -71,9 +77,14 @@ extension NativeConnection {
 
     func connected() {
         assertOnQueue()
-        state = .handshaking
         readSource?.resume()
         readSourceResumed = true
+        if let tls {
+            state = .securing
+            advanceTLSHandshake(tls)
+            return
+        }
+        state = .handshaking
         sendHandshake()
         flush()
     }
@@ -87,6 +98,9 @@ extension NativeConnection {
             switch self.state {
             case .connecting, .handshaking:
                 self.fail(RedisError(.timeout, endpoint: self.endpoint.description, detail: "connect did not complete within \(limit) ms"))
+            case .securing:
+                self.fail(RedisError(.tls, endpoint: self.endpoint.description,
+                                     detail: "the TLS handshake did not complete within \(limit) ms: is this a plain (non-TLS) port?"))
             default: break
             }
         }

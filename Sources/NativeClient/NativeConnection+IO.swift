@@ -29,6 +29,10 @@ extension NativeConnection {
         case .handshaking, .ready: break
         default: return
         }
+        if let tls {
+            flushTLS(tls, socket: socket)
+            return
+        }
         while writeOffset < encoder.bytes.count {
             let offset = writeOffset
             let attempt: Result<WriteResult, SocketError> = encoder.bytes.withUnsafeBytes { raw in
@@ -84,6 +88,9 @@ extension NativeConnection {
             }
             suspendWriteSource()
             connected()
+        case .securing:
+            guard let tls, let socket else { return }
+            if sendCipher(tls, socket: socket) { suspendWriteSource() }
         case .handshaking, .ready:
             flush()
         default:
@@ -106,7 +113,8 @@ extension NativeConnection {
         inInlineWait = true
         defer { inInlineWait = false }
         let deadline = MonotonicClock.nanos() &+ UInt64(micros) * 1_000
-        while case .ready = state, !pending.isEmpty, writeOffset >= encoder.bytes.count {
+        // With TLS, unsent ciphertext is unsent commands: waiting for their replies would only burn the budget.
+        while case .ready = state, !pending.isEmpty, writeOffset >= encoder.bytes.count, tls?.hasCipherOut != true {
             let now = MonotonicClock.nanos()
             guard now < deadline, socket.waitReadable(timeoutNanos: deadline - now) else { return }
             readAvailable()
@@ -117,6 +125,10 @@ extension NativeConnection {
     /// replies made the callers send.
     func readAvailable() {
         guard let socket else { return }
+        if let tls {
+            readAvailableTLS(tls, socket: socket)
+            return
+        }
         inReadHandler = true
         defer {
             inReadHandler = false
@@ -139,13 +151,17 @@ extension NativeConnection {
             case .wouldBlock:
                 return
             case .endOfFile:
-                let midReply = decoder.isMidValue
-                let code: RedisError.Code = midReply ? .closedMidReply : .connectionClosed
-                let detail = midReply ? "the server closed the connection part-way through a reply" : "the server closed the connection"
-                fail(RedisError(code, endpoint: endpoint.description, detail: detail))
+                failEndOfFile()
                 return
             }
         }
+    }
+
+    func failEndOfFile() {
+        let midReply = decoder.isMidValue
+        let code: RedisError.Code = midReply ? .closedMidReply : .connectionClosed
+        let detail = midReply ? "the server closed the connection part-way through a reply" : "the server closed the connection"
+        fail(RedisError(code, endpoint: endpoint.description, detail: detail))
     }
 
     /// Hands every complete reply to its completion; false once the connection has failed.

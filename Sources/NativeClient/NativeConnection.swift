@@ -26,11 +26,14 @@ public final class NativeConnection: RedisConnection, @unchecked Sendable {
     let queueToken: QueueToken
 
     enum State {
-        case idle, connecting, handshaking, ready
+        /// `securing`: TCP is up and the TLS handshake runs; no command has been sent.
+        case idle, connecting, securing, handshaking, ready
         case failed(RedisError)
     }
     var state: State = .idle
     var socket: Socket?
+    /// TLS state when `options.tls` is set; `nil` keeps every read and write on the plain path.
+    var tls: TLSSession?
     var readSource: DispatchSourceRead?
     var writeSource: DispatchSourceWrite?
     var readSourceResumed = false

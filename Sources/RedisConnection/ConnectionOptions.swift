@@ -26,19 +26,23 @@ public struct ConnectionOptions: Sendable, Hashable {
     /// trip. Waiting inline removes the second, but holds the queue: other work on it (timers, other
     /// connections' replies) waits up to this long. Meant for a queue that owns only this connection.
     public var inlineReplyWaitMicros: Int?
+    /// TLS, handshaken before `handshakeSteps`; `nil` is plain TCP. hiredis 0.14 refuses it.
+    public var tls: TLSOptions?
 
-    /// Options with defaults: 2 s connect timeout, no command timeout, no auth, db 0, RESP2.
+    /// Options with defaults: 2 s connect timeout, no command timeout, no auth, db 0, RESP2, plain TCP.
     public init(
         connectTimeoutMs: Int = 2_000,
         commandTimeoutMs: Int? = nil,
         credentials: Credentials? = nil,
         database: Int = 0,
-        protocolVersion: ProtocolVersion = .resp2
+        protocolVersion: ProtocolVersion = .resp2,
+        tls: TLSOptions? = nil
     ) {
         self.connectTimeoutMs = connectTimeoutMs
         self.commandTimeoutMs = commandTimeoutMs
         self.credentials = credentials
         self.database = database
         self.protocolVersion = protocolVersion
+        self.tls = tls
     }
 }

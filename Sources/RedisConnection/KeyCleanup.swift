@@ -3,8 +3,11 @@ import RESP
 extension RedisConnection {
     /// Deletes every key under a prefix the harness created, with SCAN + UNLINK (never FLUSHDB: the
     /// server may hold data that is not ours); returns how many were deleted.
+    ///
+    /// `group` splits each SCAN page into one UNLINK per group: a cluster node refuses (CROSSSLOT) one
+    /// UNLINK whose keys span slots, so cluster cleanup groups by hash slot.
     @discardableResult
-    public func deleteKeys(prefix: String) async throws -> Int {
+    public func deleteKeys(prefix: String, group: (@Sendable (String) -> Int)? = nil) async throws -> Int {
         let connection = self
         var cursor = "0"
         var deleted = 0
@@ -16,8 +19,9 @@ extension RedisConnection {
             }
             cursor = next
             let names = keys.compactMap { $0.string }
-            if !names.isEmpty {
-                let unlink = try await connection.send([RedisArgument.string("UNLINK")] + names.map { .string($0) })
+            let batches = group.map { by in Array(Dictionary(grouping: names, by: by).values) } ?? [names]
+            for batch in batches where !batch.isEmpty {
+                let unlink = try await connection.send([RedisArgument.string("UNLINK")] + batch.map { .string($0) })
                 deleted += Int(unlink.integer ?? 0)
             }
         } while cursor != "0"

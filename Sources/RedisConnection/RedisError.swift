@@ -18,6 +18,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
             case io = "I/O error"
             case closedByClient = "closed by client"
             case unsupported = "unsupported"
+            case tls = "TLS failed"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -46,6 +47,9 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let closedByClient = Code(.closedByClient)
         /// The client cannot do what was asked (e.g. RESP3 on hiredis 0.14).
         public static let unsupported = Code(.unsupported)
+        /// The TLS handshake or record layer failed: an unknown CA, a name mismatch, a plain port,
+        /// an unreadable certificate or key.
+        public static let tls = Code(.tls)
 
         /// The code's words, e.g. `connection refused`.
         public var description: String { base.rawValue }
@@ -78,6 +82,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connectionRefused: text += ". Is redis-server running there?"
         case .authenticationFailed: text += ". Check the user and the password source (--password-env/--password-file)"
         case .timeout: text += ". The server may be overloaded, paused, or unreachable"
+        case .tls: text += ". Check --cacert (the CA that signed the server's certificate), --tls-server-name, and that the port speaks TLS"
         default: break
         }
         return text

@@ -73,15 +73,17 @@ public struct ClusterLayout: Sendable, Hashable, CustomStringConvertible {
         return !seen.contains(false)
     }
 
-    /// One line per node: index, role, endpoint, id, then slot ranges or the primary it follows.
+    /// One line per node, its endpoint first (`cut -d' ' -f1` gives the endpoints): role, id, then
+    /// its slot ranges or the endpoint of the primary it follows.
     public var description: String {
         nodes.map { node in
-            let detail: String
             switch node.role {
-            case .primary: detail = "slots " + Self.describe(node.slots)
-            case .replica: detail = "replica of node \(node.replicaOf.map(String.init) ?? "?")"
+            case .primary:
+                return "\(node.endpoint) primary \(node.id) slots \(Self.describe(node.slots))"
+            case .replica:
+                let primary = node.replicaOf.map { nodes[$0].endpoint.description } ?? "?"
+                return "\(node.endpoint) replica \(node.id) of \(primary)"
             }
-            return "node \(node.index) \(node.role) \(node.endpoint) \(node.id) \(detail)"
         }.joined(separator: "\n")
     }
 
@@ -105,10 +107,23 @@ public struct ClusterLayout: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
-    /// The slots split into `primaries` contiguous ranges whose sizes differ by at most one, as
-    /// `redis-cli --cluster create` splits them.
+    /// The slots split into `primaries` contiguous ranges whose sizes differ by at most one, exactly as
+    /// `redis-cli --cluster create` splits them (3 primaries: 0-5460, 5461-10922, 10923-16383), so
+    /// slot numbers in our output match what operators know.
     public static func evenSlotRanges(primaries: Int) -> [ClosedRange<Int>] {
         precondition(primaries >= 1, "a cluster needs at least one primary")
-        return (0..<primaries).map { i in (i * slotCount / primaries)...((i + 1) * slotCount / primaries - 1) }
+        let perPrimary = Double(slotCount) / Double(primaries)
+        var ranges: [ClosedRange<Int>] = []
+        var first = 0
+        var cursor = 0.0
+        for i in 0..<primaries {
+            // redis-cli's lround: halves away from zero.
+            var last = Int((cursor + perPrimary - 1).rounded(.toNearestOrAwayFromZero))
+            if last > slotCount - 1 || i == primaries - 1 { last = slotCount - 1 }
+            ranges.append(first...last)
+            first = last + 1
+            cursor += perPrimary
+        }
+        return ranges
     }
 }

@@ -8,6 +8,8 @@ import RedisConnection
 struct ClusterNodesEntry: Sendable, Hashable {
     var id: String
     var port: Int
+    /// The cluster bus port (`@cport`): the port + 10000, or the TLS port + 10000 with `tls-cluster yes`.
+    var busPort: Int?
     var flags: Set<String>
     /// The id of the primary it replicates; `nil` for a primary.
     var primaryID: String?
@@ -24,7 +26,9 @@ struct ClusterNodesEntry: Sendable, Hashable {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             guard fields.count >= 8 else { return nil }
             // `ip:port@cport[,hostname]`
-            let address = fields[1].split(separator: "@").first.map(String.init) ?? fields[1]
+            let addressParts = fields[1].split(separator: "@")
+            let address = addressParts.first.map(String.init) ?? fields[1]
+            let busPort = addressParts.dropFirst().first.flatMap { Int($0.split(separator: ",")[0]) }
             guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
             var slots: [ClosedRange<Int>] = []
             for field in fields.dropFirst(8) {
@@ -35,7 +39,7 @@ struct ClusterNodesEntry: Sendable, Hashable {
                 if bounds.count == 2, bounds[0] <= bounds[1] { slots.append(bounds[0]...bounds[1]) }
             }
             return ClusterNodesEntry(
-                id: fields[0], port: port, flags: Set(fields[2].split(separator: ",").map(String.init)),
+                id: fields[0], port: port, busPort: busPort, flags: Set(fields[2].split(separator: ",").map(String.init)),
                 primaryID: fields[3] == "-" ? nil : fields[3], linkConnected: fields[7] == "connected", slots: slots)
         }
     }

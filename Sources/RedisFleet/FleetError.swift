@@ -22,6 +22,7 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
             case cancelled = "cancelled"
             case replication = "replication did not come up"
             case cluster = "cluster did not settle"
+            case tls = "cannot set up TLS"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -53,6 +54,8 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
         /// A cluster did not form, or did not settle after a failover or migration, within the bound;
         /// or a cluster admin command was refused.
         public static let cluster = Code(.cluster)
+        /// The run's certificates could not be made (no `openssl`, or it failed).
+        public static let tls = Code(.tls)
 
         /// The code's words, e.g. `exited during start`.
         public var description: String { base.rawValue }

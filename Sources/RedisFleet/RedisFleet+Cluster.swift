@@ -79,7 +79,11 @@ extension RedisFleet {
         }
         for index in endpoints.indices.dropFirst() {
             guard case .tcp(let host, let port) = endpoints[index] else { continue }
-            try clusterCommand(["CLUSTER", "MEET", host, String(port)], on: 0)
+            // The bus port as the node itself reports it: with `tls-cluster yes` it is the TLS port
+            // + 10000, not the port + 10000 that MEET would assume.
+            let myself = ClusterNodesEntry.parse(try clusterCommand(["CLUSTER", "NODES"], on: index).string ?? "")
+                .first { $0.flags.contains("myself") }
+            try clusterCommand(["CLUSTER", "MEET", host, String(port)] + (myself?.busPort.map { [String($0)] } ?? []), on: 0)
         }
         // A replica can only follow a primary it has met and knows to be a primary.
         try await awaitCluster("every node to meet every other") { index throws(FleetError) in
@@ -102,7 +106,21 @@ extension RedisFleet {
         }
         let expected = ClusterLayout(nodes: nodes)
         try await awaitClusterAgrees(on: expected, what: "the cluster to settle with every slot assigned")
+        if replicasPerPrimary > 0 {
+            for primary in 0..<primaries { try await warmUpReplication(primary: primary, ranges[primary], replicas: replicasPerPrimary) }
+        }
         return expected
+    }
+
+    /// `acknowledgeFirstWrite` on `primary`, with a key in its own slots (found by asking the server:
+    /// the fleet has no CRC16 of its own).
+    private func warmUpReplication(primary: Int, _ range: ClosedRange<Int>, replicas: Int) async throws(FleetError) {
+        for candidate in 0..<1_000 {
+            let key = "lockbench:fleet:replication-warm-up:\(candidate)"
+            if let slot = try clusterCommand(["CLUSTER", "KEYSLOT", key], on: primary).integer, range.contains(Int(slot)) {
+                return try await acknowledgeFirstWrite(at: endpoints[primary], key: key, replicas: replicas)
+            }
+        }
     }
 
     /// Waits until every running node reports `cluster_state:ok` and `expected` as its view, and every
@@ -178,8 +196,10 @@ extension RedisFleet {
             throw FleetError(.cluster, node: index, endpoint: endpoints[index], detail: "\(what): \(error)")
         }
         if let message = reply.errorMessage {
+            // An unknown command or subcommand means an older server; other refusals speak for themselves.
+            let unknown = message.lowercased().contains("unknown")
             throw FleetError(.cluster, node: index, endpoint: endpoints[index], detail: "\(what): \(message)",
-                             hint: "Cluster setup needs redis-server 7.0 or later (CLUSTER ADDSLOTSRANGE); this is \(redisVersion).")
+                             hint: unknown ? "Cluster setup needs redis-server 7.0 or later (CLUSTER ADDSLOTSRANGE); this is \(redisVersion)." : nil)
         }
         return reply
     }
@@ -187,11 +207,17 @@ extension RedisFleet {
     /// One command on its own connection, preceded by `AUTH` when the fleet has a password; the
     /// password travels only inside the connection, never on a command line.
     func authenticatedCommand(_ arguments: [String], at endpoint: Endpoint, timeoutMs: Int) throws(RedisError) -> RESPValue {
+        try authenticatedCommands([arguments], at: endpoint, timeoutMs: timeoutMs)[0]
+    }
+
+    /// Commands pipelined on one connection, after `AUTH` when the fleet has a password: one reply
+    /// each (a refused `AUTH` comes back as every reply).
+    func authenticatedCommands(_ commands: [[String]], at endpoint: Endpoint, timeoutMs: Int) throws(RedisError) -> [RESPValue] {
         guard let password = options.password else {
-            return try RedisProbe.command(arguments, at: endpoint, timeoutMs: timeoutMs)
+            return try RedisProbe.commands(commands, at: endpoint, timeoutMs: timeoutMs)
         }
-        let replies = try RedisProbe.commands([["AUTH", password], arguments], at: endpoint, timeoutMs: timeoutMs)
-        if let message = replies[0].errorMessage { return .simpleError(message) }
-        return replies[1]
+        let replies = try RedisProbe.commands([["AUTH", password]] + commands, at: endpoint, timeoutMs: timeoutMs)
+        if let message = replies[0].errorMessage { return commands.map { _ in .simpleError(message) } }
+        return Array(replies.dropFirst())
     }
 }

@@ -56,6 +56,24 @@ extension RedisFleet {
         return layout
     }
 
+    /// Cuts replica `replica`'s link to its primary and keeps it down: the replica is given a wrong
+    /// `masterauth` and its link is dropped, so each resync it tries fails to authenticate. A write the
+    /// primary acknowledges from then on certainly never reaches it (not a race against replication
+    /// lag, which on loopback the primary would almost always lose). With `cluster-replica-validity-factor 0`
+    /// it can still be promoted; it stays unable to follow any primary, so use it once per cluster.
+    public func holdReplicaLinkDown(_ replica: Int) async throws(FleetError) {
+        let layout = try requireClusterLayout()
+        guard layout.nodes.indices.contains(replica), layout.nodes[replica].replicaOf != nil else {
+            throw FleetError(.invalidArgument, detail: "node \(replica) is not a replica of this cluster", hint: "Pick one of clusterLayout.replicas(of:).")
+        }
+        try clusterCommand(["CONFIG", "SET", "masterauth", "lockbench-refused-\(UInt64.random(in: 0...UInt64.max))"], on: replica)
+        try clusterCommand(["CLIENT", "KILL", "TYPE", "master"], on: replica)
+        try await awaitCluster("the replica's link to its primary to go down", among: [replica], boundMs: 10_000) { index throws(FleetError) in
+            let info = try clusterCommand(["INFO", "replication"], on: index).string ?? ""
+            return info.contains("master_link_status:down") ? nil : "still has its replication link up"
+        }
+    }
+
     /// Waits until every running node agrees on one layout with `cluster_state:ok` (e.g. after
     /// `restart` of a failed primary, which rejoins as a replica), records it and returns it.
     @discardableResult

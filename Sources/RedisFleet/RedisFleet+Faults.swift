@@ -108,13 +108,17 @@ extension RedisFleet {
 
         var port: Int?
         if case .tcp(_, let tcpPort) = endpoint { port = tcpPort }
+        var listener: TLSListener?
+        if let tls = options.tls, let certificates, index < tlsEndpoints.count, case .tcp(_, let tlsPort) = tlsEndpoints[index] {
+            listener = TLSListener(port: tlsPort, certificates: certificates, clientCertificates: tls.clientCertificates)
+        }
         let retryUntil = MonotonicClock.nanos() + 2_000_000_000
         var launchedPID: pid_t?
         var failure: FleetError?
         while launchedPID == nil && failure == nil {
             do {
                 launchedPID = try await Self.launch(
-                    index: index, layout: layout, endpoint: endpoint, port: port, executable: executable,
+                    index: index, layout: layout, endpoint: endpoint, port: port, tls: listener, executable: executable,
                     options: options, shouldAbort: { [self] in state.withLock { $0.stopped } })
             } catch where error.code == .addressInUse && MonotonicClock.nanos() < retryUntil {
                 // The port must stay the same, so wait for whoever holds it briefly (another

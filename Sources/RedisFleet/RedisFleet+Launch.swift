@@ -11,24 +11,33 @@ import POSIX
 extension RedisFleet {
     /// Launches a node that has no endpoint yet; TCP picks a new free port after "address in use".
     static func launchNew(
-        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions, ports: PortPolicy
+        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions,
+        tls: (files: TLSCertificates, clients: ServerTLS.ClientCertificates)?, ports: PortPolicy
     ) async throws(FleetError) -> Launched {
         switch options.transport {
         case .unix:
             let endpoint = Endpoint.unix(path: layout.socketPath)
             let pid = try await launch(index: index, layout: layout, endpoint: endpoint, port: nil,
                                        executable: executable, options: options, shouldAbort: { false })
-            return Launched(endpoint: endpoint, pid: pid)
+            return Launched(endpoint: endpoint, tlsEndpoint: nil, pid: pid)
         case .tcp:
             let attempts = 5
             var attempt = 1
             while true {
-                let port = try ports == .withClusterBus ? FreePort.pickWithClusterBus() : FreePort.pick()
+                let pick = { () throws(FleetError) -> Int in try ports == .withClusterBus ? FreePort.pickWithClusterBus() : FreePort.pick() }
+                let port = try pick()
                 let endpoint = Endpoint.tcp(host: "127.0.0.1", port: port)
+                var listener: TLSListener?
+                if let tls {
+                    // With `tls-cluster yes` the cluster bus is the TLS port + 10000.
+                    var tlsPort = try pick()
+                    while tlsPort == port { tlsPort = try pick() }
+                    listener = TLSListener(port: tlsPort, certificates: tls.files, clientCertificates: tls.clients)
+                }
                 do {
-                    let pid = try await launch(index: index, layout: layout, endpoint: endpoint, port: port,
+                    let pid = try await launch(index: index, layout: layout, endpoint: endpoint, port: port, tls: listener,
                                                executable: executable, options: options, shouldAbort: { false })
-                    return Launched(endpoint: endpoint, pid: pid)
+                    return Launched(endpoint: endpoint, tlsEndpoint: listener.map { .tcp(host: "127.0.0.1", port: $0.port) }, pid: pid)
                 } catch where error.code == .addressInUse && attempt < attempts {
                     // Someone took the port between our probe bind and redis's bind: pick another.
                     attempt += 1
@@ -39,10 +48,10 @@ extension RedisFleet {
 
     /// Writes the config, spawns the server, and waits for its first reply to PING.
     static func launch(
-        index: Int, layout: NodeLayout, endpoint: Endpoint, port: Int?, executable: RedisServerExecutable,
+        index: Int, layout: NodeLayout, endpoint: Endpoint, port: Int?, tls: TLSListener? = nil, executable: RedisServerExecutable,
         options: RedisServerOptions, shouldAbort: @escaping @Sendable () -> Bool
     ) async throws(FleetError) -> pid_t {
-        let config = ServerConfigFile.render(options: options, layout: layout, port: port)
+        let config = ServerConfigFile.render(options: options, layout: layout, port: port, tls: tls)
         do {
             try ServerConfigFile.writeFile(config, to: layout.configPath)
         } catch {

@@ -44,7 +44,8 @@ extension RedisFleet {
 
     private func attach(replica: Endpoint) async throws(FleetError) {
         let primary = endpoints[0]
-        guard case .tcp(let host, let port) = primary else { return }
+        // With TLS the replica dials the primary's tls-port (`tls-replication yes`).
+        guard case .tcp(let host, let port) = tlsEndpoints.first ?? primary else { return }
         try Self.setup(["REPLICAOF", host, String(port)], at: replica)
         try await Self.poll("replica \(replica) to sync with \(primary)", boundMs: 10_000) {
             Self.replicationInfo(replica).contains("master_link_status:up")
@@ -54,12 +55,18 @@ extension RedisFleet {
         try await Self.poll("the primary \(primary) to see its replica online", boundMs: 10_000) {
             Self.replicationInfo(primary).contains("state=online")
         }
-        // Redis 7.0's first WAIT after a fresh sync can miss the replica's ack and time out; once one write
-        // has been acknowledged, WAITs come back within a millisecond. So acknowledge one write now.
-        try await Self.poll("the replica \(replica) to acknowledge a first write", boundMs: 10_000) {
-            let replies = try? RedisProbe.commands([["SET", Self.warmUpKey, "1"], ["WAIT", "1", "1000"], ["DEL", Self.warmUpKey]],
-                                                   at: primary, timeoutMs: 3_000)
-            return replies?.count == 3 && replies?[1].integer == 1
+        try await acknowledgeFirstWrite(at: primary, key: Self.warmUpKey, replicas: 1)
+    }
+
+    /// Has `replicas` replicas of `primary` acknowledge one write of `key`. Redis 7.0's first `WAIT`
+    /// after a fresh sync can miss the replicas' ack and time out; once one write has been acknowledged,
+    /// WAITs come back within a millisecond, so a test's `WAIT` then measures replication, not this quirk.
+    func acknowledgeFirstWrite(at primary: Endpoint, key: String, replicas: Int) async throws(FleetError) {
+        try await Self.poll("\(replicas) replica(s) of \(primary) to acknowledge a first write", boundMs: 10_000) {
+            // One connection: WAIT counts the acknowledgements of this connection's own writes.
+            let replies = try? authenticatedCommands([["SET", key, "1"], ["WAIT", String(replicas), "1000"], ["DEL", key]],
+                                                     at: primary, timeoutMs: 3_000)
+            return (replies.flatMap { $0.count == 3 ? $0[1].integer : nil } ?? 0) >= replicas
         }
     }
 

@@ -24,7 +24,9 @@ extension RedisFleet {
     @discardableResult
     public func migrateKeys(slot: Int, from: Int, to: Int, batch: Int = 100, timeoutMs: Int = 5_000) throws(FleetError) -> Int {
         _ = try requireMigration(slot: slot, from: from, to: to)
-        guard batch >= 1, case .tcp(let host, let port) = endpoints[to] else {
+        // With `tls-cluster yes` MIGRATE dials the target over TLS, so it must be given the TLS port.
+        let target = options.tls != nil && to < tlsEndpoints.count ? tlsEndpoints[to] : endpoints[to]
+        guard batch >= 1, case .tcp(let host, let port) = target else {
             throw FleetError(.invalidArgument, detail: "migrateKeys needs a batch of at least 1 key, not \(batch)")
         }
         let auth = options.password.map { ["AUTH2", "default", $0] } ?? []
@@ -32,9 +34,10 @@ extension RedisFleet {
         while true {
             let keys = (try clusterCommand(["CLUSTER", "GETKEYSINSLOT", String(slot), String(batch)], on: from).elements ?? []).compactMap(\.string)
             guard !keys.isEmpty else { return moved }
-            // REPLACE: a key a client already recreated on `to` (ASK sends writes there) loses to the
-            // migrated one rather than failing the whole batch with BUSYKEY.
-            try clusterCommand(["MIGRATE", host, String(port), "", "0", String(timeoutMs), "REPLACE"] + auth + ["KEYS"] + keys,
+            // No REPLACE: a client creates a key on `to` (through ASK) only once `from` lacks it, so a key
+            // on both sides means something is wrong, and overwriting it could hand a held lock to a
+            // second owner. BUSYKEY fails the step instead, naming the node.
+            try clusterCommand(["MIGRATE", host, String(port), "", "0", String(timeoutMs)] + auth + ["KEYS"] + keys,
                                on: from, timeoutMs: timeoutMs + 2_000)
             moved += keys.count
         }

@@ -29,6 +29,12 @@ public final class RedisFleet: Sendable {
     public let options: RedisServerOptions
     /// The `redis-server` binary the nodes run.
     public let executablePath: String
+    /// Where each node serves TLS, by index, when `options.tls` is set (else empty). `endpoints` stay
+    /// the plain ports, which the fleet's own probes use; a TLS client must be given these.
+    public let tlsEndpoints: [Endpoint]
+    /// The CA and certificates the nodes serve with `options.tls`; a client trusts `caCertificate`
+    /// (`certificates.clientOptions` is a ready TLS configuration).
+    public let certificates: TLSCertificates?
 
     let executable: RedisServerExecutable
     let layouts: [NodeLayout]
@@ -49,21 +55,24 @@ public final class RedisFleet: Sendable {
 
     struct Launched: Sendable {
         var endpoint: Endpoint
+        var tlsEndpoint: Endpoint?
         var pid: pid_t
     }
 
     private init(
-        endpoints: [Endpoint], pids: [pid_t], directory: String, options: RedisServerOptions,
-        executable: RedisServerExecutable, layouts: [NodeLayout]
+        launched: [Launched], directory: String, options: RedisServerOptions,
+        executable: RedisServerExecutable, layouts: [NodeLayout], certificates: TLSCertificates?
     ) {
-        self.endpoints = endpoints
+        self.endpoints = launched.map(\.endpoint)
+        self.tlsEndpoints = launched.compactMap(\.tlsEndpoint)
+        self.certificates = certificates
         self.redisVersion = executable.version
         self.directory = directory
         self.options = options
         self.executablePath = executable.path
         self.executable = executable
         self.layouts = layouts
-        self.state = Mutex(FleetState(nodes: pids.map { NodeRecord(pid: $0, state: .running, exit: nil) }))
+        self.state = Mutex(FleetState(nodes: launched.map { NodeRecord(pid: $0.pid, state: .running, exit: nil) }))
     }
 
     deinit {
@@ -106,6 +115,10 @@ public final class RedisFleet: Sendable {
             throw FleetError(.invalidArgument, detail: "'\(directive.name)' is not a config directive name",
                              hint: "Use the directive's name alone (letters, digits, '-') and pass its values as arguments.")
         }
+        if options.tls != nil && options.transport != .tcp {
+            throw FleetError(.invalidArgument, detail: "TLS needs TCP: redis-server serves TLS on a tls-port only, not on a Unix socket",
+                             hint: "Drop --unix (or TLS).")
+        }
         let executable = try await RedisServerExecutable.resolve(override: options.executable)
         ChildRegistry.installOnce()
 
@@ -122,12 +135,28 @@ public final class RedisFleet: Sendable {
             layouts.append(layout)
         }
 
+        var certificates = options.tls?.certificates
+        if options.tls != nil && certificates == nil {
+            let tlsDirectory = "\(root)/tls"
+            do throws(FleetError) {
+                guard mkdir(tlsDirectory, 0o700) == 0 else {
+                    throw FleetError(.fileSystem, detail: "cannot create \(tlsDirectory): \(Errno(rawValue: errno))")
+                }
+                certificates = try await TLSCertificates.generate(in: tlsDirectory)
+            } catch {
+                removeDirectory(root)
+                throw error
+            }
+        }
+        let listener = options.tls.flatMap { tls in certificates.map { (files: $0, clients: tls.clientCertificates) } }
+
         let nodeLayouts = layouts
         let results = await withTaskGroup(of: (Int, Result<Launched, FleetError>).self) { group in
             for index in 0..<count {
                 group.addTask {
                     do throws(FleetError) {
-                        let launched = try await launchNew(index: index, layout: nodeLayouts[index], executable: executable, options: options, ports: ports)
+                        let launched = try await launchNew(index: index, layout: nodeLayouts[index], executable: executable, options: options,
+                                                           tls: listener, ports: ports)
                         return (index, .success(launched))
                     } catch {
                         return (index, .failure(error))
@@ -153,8 +182,7 @@ public final class RedisFleet: Sendable {
             throw firstFailure
         }
         return RedisFleet(
-            endpoints: launched.map(\.endpoint), pids: launched.map(\.pid), directory: root,
-            options: options, executable: executable, layouts: layouts)
+            launched: launched, directory: root, options: options, executable: executable, layouts: layouts, certificates: certificates)
     }
 
     // MARK: stop

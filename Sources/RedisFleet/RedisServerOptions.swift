@@ -33,6 +33,8 @@ public struct RedisServerOptions: Sendable, Hashable, CustomStringConvertible, C
     public var executable: String?
     /// How long a node may take to answer its first PING before start fails.
     public var startTimeoutMs: Int
+    /// A TLS port beside the plain one (TCP transport only); `nil` serves plain TCP only.
+    public var tls: ServerTLS?
 
     /// Options with defaults: TCP, no password, no ACL users, nothing extra, `redis-server` from `PATH`, 10 s.
     public init(
@@ -41,7 +43,8 @@ public struct RedisServerOptions: Sendable, Hashable, CustomStringConvertible, C
         aclUsers: [ACLUser] = [],
         extraConfig: [ConfigDirective] = [],
         executable: String? = nil,
-        startTimeoutMs: Int = 10_000
+        startTimeoutMs: Int = 10_000,
+        tls: ServerTLS? = nil
     ) {
         self.transport = transport
         self.password = password
@@ -49,6 +52,7 @@ public struct RedisServerOptions: Sendable, Hashable, CustomStringConvertible, C
         self.extraConfig = extraConfig
         self.executable = executable
         self.startTimeoutMs = startTimeoutMs
+        self.tls = tls
     }
 
     /// The options with every password replaced by `<redacted>`, so logging them leaks nothing.
@@ -59,6 +63,7 @@ public struct RedisServerOptions: Sendable, Hashable, CustomStringConvertible, C
         if !extraConfig.isEmpty { parts.append("extraConfig: [\(extraConfig.map(\.description).joined(separator: ", "))]") }
         if let executable { parts.append("executable: \(executable)") }
         parts.append("startTimeoutMs: \(startTimeoutMs)")
+        if let tls { parts.append("tls: tls-auth-clients \(tls.clientCertificates.rawValue)") }
         return "RedisServerOptions(\(parts.joined(separator: ", ")))"
     }
 

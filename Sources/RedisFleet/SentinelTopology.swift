@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// `servers` is a replicated fleet (node 0 is the first primary); `sentinels` is a fleet of
 /// `redis-sentinel` processes. Both keep the fleet API (`kill`, `pause`, `restart` by index).
-public final class SentinelTopology: Sendable {
+public final class SentinelTopology: Sendable, CustomStringConvertible {
     /// How `failover(_:)` makes the Sentinels move the master.
     public enum FailoverMethod: Sendable, Hashable {
         /// `SENTINEL FAILOVER`: the planned switch an operator asks for; the old primary stays up and
@@ -23,13 +23,21 @@ public final class SentinelTopology: Sendable {
     public let sentinels: RedisFleet
     /// The name the Sentinels know the primary by.
     public let masterName: String
+    /// The servers as the Sentinels know them (and tell clients): the TLS ports when the servers
+    /// serve TLS, since Sentinels then dial them over TLS; else `servers.endpoints`.
+    public let announcedEndpoints: [Endpoint]
     private let primary: Mutex<Int>
 
     init(servers: RedisFleet, sentinels: RedisFleet, masterName: String) {
         self.servers = servers
         self.sentinels = sentinels
         self.masterName = masterName
+        self.announcedEndpoints = Self.announced(servers)
         self.primary = Mutex(0)
+    }
+
+    static func announced(_ servers: RedisFleet) -> [Endpoint] {
+        servers.tlsEndpoints.isEmpty ? servers.endpoints : servers.tlsEndpoints
     }
 
     /// Where the Sentinels listen.
@@ -39,11 +47,21 @@ public final class SentinelTopology: Sendable {
     /// `servers.endpoints[primaryIndex]`.
     public var primaryEndpoint: Endpoint { servers.endpoints[primaryIndex] }
 
+    /// One line per process, its endpoint first: the primary and the master name, the replicas and
+    /// whom they follow, the Sentinels.
+    public var description: String {
+        let primary = primaryIndex
+        let servers = self.servers.endpoints.enumerated().map { index, endpoint in
+            index == primary ? "\(endpoint) primary master-name \(masterName)" : "\(endpoint) replica of \(self.servers.endpoints[primary])"
+        }
+        return (servers + sentinelEndpoints.map { "\($0) sentinel monitors \(masterName)" }).joined(separator: "\n")
+    }
+
     /// Fails the master over and returns the index in `servers` of the new primary once every running
     /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.
     @discardableResult
     public func failover(_ method: FailoverMethod = .sentinelCommand) async throws(FleetError) -> Int {
-        let old = primaryEndpoint
+        let old = announcedEndpoints[primaryIndex]
         switch method {
         case .sentinelCommand:
             // Right after a start or a previous failover a Sentinel may not yet rate any replica good
@@ -51,7 +69,9 @@ public final class SentinelTopology: Sendable {
             var lastRefusal = "no reply"
             do {
                 try await RedisFleet.poll("a Sentinel to accept SENTINEL FAILOVER \(masterName)", boundMs: 20_000) {
-                    guard let reply = try? RedisProbe.command(["SENTINEL", "FAILOVER", masterName], at: sentinels.endpoints[0]) else { return false }
+                    // Any running Sentinel will do: a test may have killed or paused the first.
+                    guard let sentinel = sentinels.nodes.first(where: { $0.state == .running })?.endpoint,
+                          let reply = try? RedisProbe.command(["SENTINEL", "FAILOVER", masterName], at: sentinel) else { return false }
                     lastRefusal = reply.errorMessage ?? ""
                     return reply.errorMessage == nil
                 }
@@ -64,8 +84,12 @@ public final class SentinelTopology: Sendable {
             servers.kill(primaryIndex)
         }
         let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName)
-        guard let index = servers.endpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
+        guard let index = announcedEndpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
             throw FleetError(.replication, detail: "the Sentinels named 127.0.0.1:\(port) as \(masterName), which is not a node of this topology")
+        }
+        let promoted = servers.endpoints[index]
+        try await RedisFleet.poll("\(promoted), named by the Sentinels, to say it is the primary", boundMs: 10_000) {
+            RedisFleet.isPrimary(promoted)
         }
         primary.withLock { $0 = index }
         return index
@@ -101,17 +125,21 @@ extension RedisFleet {
                              hint: "Install it (Debian/Ubuntu: apt-get install redis-sentinel).")
         }
         let servers = try await startReplicated(replicas: replicas, options: options)
-        let watch = SentinelWatch(masterName: masterName, primary: servers.endpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        let announced = SentinelTopology.announced(servers)
+        let watch = SentinelWatch(masterName: masterName, primary: announced[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        var sentinelOptions = options
+        // The Sentinels must trust the servers' CA, so they share the servers' certificates.
+        sentinelOptions.tls?.certificates = servers.certificates
         let sentinelFleet: RedisFleet
         do {
-            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: options)
+            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: sentinelOptions)
         } catch {
             await servers.stop()
             throw error
         }
         let topology = SentinelTopology(servers: servers, sentinels: sentinelFleet, masterName: masterName)
         do {
-            for replica in servers.endpoints.dropFirst() {
+            for replica in announced.dropFirst() {
                 try await sentinelFleet.waitUntilSentinelsKnow(replica: replica, of: masterName)
             }
             try await sentinelFleet.waitUntilSentinelsKnowEachOther(of: masterName)

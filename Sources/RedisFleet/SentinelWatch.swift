@@ -79,14 +79,14 @@ extension RedisFleet {
         }
     }
 
-    /// On a Sentinel fleet: waits until every running Sentinel names a master other than `old`, the
-    /// same one, and that server says it is one; returns its port. A Sentinel switches its master
-    /// exactly when it publishes `+switch-master`, so this returns once every Sentinel has.
+    /// On a Sentinel fleet: waits until every running Sentinel names the same master other than `old`;
+    /// returns its port (as the Sentinels know it: the TLS port when they dial over TLS). A Sentinel
+    /// switches its master exactly when it publishes `+switch-master`, so this returns once every
+    /// Sentinel has.
     public func waitUntilSentinelsSwitch(from old: Endpoint, of masterName: String) async throws(FleetError) -> Int {
         var switched: Int?
         try await Self.poll("every Sentinel to switch \(masterName) away from \(old)", boundMs: 30_000) {
-            guard let port = sentinelsAgreedPrimaryPort(of: masterName), Endpoint.tcp(host: "127.0.0.1", port: port) != old,
-                  Self.isPrimary(.tcp(host: "127.0.0.1", port: port)) else { return false }
+            guard let port = sentinelsAgreedPrimaryPort(of: masterName), Endpoint.tcp(host: "127.0.0.1", port: port) != old else { return false }
             switched = port
             return true
         }
@@ -109,7 +109,7 @@ extension RedisFleet {
         return port
     }
 
-    private static func isPrimary(_ endpoint: Endpoint) -> Bool {
+    static func isPrimary(_ endpoint: Endpoint) -> Bool {
         (try? RedisProbe.command(["ROLE"], at: endpoint))?.elements?.first?.string == "master"
     }
 }

@@ -5,13 +5,20 @@ import Darwin
 #endif
 import POSIX
 
+/// A node's TLS port and what it serves there.
+struct TLSListener: Sendable, Hashable {
+    var port: Int
+    var certificates: TLSCertificates
+    var clientCertificates: ServerTLS.ClientCertificates
+}
+
 /// Renders and writes one node's `redis.conf`.
 ///
 /// The file, not the command line, carries every setting: `requirepass` and ACL passwords on a
 /// command line would be readable by any local user through `ps` or `/proc/<pid>/cmdline`.
 enum ServerConfigFile {
     /// The config text for a node listening on `port` (TCP) or on `layout.socketPath` (Unix).
-    static func render(options: RedisServerOptions, layout: NodeLayout, port: Int?) -> String {
+    static func render(options: RedisServerOptions, layout: NodeLayout, port: Int?, tls: TLSListener? = nil) -> String {
         var lines: [String] = [
             "# Written by lockbench RedisFleet for one run; removed when the fleet stops.",
             "daemonize no",
@@ -30,6 +37,24 @@ enum ServerConfigFile {
             lines.append("port 0")
             lines.append("unixsocket \(quote(layout.socketPath))")
             lines.append("unixsocketperm 700")
+        }
+        if let tls {
+            let files = tls.certificates
+            lines += [
+                "tls-port \(tls.port)",
+                "tls-cert-file \(quote(files.serverCertificate))",
+                "tls-key-file \(quote(files.serverKey))",
+                "tls-ca-cert-file \(quote(files.caCertificate))",
+                "tls-auth-clients \(tls.clientCertificates.rawValue)",
+                // What the node presents when it dials out (cluster bus, replication, MIGRATE). The
+                // cluster bus always demands a client certificate, and the server certificate is for
+                // serverAuth only, so without these the nodes never meet.
+                "tls-client-cert-file \(quote(files.clientCertificate))",
+                "tls-client-key-file \(quote(files.clientKey))",
+                // A replica, a Sentinel or a cluster peer then dials the TLS port, as in a TLS deployment.
+                "tls-replication yes",
+                "tls-cluster yes",
+            ]
         }
         if let password = options.password {
             lines.append("requirepass \(quote(password))")

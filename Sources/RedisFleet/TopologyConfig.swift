@@ -1,9 +1,10 @@
 /// The config directives each topology adds to its nodes, in one place.
 ///
 /// A topology's directives go before the caller's `extraConfig`, so a caller's directive still wins.
-/// Transport-wide settings that a topology must echo (TLS: `tls-replication yes` so replicas dial
-/// their primary over TLS, `tls-cluster yes` so the cluster bus speaks TLS) belong here too, keyed
-/// on the options, and nowhere else.
+/// A directive a topology needs only under some options (a password, TLS) is added here, keyed on
+/// the options. The exception is TLS's `tls-replication yes` and `tls-cluster yes`: every TLS node
+/// gets them with its `tls-port` in `ServerConfigFile`, since a standalone node may later be made a
+/// replica or be dialled by a Sentinel, and the lines are harmless where unused.
 enum TopologyConfig {
     /// What a node of a cluster runs with.
     struct Cluster: Sendable, Hashable {

@@ -9,6 +9,15 @@ extension WaitStrategy.Kind: ExpressibleByArgument {}
 extension Arrivals: ExpressibleByArgument {}
 extension ClientChoice: ExpressibleByArgument {}
 
+extension TopologyChoice {
+    /// `--topology`'s parser, for `bench run`, `sweep` and `servers` alike: the refusal names the value
+    /// and the accepted forms.
+    static func argument(_ text: String) throws -> TopologyChoice {
+        guard let topology = TopologyChoice(parsing: text) else { throw ValidationError("--topology '\(text)' is invalid: use \(forms).") }
+        return topology
+    }
+}
+
 extension ScenarioOptions {
     /// The flags as settings; the wait strategy's times go to `WaitTimes` here and nowhere else.
     var settings: ScenarioSettings { settings(over: ScenarioSettings()) }

@@ -97,10 +97,7 @@ struct ScenarioOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp("Which local servers to start when none is named: \(TopologyChoice.forms).", valueName: "shape"),
-        transform: { text throws in
-            guard let topology = TopologyChoice(parsing: text) else { throw ValidationError("--topology '\(text)' is invalid: use \(TopologyChoice.forms).") }
-            return topology
-        })
+        transform: TopologyChoice.argument)
     var topology = TopologyChoice.standalone
 
     @Option(

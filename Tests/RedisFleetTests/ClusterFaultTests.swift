@@ -47,6 +47,23 @@ struct ClusterFaultTests {
         await fleet.stop()
     }
 
+    @Test("a replica held down misses an acknowledged write, is still promoted when its primary dies, and lacks the write")
+    func replicaHeldDown() async throws {
+        let fleet = try await RedisFleet.startCluster(primaries: 3, replicasPerPrimary: 1)
+        let layout = try #require(fleet.clusterLayout)
+        let slot = Int(try #require(try RedisProbe.command(["CLUSTER", "KEYSLOT", "held"], at: fleet.endpoints[0]).integer))
+        let primary = try #require(layout.owner(ofSlot: slot)).index
+        let replica = try #require(layout.replicas(of: primary).first).index
+        try await fleet.holdReplicaLinkDown(replica)
+        let replies = try RedisProbe.commands([["SET", "held", "1"], ["WAIT", "1", "200"]], at: fleet.endpoints[primary], timeoutMs: 3_000)
+        #expect(replies[0] == .simpleString("OK"))
+        #expect(replies[1].integer == 0, "no replica acknowledges it")
+        let after = try await fleet.killPrimaryAndAwaitPromotion(primary)
+        #expect(after.owner(ofSlot: slot)?.index == replica)
+        #expect(try RedisProbe.command(["GET", "held"], at: fleet.endpoints[replica]).isNull, "the promoted replica never got the write")
+        await fleet.stop()
+    }
+
     @Test("a slot migrated step by step: ASK while migrating, then every node names the new owner; keys move (with a password: MIGRATE AUTH2)")
     func slotMigration() async throws {
         let password = "migrate pw"

@@ -27,7 +27,9 @@ struct ClusterTests {
         // A key is served by the primary that owns its slot and redirected by the others.
         let slot = try #require(RedisProbe.command(["CLUSTER", "KEYSLOT", "fleet-test"], at: fleet.endpoints[0]).integer)
         let owner = try #require(layout.owner(ofSlot: Int(slot)))
-        #expect(try RedisProbe.command(["SET", "fleet-test", "1"], at: owner.endpoint) == .simpleString("OK"))
+        let acked = try RedisProbe.commands([["SET", "fleet-test", "1"], ["WAIT", "1", "2000"]], at: owner.endpoint, timeoutMs: 3_000)
+        #expect(acked[0] == .simpleString("OK"))
+        #expect(acked[1].integer == 1, "the shard's replica acknowledges the write")
         let other = try #require(layout.primaries.first { $0.index != owner.index })
         #expect(try RedisProbe.command(["GET", "fleet-test"], at: other.endpoint).errorMessage?.hasPrefix("MOVED \(slot) ") == true)
 
@@ -62,7 +64,7 @@ struct ClusterTests {
 
     @Test("even slot ranges split 16384 slots into contiguous parts that differ by at most one")
     func evenSlots() {
-        for primaries in 1...7 {
+        for primaries in 1...64 {
             let ranges = ClusterLayout.evenSlotRanges(primaries: primaries)
             #expect(ranges.first?.lowerBound == 0)
             #expect(ranges.last?.upperBound == ClusterLayout.slotCount - 1)
@@ -70,6 +72,7 @@ struct ClusterTests {
             let sizes = ranges.map(\.count)
             #expect(sizes.max()! - sizes.min()! <= 1)
         }
+        #expect(ClusterLayout.evenSlotRanges(primaries: 3) == [0...5460, 5461...10922, 10923...16383], "as redis-cli splits them")
         #expect(ClusterLayout.merged([10...20, 0...9, 30...30, 21...25]) == [0...25, 30...30])
     }
 
@@ -91,5 +94,27 @@ struct ClusterTests {
         #expect(layout?.nodes[2].replicaOf == 0)
         #expect(layout?.owner(ofSlot: 12000)?.index == 1)
         #expect(ClusterLayout(entries: entries, endpoints: [.tcp(host: "127.0.0.1", port: 30001)]) == nil, "a node the fleet lacks")
+    }
+}
+
+/// A cluster whose nodes also serve TLS: the bus and replication go over TLS (`tls-cluster`,
+/// `tls-replication`), so forming it and moving keys exercise both.
+@Suite("RedisFleet cluster over TLS")
+struct ClusterTLSTests {
+    @Test("a 2x1 TLS cluster forms, its replicas sync over TLS, and MIGRATE moves keys over TLS")
+    func tlsCluster() async throws {
+        let fleet = try await RedisFleet.startCluster(primaries: 2, replicasPerPrimary: 1, options: RedisServerOptions(tls: ServerTLS()))
+        let layout = try #require(fleet.clusterLayout)
+        #expect(fleet.tlsEndpoints.count == 4)
+        #expect(layout.coversEverySlotOnce)
+        let config = try String(contentsOfFile: fleet.nodes[0].configPath, encoding: .utf8)
+        #expect(config.contains("tls-cluster yes") && config.contains("cluster-enabled \"yes\""))
+        let slot = Int(try #require(try RedisProbe.command(["CLUSTER", "KEYSLOT", "{tls}:a"], at: fleet.endpoints[0]).integer))
+        let source = try #require(layout.owner(ofSlot: slot)).index
+        #expect(try RedisProbe.command(["SET", "{tls}:a", "1"], at: fleet.endpoints[source]) == .simpleString("OK"))
+        let after = try await fleet.migrateSlot(slot, to: 1 - source)
+        #expect(after.owner(ofSlot: slot)?.index == 1 - source)
+        #expect(try RedisProbe.command(["GET", "{tls}:a"], at: fleet.endpoints[1 - source]).string == "1")
+        await fleet.stop()
     }
 }

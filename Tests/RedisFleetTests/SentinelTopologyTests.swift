@@ -37,6 +37,17 @@ struct SentinelTopologyTests {
         await topology.stop()
     }
 
+    @Test("over TLS: the Sentinels dial the servers' TLS ports with the servers' CA, and a failover follows")
+    func overTLS() async throws {
+        let topology = try await RedisFleet.startSentinelTopology(replicas: 1, masterName: "topology-tls", options: RedisServerOptions(tls: ServerTLS()))
+        #expect(topology.announcedEndpoints == topology.servers.tlsEndpoints)
+        #expect(topology.sentinels.certificates == topology.servers.certificates)
+        let address = try RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "topology-tls"], at: topology.sentinelEndpoints[0]).elements
+        #expect(address?.last?.string == String(port(of: topology.servers.tlsEndpoints[0])))
+        #expect(try await topology.failover(.sentinelCommand) == 1)
+        await topology.stop()
+    }
+
     @Test("a Sentinel topology refuses what it cannot run, with the reason")
     func refusesBadInput() async {
         await #expect(throws: FleetError.self) { _ = try await RedisFleet.startSentinelTopology(replicas: 0) }

@@ -35,9 +35,9 @@ extension AcquireOperation {
         let attemptToken = context.newToken()
         token = attemptToken
         let round = RedlockRound(context: context)
-        let command = SetCommand.arguments(key: key, value: attemptToken, .nx, .px(spec.ttlMs))
         round.onDecide = { [self] round in redlockDecided(round, token: attemptToken) }
         round.start(send: { [self] node, handler in
+            let command = SetCommand.arguments(key: context.redlockKey(key, node: node), value: attemptToken, .nx, .px(spec.ttlMs))
             context.send(context.connections[node], command, .acquire, self, handler)
         }, classify: { reply in
             switch reply {
@@ -125,7 +125,7 @@ extension Locker {
             }
         }
         round.start(send: { [context] node, handler in
-            context.eval(context.connections[node], LockScripts.compareAndPexpire, keys: [grant.key],
+            context.eval(context.connections[node], LockScripts.compareAndPexpire, keys: [context.redlockKey(grant.key, node: node)],
                          args: [.string(grant.token), .integer(Int64(byMs))], .extend, operation, handler)
         }, classify: { reply in
             switch reply {
