@@ -27,7 +27,9 @@ public final class HarnessSession: Sendable {
         for scenarios: [Scenario], servers: ServerSet? = nil, catchInterrupts: Bool = true
     ) async throws(HarnessError) -> HarnessSession {
         let set: ServerSet
-        if let servers { set = servers } else { set = try await ServerSet.start(for: scenarios.map(\.deployment)) }
+        if let servers { set = servers } else {
+            set = try await ServerSet.start(for: scenarios.map(\.deployment), tls: scenarios.contains { $0.connection.tls != nil })
+        }
         let session = HarnessSession(servers: set, catchesInterrupts: catchInterrupts)
         do {
             for scenario in scenarios { try await session.checkHandshake(scenario) }
@@ -94,8 +96,7 @@ public final class HarnessSession: Sendable {
         _ scenario: Scenario, keyPrefix: String
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
         try await checkHandshake(scenario)
-        let endpoints = try servers.endpoints(for: scenario.deployment)
-        let connection = try connectionOptions(scenario.connection)
+        let (endpoints, connection) = try target(scenario)
         let connector = ClientConnectors.connector(for: scenario.client)
         let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
         return (load, endpoints, connector, connection)
@@ -103,12 +104,19 @@ public final class HarnessSession: Sendable {
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.
     func checkHandshake(_ scenario: Scenario) async throws(HarnessError) {
-        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let (endpoints, options) = try target(scenario)
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
-        let options = try connectionOptions(scenario.connection)
         try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
         checked.withLock { _ = $0.insert(key) }
+    }
+
+    /// Where `scenario` connects and with what options: an embedded server's TLS port and run
+    /// certificates when the scenario asks for TLS.
+    func target(_ scenario: Scenario) throws(HarnessError) -> ([Endpoint], ConnectionOptions) {
+        var options = try connectionOptions(scenario.connection)
+        options.tls = options.tls.map { servers.tlsOptions($0, for: scenario.deployment) }
+        return (try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), options)
     }
 
     /// The client options for `settings`, the password read the first time only.

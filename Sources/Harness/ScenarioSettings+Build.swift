@@ -42,13 +42,14 @@ extension ScenarioSettings {
                         "redlock with --redlock-nodes \(redlockNodes) needs that many --server values, got \(servers.count)")
         }
         try checkPasswordSource()
+        try checkTLS(client: client)
 
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
         let deployment: Deployment = servers.isEmpty
             ? .embedded(for: lock, transport: unix ? .unix : .tcp) : .external(servers, for: lock)
-        let connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs))
+        let connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
         return Scenario(
             client: client, deployment: deployment, connection: connection, lock: lock, contenders: contenders, keys: keys,
             connections: connections, pipeline: pipeline, hold: holdTime, think: thinkTime, mode: mode, durationS: durationS,

@@ -54,6 +54,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var user: String?
     public var password: CredentialsSource?
     public var db = 0
+    /// `nil`: plain TCP. Checked by `scenario()`: files readable, TCP, a client that has TLS.
+    public var tls: TLSOptions?
     /// `nil`: a random seed, drawn once by `scenario()`.
     public var seed: UInt64?
     /// `nil`: the number of cores.

@@ -24,8 +24,9 @@ public final class ServerSet: Sendable {
 
     /// Starts what `deployments` need from an embedded fleet (nothing when all are external), each
     /// server with `serverConfig`'s `redis.conf` directives after the fleet's own (a later one wins).
+    /// With `tls`, each server also serves TLS on a port of its own, with certificates made for the run.
     public static func start(
-        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = []
+        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = [], tls: Bool = false
     ) async throws(HarnessError) -> ServerSet {
         var count = 0
         var transport = EmbeddedTransport.tcp
@@ -37,23 +38,41 @@ public final class ServerSet: Sendable {
         guard count > 0 else { return ServerSet(started: nil) }
         do {
             let options = RedisServerOptions(
-                transport: transport == .unix ? .unix : .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) })
+                transport: transport == .unix ? .unix : .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) },
+                tls: tls ? ServerTLS() : nil)
             return ServerSet(started: try await RedisFleet.start(count: count, options: options))
         } catch {
             throw HarnessError("cannot start \(count) redis-server: \(error)")
         }
     }
 
-    /// The endpoints `deployment` runs on.
-    public func endpoints(for deployment: Deployment) throws(HarnessError) -> [Endpoint] {
+    /// The endpoints `deployment` runs on; with `tls`, embedded servers' TLS ports.
+    public func endpoints(for deployment: Deployment, tls: Bool = false) throws(HarnessError) -> [Endpoint] {
         switch deployment.source {
         case .external(let endpoints): return endpoints
         case .embedded(let count, _):
             guard let fleet, fleet.endpoints.count >= count else {
                 throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
             }
-            return Array(fleet.endpoints.prefix(count))
+            guard tls else { return Array(fleet.endpoints.prefix(count)) }
+            guard fleet.tlsEndpoints.count >= count else {
+                throw HarnessError("\(deployment) asks for TLS, but the embedded servers were started without it")
+            }
+            return Array(fleet.tlsEndpoints.prefix(count))
         }
+    }
+
+    /// `tls` with the files it leaves unset taken from the embedded fleet's run CA and client
+    /// certificate; unchanged for external servers, whose CA the user names (or the system store).
+    public func tlsOptions(_ tls: TLSOptions, for deployment: Deployment) -> TLSOptions {
+        guard deployment.isEmbedded, let files = fleet?.certificates, !tls.insecure else { return tls }
+        var filled = tls
+        if filled.caFile == nil { filled.caFile = files.caCertificate }
+        if filled.certFile == nil {
+            filled.certFile = files.clientCertificate
+            filled.keyFile = files.clientKey
+        }
+        return filled
     }
 
     /// The embedded servers' version, if any were started.

@@ -37,18 +37,25 @@ public struct ConnectionSettings: Codable, Sendable, Hashable {
     public var commandTimeoutMs: Int
     /// Give up connecting (and the handshake) after this long, ms.
     public var connectTimeoutMs: Int
+    /// TLS (native client only); `nil` is plain TCP. On embedded servers a file left `nil` means the
+    /// run's own: the CA the fleet generated, and the client certificate it signed.
+    public var tls: TLSOptions?
 
-    public init(db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000) {
+    public init(
+        db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000,
+        tls: TLSOptions? = nil
+    ) {
         self.db = db
         self.user = user
         self.password = password
         self.commandTimeoutMs = commandTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.tls = tls
     }
 
     /// The client options, with the password read now (`CredentialsSource.read`).
     public func options() throws(CredentialsError) -> ConnectionOptions {
         let credentials = try password?.read(username: user)
-        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db)
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db, tls: tls)
     }
 }

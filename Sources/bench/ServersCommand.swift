@@ -27,6 +27,9 @@ struct ServersCommand: AsyncParsableCommand {
     @Flag(help: "Listen on Unix sockets in the servers' temporary directories instead of loopback TCP.")
     var unix = false
 
+    @Flag(help: "Also serve TLS, with a CA and certificates made for this run (paths printed to stderr); stdout lists the TLS endpoints.")
+    var tls = false
+
     /// Smoke check: ping once, print, stop, exit.
     @Flag(help: "Ping each server once, print the replies, stop the servers and exit.")
     var ping = false
@@ -40,6 +43,7 @@ struct ServersCommand: AsyncParsableCommand {
         guard (1...64).contains(count) else {
             throw ValidationError("--count must be between 1 and 64, not \(count).")
         }
+        if tls && unix { throw ValidationError("--unix --tls: redis-server serves TLS on TCP only; drop --unix.") }
     }
 
     /// Starts the fleet, then pings it (`--ping`) or waits for SIGINT/SIGTERM/SIGHUP and stops it.
@@ -49,7 +53,7 @@ struct ServersCommand: AsyncParsableCommand {
         let (signals, signalContinuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
         RedisFleet.setInterruptHandler { signal in signalContinuation.yield(signal) }
 
-        let options = RedisServerOptions(transport: unix ? .unix : .tcp, executable: redisServer)
+        let options = RedisServerOptions(transport: unix ? .unix : .tcp, executable: redisServer, tls: tls ? ServerTLS() : nil)
         let fleet: RedisFleet
         do {
             fleet = try await RedisFleet.start(count: count, options: options)
@@ -73,7 +77,10 @@ struct ServersCommand: AsyncParsableCommand {
             return
         }
 
-        for endpoint in fleet.endpoints { print(endpoint) }
+        for endpoint in tls ? fleet.tlsEndpoints : fleet.endpoints { print(endpoint) }
+        if let files = fleet.certificates {
+            Terminal.error("TLS: --cacert \(files.caCertificate) --cert \(files.clientCertificate) --key \(files.clientKey) (plain ports for probes: \(fleet.endpoints.map(\.description).joined(separator: " ")))")
+        }
         Terminal.error("redis-server \(fleet.redisVersion): \(count) server\(count == 1 ? "" : "s") on \(unix ? "Unix sockets" : "127.0.0.1"). Press Ctrl-C to stop.")
         // stdout is block-buffered into a pipe or file, and a script waiting for the endpoints must get them now.
         // fflush(nil) flushes every stream without touching the `stdout` global, which Swift 6 rejects.
