@@ -31,7 +31,7 @@ struct FlagValidationTests {
         (["--reply-wait", "exp:1ms"], ["--reply-wait", "exp:1ms", "auto, off"]),
         (["--reply-wait", "1s"], ["--reply-wait", "1s", "100ms"]),
         (["--bogus-flag"], ["bogus-flag"]),
-    ]
+    ] + TLSFlagTests.usageCases
 
     @Test("bad values are refused with exit 64 and a message naming them", arguments: cases.indices)
     func refused(index: Int) async throws {

@@ -1,0 +1,79 @@
+import Foundation
+import RESP
+import RedisConnection
+import RedisFleet
+import TestSupport
+import Testing
+
+/// TLS fleets: a run-local CA, a TLS port beside the plain one, replication over TLS, restarts that keep
+/// the TLS port, and certificates removed with the fleet.
+@Suite("RedisFleet TLS")
+struct TLSFleetTests {
+    @Test("a TLS fleet serves TLS on its own port with generated certificates, and removes them at stop")
+    func servesTLS() async throws {
+        let fleet = try await RedisFleet.start(count: 2, options: RedisServerOptions(tls: ServerTLS()))
+        let files = try #require(fleet.certificates)
+        #expect(fleet.tlsEndpoints.count == 2)
+        #expect(Set(fleet.tlsEndpoints).isDisjoint(with: fleet.endpoints))
+        for path in [files.caCertificate, files.serverCertificate, files.serverKey, files.clientCertificate, files.clientKey] {
+            #expect(FileManager.default.fileExists(atPath: path), "\(path)")
+        }
+        let key = try FileManager.default.attributesOfItem(atPath: files.serverKey)[.posixPermissions] as? Int
+        #expect(key == 0o600)
+        // The plain port still answers the fleet's probe; the node says which TLS port it serves.
+        let port = try RedisProbe.command(["CONFIG", "GET", "tls-port"], at: fleet.endpoints[0]).elements?.last?.string
+        guard case .tcp(_, let tlsPort) = fleet.tlsEndpoints[0] else { Issue.record("not TCP"); return }
+        #expect(port == String(tlsPort))
+        await fleet.stop()
+        #expect(!FileManager.default.fileExists(atPath: files.caCertificate))
+    }
+
+    @Test("a replica syncs with its primary over TLS, and a restarted node keeps its TLS port")
+    func replicationAndRestart() async throws {
+        let fleet = try await RedisFleet.startReplicated(replicas: 1, options: RedisServerOptions(tls: ServerTLS(clientCertificates: .required)))
+        do {
+            guard case .tcp(_, let primaryTLS) = fleet.tlsEndpoints[0] else { Issue.record("not TCP"); return }
+            let info = try RedisProbe.command(["INFO", "replication"], at: fleet.endpoints[1]).string ?? ""
+            #expect(info.contains("master_port:\(primaryTLS)"), "\(info)")
+            #expect(info.contains("master_link_status:up"), "\(info)")
+            try await fleet.restart(1)
+            let port = try RedisProbe.command(["CONFIG", "GET", "tls-port"], at: fleet.endpoints[1]).elements?.last?.string
+            guard case .tcp(_, let replicaTLS) = fleet.tlsEndpoints[1] else { Issue.record("not TCP"); return }
+            #expect(port == String(replicaTLS))
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+        await fleet.stop()
+    }
+
+    @Test("Sentinels sharing the data fleet's CA monitor its primary over TLS and find the replica at its TLS port")
+    func sentinelsOverTLS() async throws {
+        guard RedisFleet.sentinelAvailable else {
+            Issue.record("redis-sentinel is not on PATH; install the redis-sentinel package")
+            return
+        }
+        let data = try await RedisFleet.startReplicated(replicas: 1, options: RedisServerOptions(tls: ServerTLS()))
+        var sentinels: RedisFleet?
+        do {
+            let shared = RedisServerOptions(tls: ServerTLS(certificates: data.certificates))
+            let watch = SentinelWatch(masterName: "tls-primary", primary: data.tlsEndpoints[0])
+            sentinels = try await RedisFleet.startSentinels(count: 1, watching: watch, options: shared)
+            try await sentinels!.waitUntilSentinelsKnow(replica: data.tlsEndpoints[1], of: watch.masterName)
+            #expect(sentinels!.certificates == data.certificates)
+        } catch {
+            await sentinels?.stop()
+            await data.stop()
+            throw error
+        }
+        await sentinels?.stop()
+        await data.stop()
+    }
+
+    @Test("TLS over a Unix-socket fleet is refused with the fix")
+    func unixRefused() async throws {
+        await #expect(throws: FleetError.self) {
+            _ = try await RedisFleet.start(options: RedisServerOptions(transport: .unix, tls: ServerTLS()))
+        }
+    }
+}
