@@ -17,6 +17,11 @@ extension QueueRecorder {
         Self.add(other.failedByContender, into: &failedByContender)
         Self.add(other.attemptsByContender, into: &attemptsByContender)
         Self.add(other.acquireNanosByContender, into: &acquireNanosByContender)
+        if let theirs = other.grantsByKey {
+            var mine = grantsByKey ?? []
+            Self.add(theirs, into: &mine)
+            grantsByKey = mine
+        }
         timeline.merge(other.timeline)
         redlock.merge(other.redlock)
         safety.merge(other.safety)

@@ -41,6 +41,9 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     public internal(set) var attemptsByContender: [Int]
     /// Summed acquire latency of each contender's granted acquisitions, ns (for its mean).
     public internal(set) var acquireNanosByContender: [UInt64]
+    /// Grants per key, indexed by key number, so hot keys show (fairness stays over contenders).
+    /// Optional only so recorders saved before it existed still decode.
+    public internal(set) var grantsByKey: [Int]?
 
     /// The per-second timeline.
     public internal(set) var timeline = PerSecondSeries()
@@ -58,20 +61,22 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     /// Optional only so recorders saved before it existed still decode.
     public var harness: HarnessRecorder? = HarnessRecorder()
 
-    /// An empty recorder for a run of `contenders` contenders whose window starts at `windowStartNanos`.
-    public init(contenders: Int, windowStartNanos: UInt64) {
-        precondition(contenders >= 0, "contenders must not be negative")
+    /// An empty recorder for a run of `contenders` contenders on `keys` keys whose window starts at
+    /// `windowStartNanos`.
+    public init(contenders: Int, keys: Int = 0, windowStartNanos: UInt64) {
+        precondition(contenders >= 0 && keys >= 0, "contenders and keys must not be negative")
         self.contenders = contenders
         self.windowStartNanos = windowStartNanos
         grants = Array(repeating: 0, count: contenders)
         failedByContender = Array(repeating: 0, count: contenders)
         attemptsByContender = Array(repeating: 0, count: contenders)
         acquireNanosByContender = Array(repeating: 0, count: contenders)
+        grantsByKey = Array(repeating: 0, count: keys)
     }
 
     /// Discards everything recorded so far (the warm-up) and starts the window at `windowStartNanos`.
     public mutating func reset(windowStartNanos: UInt64) {
-        self = QueueRecorder(contenders: contenders, windowStartNanos: windowStartNanos)
+        self = QueueRecorder(contenders: contenders, keys: grantsByKey?.count ?? 0, windowStartNanos: windowStartNanos)
     }
 
     @inline(__always)
@@ -93,6 +98,12 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
         attemptsByContender[contender] &+= attempts
         acquireNanosByContender[contender] &+= latencyNanos
         timeline.recordAcquisition(second: second(at: completedAtNanos), latencyNanos: latencyNanos)
+    }
+
+    /// A grant in the window on key `key` (beside `recordAcquired`).
+    @inline(__always)
+    public mutating func recordKeyGrant(key: Int) {
+        grantsByKey?[key] &+= 1
     }
 
     /// Open loop: the same acquisition's latency measured from its intended start time, ns. Recorded

@@ -35,6 +35,8 @@ public struct CReferenceCycle: Sendable, Hashable {
         if scenario.lock.wait != .spin { return "wait \(scenario.lock.wait), not spin" }
         if scenario.hold != .fixed(us: 0) || scenario.think != .fixed(us: 0) { return "hold or think time above 0" }
         if scenario.mode != .closed || scenario.requests != nil { return "not a closed loop over a time window" }
+        // The C loop locks key i mod keys for contender i, as `fixed` does; it draws no keys.
+        if scenario.keyDist != .fixed { return "--key-dist \(scenario.keyDist), not fixed" }
         if case .redlock = scenario.deployment { return "a Redlock deployment" }
         if scenario.connection.password != nil || scenario.connection.db != 0 { return "a password or a db other than 0" }
         return nil

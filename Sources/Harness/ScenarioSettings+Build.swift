@@ -13,7 +13,14 @@ extension ScenarioSettings {
             throw E.bad("wait", wait.rawValue, "\(algorithm) supports \(algorithm.supportedWaits.map(\.rawValue).joined(separator: ", "))")
         }
         guard (1...1_000_000).contains(contenders) else { throw E.bad("contenders", "\(contenders)", "use 1...1000000") }
-        guard (1...contenders).contains(keys) else { throw E.bad("keys", "\(keys)", "use 1...--contenders (\(contenders))") }
+        let keyDistribution: KeyDistribution
+        do { keyDistribution = try KeyDistribution(parsing: keyDist) } catch { throw E(error.description, flag: "key-dist") }
+        if keyDistribution.drawsPerAcquisition {
+            // Drawn keys may outnumber the contenders (a long tail of cold keys); every name is built up front.
+            guard (1...1_000_000).contains(keys) else { throw E.bad("keys", "\(keys)", "use 1...1000000 with --key-dist \(keyDistribution)") }
+        } else {
+            guard (1...contenders).contains(keys) else { throw E.bad("keys", "\(keys)", "use 1...--contenders (\(contenders))") }
+        }
         guard (1...1024).contains(connections) else { throw E.bad("connections", "\(connections)", "use 1...1024") }
         guard pipeline >= 0 else { throw E.bad("pipeline", "\(pipeline)", "use 0 (no limit) or more") }
         let ttlMs = try Self.fixedMs("ttl", ttl, min: 1)
@@ -37,24 +44,20 @@ extension ScenarioSettings {
         guard db >= 0 else { throw E.bad("db", "\(db)", "use 0 or more") }
         let queueCount = queues ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...64).contains(queueCount) else { throw E.bad("queues", "\(queueCount)", "use 1...64") }
-        if algorithm == .redlock, !servers.isEmpty, servers.count != redlockNodes {
-            throw E.bad("server", servers.map(\.description).joined(separator: ","),
-                        "redlock with --redlock-nodes \(redlockNodes) needs that many --server values, got \(servers.count)")
-        }
         try checkPasswordSource()
         try checkTLS(client: client)
 
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
-        let deployment: Deployment = servers.isEmpty
-            ? .embedded(for: lock, transport: unix ? .unix : .tcp) : .external(servers, for: lock)
+        let deployment = try deployment(for: lock)
         let connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
         return Scenario(
             client: client, deployment: deployment, connection: connection, lock: lock, contenders: contenders, keys: keys,
             connections: connections, pipeline: pipeline, hold: holdTime, think: thinkTime, mode: mode, durationS: durationS,
             warmupS: warmupS, requests: requests, seed: seed ?? UInt64.random(in: 1...UInt64(UInt32.max)), queues: queueCount,
-            acquireTimeoutMs: Int(acquireTimeoutMs), clockSkewMs: Int(skewMs), replyWaitUs: try replyWaitUs())
+            acquireTimeoutMs: Int(acquireTimeoutMs), clockSkewMs: Int(skewMs), replyWaitUs: try replyWaitUs(),
+            keyDist: keyDistribution)
     }
 
     /// A missing variable or file is a usage error, caught before any server starts; the secret

@@ -28,6 +28,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var wait = WaitStrategy.Kind.backoff
     public var contenders = 400
     public var keys = 40
+    /// `--key-dist` as given: `fixed`, `uniform`, `zipf:θ`, `hotspot:P%/Q%`.
+    public var keyDist = "fixed"
     public var connections = 4
     /// Most acquisitions in progress per connection (0: no limit).
     public var pipeline = 0
@@ -51,6 +53,14 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var servers: [Endpoint] = []
     /// Embedded servers listen on Unix sockets.
     public var unix = false
+    /// The embedded deployment to start when no server, cluster or sentinel is named.
+    public var topology = TopologyChoice.standalone
+    /// Seed nodes of an external Redis Cluster (`--cluster`); the slot map is discovered from them.
+    public var clusterSeeds: [Endpoint] = []
+    /// Sentinels of an external Sentinel deployment (`--sentinel`).
+    public var sentinels: [Endpoint] = []
+    /// The primary's name the sentinels know (`--master-name`).
+    public var masterName: String?
     public var user: String?
     public var password: CredentialsSource?
     public var db = 0

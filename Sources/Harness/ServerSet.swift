@@ -31,9 +31,15 @@ public final class ServerSet: Sendable {
         var count = 0
         var transport = EmbeddedTransport.tcp
         for deployment in deployments {
-            guard case .embedded(let n, let t) = deployment.source else { continue }
-            if n > count { count = n }
-            transport = t
+            switch deployment.embeddedTopology {
+            case .servers(let n, let t)?:
+                if n > count { count = n }
+                transport = t
+            case .cluster?, .sentinel?:
+                // Filled in by the cluster and sentinel targets.
+                throw HarnessError("\(deployment): embedded \(deployment.topologyName) is not available yet")
+            case nil: continue
+            }
         }
         guard count > 0 else { return ServerSet(started: nil) }
         do {
@@ -48,9 +54,9 @@ public final class ServerSet: Sendable {
 
     /// The endpoints `deployment` runs on; with `tls`, embedded servers' TLS ports.
     public func endpoints(for deployment: Deployment, tls: Bool = false) throws(HarnessError) -> [Endpoint] {
-        switch deployment.source {
-        case .external(let endpoints): return endpoints
-        case .embedded(let count, _):
+        switch deployment {
+        case .standalone(.external(let endpoints)), .redlock(.external(let endpoints)): return endpoints
+        case .standalone(.embedded(let count, _)), .redlock(.embedded(let count, _)):
             guard let fleet, fleet.endpoints.count >= count else {
                 throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
             }
@@ -59,6 +65,8 @@ public final class ServerSet: Sendable {
                 throw HarnessError("\(deployment) asks for TLS, but the embedded servers were started without it")
             }
             return Array(fleet.tlsEndpoints.prefix(count))
+        case .cluster, .sentinel:
+            throw HarnessError("\(deployment): \(deployment.topologyName) targets are not available yet")
         }
     }
 

@@ -9,10 +9,9 @@ struct Contender {
 
     /// Index among all contenders of the run (per-contender outputs use it).
     let index: Int
-    /// Index of the key it locks.
-    let key: Int
-    /// The key's full name, built once: the driver's path builds no strings per acquisition.
-    let keyName: String
+    /// Index of the key it locks: always the same with the `fixed` key layout, else drawn anew by each
+    /// acquisition (the witness and arrival order of the current one are that key's).
+    var key: Int
     /// Its lock client (shares the lane's connections; replaced when a fault-tolerant run reopens them).
     var locker: Locker
     /// Which of the lane's contexts (connections) it uses.

@@ -1,7 +1,8 @@
 import Locks
 
-/// What a lane knows about one lock key. Every contender of a key lives on the same lane, so this
-/// needs no lock: the witness, hand-off clock and arrival order are plain fields.
+/// What the driver knows about one lock key: its witness, hand-off clock and arrival order. With the
+/// `fixed` key layout every contender of a key lives on one lane, which keeps this in a plain array;
+/// with a drawn key `SharedKeys` puts it behind a lock.
 struct KeyState {
     /// Contenders currently holding the key, by the driver's own account, and their leases.
     var witness = LeaseWitness()
@@ -15,6 +16,9 @@ struct KeyState {
     var waiting: [UInt64] = []
     var waitingHead = 0
     var gone: Set<UInt64> = []
+    /// The last arrival number handed out. Per key, not per lane: contenders of several lanes may
+    /// arrive at one key, and only the order on the key matters.
+    var lastArrival: UInt64 = 0
 
     /// A holder enters the witness: returns how many were already inside, how many of those were
     /// still within their lease, and the hand-off time since a release that someone was waiting at (nil
@@ -47,8 +51,11 @@ struct KeyState {
         }
     }
 
-    mutating func arrive(_ seq: UInt64) {
-        waiting.append(seq)
+    /// A contender starts waiting for the key; returns its arrival number, to `leave` with.
+    mutating func arrive() -> UInt64 {
+        lastArrival += 1
+        waiting.append(lastArrival)
+        return lastArrival
     }
 
     /// Removes `seq` from the waiters; returns true when an older waiter was still waiting (an inversion).

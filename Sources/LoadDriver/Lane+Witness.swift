@@ -8,9 +8,10 @@ extension Lane {
     /// granted the key twice (a double grant), rather than a holder outliving its TTL.
     func witnessEnter(_ i: Int, grant: LockGrant, now: UInt64, counts: Bool) {
         let validUntil = grant.validUntilNanos(algorithm: scenario.lock.algorithm)
-        // Mutated in place through the dictionary: copying the state out would copy its arrays on
-        // every grant.
-        let entered = keys[contenders[i].key].enter(i, validUntil: validUntil, now: now)
+        // Mutated in place: copying the state out would copy its arrays on every grant. The witness
+        // knows holders by global index: with drawn keys, holders of one key come from several lanes.
+        let holder = contenders[i].index
+        let entered = withKey(contenders[i].key) { $0.enter(holder, validUntil: validUntil, now: now) }
         if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
         if entered.stillValid > 0 { recorder.recordDoubleGrant(entered.stillValid) }
         if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
@@ -19,7 +20,9 @@ extension Lane {
     /// Leaves the witness and, for fenced locks, writes to the fenced resource with the grant's token
     /// (at the end of the hold, which is when a paused holder would write stale data).
     func witnessExit(_ i: Int, grant: LockGrant, now: UInt64) {
-        if keys[contenders[i].key].exit(i, fence: grant.fencingToken, now: now) {
+        let holder = contenders[i].index
+        let token = grant.fencingToken
+        if withKey(contenders[i].key, { $0.exit(holder, fence: token, now: now) }) {
             recorder.recordStaleWriteRejected()
         }
     }

@@ -15,14 +15,23 @@ final class Lane: LockObserver, @unchecked Sendable {
     let queue: DispatchQueue
     let wheel: TimerWheel
     let scenario: Scenario
-    let keyPrefix: String
+    /// Every key name of the run, by key index, built once (shared by the lanes): the driver's path
+    /// builds no strings per acquisition.
+    let keyNames: [String]
     var contexts: [LockContext] = []
     var contenders: [Contender] = []
-    /// Witness state per key, indexed by key number (keys are 0..<scenario.keys).
+    /// Witness state per key, indexed by key number (keys are 0..<scenario.keys), when this lane alone
+    /// locks its keys (`fixed`); empty when `sharedKeys` holds them.
     var keys: [KeyState]
+    /// The run's key state shared by every lane, when each acquisition draws its key.
+    let sharedKeys: SharedKeys?
+    /// Draws each acquisition's key (`nil`: `fixed`, a contender keeps its key).
+    let sampler: KeySampler?
     var recorder: QueueRecorder
     var rng: SplitMix64
-    var nextArrival: UInt64 = 1
+    /// Key draws only: its own stream, so the lane's n-th key is the same for a seed however the
+    /// hold, think and backoff draws interleave with it.
+    var keyRNG: SplitMix64
 
     // Window and stop control (set on `queue`).
     var windowStart: UInt64 = .max
@@ -56,23 +65,25 @@ final class Lane: LockObserver, @unchecked Sendable {
     var faults: LaneFaults?
     var events: LoadEventLog?
 
-    init(index: Int, scenario: Scenario, keyPrefix: String, totalContenders: Int) {
+    init(index: Int, scenario: Scenario, keyNames: [String], sharedKeys: SharedKeys?, sampler: KeySampler?) {
         self.index = index
         self.queue = DispatchQueue(label: "lockbench.lane.\(index)")
         self.wheel = TimerWheel(queue: queue)
         self.scenario = scenario
-        self.keyPrefix = keyPrefix
-        self.keys = Array(repeating: KeyState(), count: scenario.keys)
-        self.recorder = QueueRecorder(contenders: totalContenders, windowStartNanos: 0)
+        self.keyNames = keyNames
+        self.sharedKeys = sharedKeys
+        self.sampler = sampler
+        self.keys = sharedKeys == nil ? Array(repeating: KeyState(), count: scenario.keys) : []
+        self.recorder = QueueRecorder(contenders: scenario.contenders, keys: scenario.keys, windowStartNanos: 0)
         self.rng = SplitMix64(seed: scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        self.keyRNG = SplitMix64(seed: (scenario.seed ^ 0x6B65_7964_6973_7421) &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
     }
 
-    func keyName(_ key: Int) -> String { keyPrefix + String(key) }
-
-    /// Adds a contender on key `key` using context `context` (call before `start`).
+    /// Adds a contender on key `key` (its first key, when keys are drawn) using context `slot` (call
+    /// before `start`).
     func addContender(index: Int, key: Int, slot: Int, clockOffsetMs: Int64) {
         let locker = contexts[slot].makeLocker(clockOffsetMs: clockOffsetMs)
-        contenders.append(Contender(index: index, key: key, keyName: keyName(key), locker: locker, slot: slot))
+        contenders.append(Contender(index: index, key: key, locker: locker, slot: slot))
     }
 
     // MARK: Run control (all on `queue`)
@@ -146,14 +157,11 @@ final class Lane: LockObserver, @unchecked Sendable {
         inFlight[slot] += 1
         if faults != nil { adoptCurrentContext(i) }
         let now = clock ?? LockClock.monotonicNanos()
-        let key = contenders[i].key
-        let seq = nextArrival
-        nextArrival += 1
+        let key = nextKey(i)
         contenders[i].phase = .acquiring
         contenders[i].startedAt = now
         contenders[i].intendedAt = intendedAt
-        contenders[i].arrival = seq
-        keys[key].arrive(seq)
+        contenders[i].arrival = withKey(key) { $0.arrive() }
         active += 1
         let timeout = UInt64(scenario.acquireTimeoutMs) * 1_000_000
         // Past the window end an acquisition no longer counts, so it need not outlive it by much.
@@ -162,7 +170,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             let until = LockClock.monotonicNanos() &+ UInt64(delay) &* 1_000
             while LockClock.monotonicNanos() < until {}
         }
-        contenders[i].locker.acquire(key: contenders[i].keyName, deadlineNanos: deadline, startedAtNanos: now, observer: self, tag: i)
+        contenders[i].locker.acquire(key: keyNames[key], deadlineNanos: deadline, startedAtNanos: now, observer: self, tag: i)
     }
 
     func inWindow(start: UInt64, end: UInt64) -> Bool {
@@ -176,7 +184,9 @@ final class Lane: LockObserver, @unchecked Sendable {
         let index = contenders[i].index
         let startedAt = contenders[i].startedAt
         let counts = inWindow(start: startedAt, end: now)
-        let inversion = keys[contenders[i].key].leave(contenders[i].arrival)
+        let key = contenders[i].key
+        let arrival = contenders[i].arrival
+        let inversion = withKey(key) { $0.leave(arrival) }
         let slot = contenders[i].slot
         inFlight[slot] -= 1
         switch outcome {
@@ -186,6 +196,7 @@ final class Lane: LockObserver, @unchecked Sendable {
                 let intendedAt = contenders[i].intendedAt
                 if intendedAt != 0 { recorder.recordCorrectedAcquireLatency(nanos: now &- intendedAt) }
                 if inversion { recorder.recordFIFOInversion() }
+                recorder.recordKeyGrant(key: key)
                 counted += 1
             }
             acquisitionsSoFar += 1
@@ -297,17 +308,5 @@ final class Lane: LockObserver, @unchecked Sendable {
                 idle.append(i)
             }
         }
-    }
-
-    /// Starts the oldest contender parked on `slot`, if any.
-    func unpark(_ slot: Int) {
-        guard !stopping, parkedHead[slot] < parked[slot].count else { return }
-        let next = parked[slot][parkedHead[slot]]
-        parkedHead[slot] += 1
-        if parkedHead[slot] == parked[slot].count {
-            parked[slot].removeAll(keepingCapacity: true)
-            parkedHead[slot] = 0
-        }
-        beginAcquire(next, intendedAt: contenders[next].intendedAt)
     }
 }

@@ -8,10 +8,18 @@ extension LoadRun {
         scenario.lock.algorithm == .redlock ? Array(endpoints.prefix(scenario.lock.redlock.nodes)) : Array(endpoints.prefix(1))
     }
 
-    /// Lanes = min(queues, connections, keys): each lane needs a connection and a key of its own.
+    /// Lanes = min(queues, connections, keys): each lane needs a connection and, with fixed keys, a key
+    /// of its own.
     func buildLanes() async throws(DriverError) -> [Lane] {
         let laneCount = scenario.laneCount
-        let lanes = (0..<laneCount).map { Lane(index: $0, scenario: scenario, keyPrefix: keyPrefix, totalContenders: scenario.contenders) }
+        let drawn = scenario.keyDist.drawsPerAcquisition
+        // Fixed: contender i locks key i mod keys, so keys past the contenders are never locked.
+        let names = (0..<(drawn ? scenario.keys : min(scenario.keys, scenario.contenders))).map { Self.keyName(prefix: keyPrefix, key: $0) }
+        let shared = drawn ? SharedKeys(keys: scenario.keys) : nil
+        let sampler = KeySampler(scenario.keyDist, keys: scenario.keys)
+        let lanes = (0..<laneCount).map {
+            Lane(index: $0, scenario: scenario, keyNames: names, sharedKeys: shared, sampler: sampler)
+        }
         let options = laneConnectionOptions()
         do {
             for c in 0..<scenario.connections {
@@ -28,12 +36,13 @@ extension LoadRun {
             for lane in lanes { lane.closeAll() }
             throw DriverError("cannot set up the lock contexts: \(error)")
         }
-        // Contenders of one key share a lane, so the witness, hand-off and FIFO order stay lane-local.
+        // Fixed keys: contenders of one key share a lane, so the witness, hand-off and FIFO order stay
+        // lane-local. Drawn keys: any lane may lock any key (`SharedKeys`), so contenders just spread evenly.
         var perLane = Array(repeating: 0, count: laneCount)
         var placements: [[(index: Int, key: Int, slot: Int, offset: Int64)]] = Array(repeating: [], count: laneCount)
         for i in 0..<scenario.contenders {
             let key = i % scenario.keys
-            let laneIndex = key % laneCount
+            let laneIndex = (drawn ? i : key) % laneCount
             placements[laneIndex].append((i, key, perLane[laneIndex], clockOffset(for: i)))
             perLane[laneIndex] += 1
         }

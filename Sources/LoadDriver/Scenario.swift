@@ -15,8 +15,11 @@ public struct Scenario: Codable, Sendable, Hashable {
     public var lock: LockSpec
     /// Concurrent contenders (state machines, not threads).
     public var contenders: Int
-    /// Distinct lock keys; contender i uses key i % keys, so contenders/keys is the contention.
+    /// Distinct lock keys; with the `fixed` `keyDist` contender i uses key i % keys, so contenders/keys
+    /// is the contention.
     public var keys: Int
+    /// Which key each acquisition locks: the fixed layout above, or a key drawn per acquisition.
+    @DefaultWhenAbsent public var keyDist: KeyDistribution = .fixed
     /// Command connections per server (contenders share them, pipelined).
     public var connections: Int
     /// Most commands one connection may have outstanding; further sends wait in the driver.
@@ -72,7 +75,8 @@ public struct Scenario: Codable, Sendable, Hashable {
         client: RedisClientKind, deployment: Deployment? = nil, connection: ConnectionSettings = ConnectionSettings(),
         lock: LockSpec, contenders: Int, keys: Int, connections: Int, pipeline: Int,
         hold: TimeDistribution, think: TimeDistribution, mode: LoadMode, durationS: Double, warmupS: Double, requests: Int?,
-        seed: UInt64, queues: Int, acquireTimeoutMs: Int = 10_000, clockSkewMs: Int = 0, replyWaitUs: Int? = nil
+        seed: UInt64, queues: Int, acquireTimeoutMs: Int = 10_000, clockSkewMs: Int = 0, replyWaitUs: Int? = nil,
+        keyDist: KeyDistribution = .fixed
     ) {
         self.client = client
         self.deployment = deployment ?? .embedded(for: lock)
@@ -93,6 +97,7 @@ public struct Scenario: Codable, Sendable, Hashable {
         self.acquireTimeoutMs = acquireTimeoutMs
         self.clockSkewMs = clockSkewMs
         self.replyWaitUs = replyWaitUs
+        self.keyDist = keyDist
     }
 }
 

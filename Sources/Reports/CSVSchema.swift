@@ -18,7 +18,14 @@ public enum CSVSchema {
     }
 
     /// The summary CSV (`--csv`): one row per scenario per client.
-    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + keyPopularity + target
+
+    /// Scenario columns appended after the measurements (the schema grows only at its end), each with the
+    /// value a row written before the column existed implies: rows of either age then identify the same
+    /// cell (`SummaryRow.scenarioKey`).
+    public static let appendedScenarioColumns: [(name: String, absent: String)] = [
+        ("key_dist", KeyDistribution.absentDefault.description), ("topology", "standalone"),
+    ]
 
     private static let identity: [Column] = [
         Column("run_id", "", "Run id: UTC start time and 4 random hex digits; the rows of one `--client both` run share it.") { $0.identity.runID },
@@ -157,13 +164,42 @@ public enum CSVSchema {
         },
     ]
 
+    /// Columns added with Cluster, Sentinel and TLS targets; appended, so older files keep their order.
+    private static let target: [Column] = [
+        Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR` or `sentinel:1xR` for servers lockbench started; `cluster` or `sentinel` for ones it was given.") { $0.scenario.deployment.topologyName },
+    ]
+
+    private static let keyPopularity: [Column] = [
+        Column("key_dist", "", "Which key each acquisition locked (--key-dist): `fixed` (contender i always key i mod keys), `uniform`, `zipf:θ`, or `hotspot:P%/Q%` (P% of the keys expected to get Q% of the acquisitions).") { $0.scenario.keyDist.description },
+        Column("hot_key", "index", "The key granted most often in the window (empty with no grant); every key's count is in --keys-csv.") { i($0.keyPopularity?.hottestKey) },
+        Column("hot_key_grants_pct", "% of grants", "The hottest key's share of the window's grants.") { f($0.keyPopularity?.hottestShare.map { $0 * 100 }, 3) },
+        Column("hot_key_expected_pct", "% of grants", "The share the key distribution expects of that key (for `fixed`: its share of the contenders).") { f($0.keyPopularity?.hottestExpectedShare.map { $0 * 100 }, 3) },
+    ]
+
+    /// The per-key CSV (`--keys-csv`): one row per key per client.
+    public static let keys: [CSVColumn<KeyRow>] = [
+        CSVColumn("run_id", "", "Run id (joins with the summary CSV).") { $0.result.identity.runID },
+        CSVColumn("client", "", "`native` or `hiredis`.") { $0.result.scenario.client.rawValue },
+        CSVColumn("key_dist", "", "The run's --key-dist.") { $0.result.scenario.keyDist.description },
+        CSVColumn("key", "index", "Key index, 0-based (key 0 is the hottest under zipf, and the hot set starts at 0 under hotspot).") { i($0.key) },
+        CSVColumn("grants", "count", "Acquisitions granted on the key in the window.") { i($0.popularity.grantsByKey[$0.key]) },
+        CSVColumn("grants_pct", "% of grants", "The key's share of the window's grants (empty with no grant).") { r in
+            let total = r.popularity.grants
+            return total > 0 ? f(Double(r.popularity.grantsByKey[r.key]) * 100 / Double(total), 4) : ""
+        },
+        CSVColumn("expected_pct", "% of grants", "The share the key distribution expects of the key.") { r in
+            f(r.key < r.popularity.expectedShares.count ? r.popularity.expectedShares[r.key] * 100 : nil, 4)
+        },
+    ]
+
     /// The per-contender CSV (`--contenders-csv`): one row per contender per client.
     public static let contenders: [CSVColumn<ContenderRow>] = [
         CSVColumn("run_id", "", "Run id (joins with the summary CSV).") { $0.result.identity.runID },
         CSVColumn("client", "", "`native` or `hiredis`.") { $0.result.scenario.client.rawValue },
         CSVColumn("contender", "index", "Contender index, 0-based.") { i($0.contender) },
-        CSVColumn("key", "index", "Index of the key it contended for (contender mod keys).") { r in
-            i(r.result.scenario.keys > 0 ? r.contender % r.result.scenario.keys : 0)
+        CSVColumn("key", "index", "Index of the key it contended for (contender mod keys); empty when --key-dist drew a key per acquisition (see --keys-csv).") { r in
+            guard !r.result.scenario.keyDist.drawsPerAcquisition else { return "" }
+            return i(r.result.scenario.keys > 0 ? r.contender % r.result.scenario.keys : 0)
         },
         CSVColumn("grants", "count", "Acquisitions it was granted in the window.") { r in i(r.raw.grants[safe: r.contender]) },
         CSVColumn("failed", "count", "Acquisitions it ended without the lock.") { r in i(r.raw.failedByContender[safe: r.contender]) },
@@ -198,6 +234,16 @@ public struct ContenderRow: Sendable {
     /// Its index.
     public var contender: Int
     var raw: QueueRecorder { result.measurements.raw }
+}
+
+/// One key of one result: a row of the per-key CSV.
+public struct KeyRow: Sendable {
+    /// The run it belongs to.
+    public var result: RunResult
+    /// Its grants and expected shares (computed once per result, not per row).
+    public var popularity: KeyPopularity
+    /// Its index.
+    public var key: Int
 }
 
 /// One second of one result: a row of the timeline CSV.

@@ -35,6 +35,24 @@ public enum ContendersCSVWriter {
     }
 }
 
+/// The per-key CSV (`--keys-csv FILE`): one row per key per result, appended (results recorded before
+/// keys were counted add none).
+public enum KeysCSVWriter {
+    /// Throws unless rows can be appended to `path`. Call before the run.
+    public static func preflight(path: String) throws(ReportFileError) {
+        try CSVAppender.check(header: CSVSchema.keys.csvHeader(), path: path, flag: "--keys-csv")
+    }
+
+    /// Appends every key of every result.
+    public static func append(_ results: [RunResult], to path: String) throws(ReportFileError) {
+        let rows = results.flatMap { result -> [[String]] in
+            guard let popularity = result.keyPopularity else { return [] }
+            return popularity.grantsByKey.indices.map { CSVSchema.keys.csvCells(KeyRow(result: result, popularity: popularity, key: $0)) }
+        }
+        try CSVAppender.append(header: CSVSchema.keys.csvHeader(), rows: rows, to: path, flag: "--keys-csv")
+    }
+}
+
 /// The timeline CSV (`--timeseries-csv FILE`): one row per second of the window per result, appended.
 public enum TimeseriesCSVWriter {
     /// Throws unless rows can be appended to `path`. Call before the run.

@@ -150,6 +150,8 @@ public enum ReportInputs {
             data.notes.append("\(path): a knee CSV; the report computes knees from the summary rows, skipped")
         } else if columns.contains("second") {
             data.notes.append("\(path): a timeline CSV, not plotted, skipped")
+        } else if columns.isSuperset(of: ["run_id", "key", "expected_pct"]) {
+            data.notes.append("\(path): a per-key CSV; the summary rows carry the hottest key, skipped")
         } else {
             throw ReportFileError(.invalidContent, path: path, message: "\(path): not a lockbench summary or contenders CSV (its header has no run_id/acquire_p99_us or run_id/contender/grants columns)")
         }

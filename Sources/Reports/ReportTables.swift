@@ -1,3 +1,5 @@
+import LoadDriver
+
 /// The tables shared by the HTML report and the Markdown summary, as text cells.
 public enum ReportTables {
     /// Where and with what the runs were made: (label, value) pairs, values joined when runs differ.
@@ -43,9 +45,12 @@ public enum ReportTables {
         return result
     }
 
-    /// One line per cell: medians over complete repeats.
+    /// One line per cell: medians over complete repeats. With drawn keys (`--key-dist`) in any row, the
+    /// hottest key's share of grants against the share its distribution expects.
     public static func cells(_ model: ReportModel) -> [[String]] {
+        let drawnKeys = model.data.rows.contains { $0["key_dist"] != KeyDistribution.fixed.description }
         var lines = [["series", "load", "runs", "acq/s", "p50", "p99", "p99.9", "errors", "Jain", "starved", "server cmds/acq"]]
+        if drawnKeys { lines[0] += ["hot key % (expected)"] }
         for series in model.series {
             for cell in series.cells {
                 let runs = cell.repeats == cell.rows.count ? "\(cell.repeats)" : "\(cell.repeats) of \(cell.rows.count)"
@@ -64,6 +69,11 @@ public enum ReportTables {
                     cell.median("starved").map { NumberText.grouped($0) } ?? "-",
                     cell.median("server_cmds_per_acquire").map { NumberText.fixed($0, 2) } ?? "-",
                 ])
+                if drawnKeys {
+                    let hot = cell.median("hot_key_grants_pct").map { NumberText.fixed($0, 1) } ?? "-"
+                    let expected = cell.median("hot_key_expected_pct").map { " (\(NumberText.fixed($0, 1)))" } ?? ""
+                    lines[lines.count - 1].append(hot + expected)
+                }
             }
         }
         return lines

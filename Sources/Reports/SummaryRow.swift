@@ -18,8 +18,12 @@ public struct SummaryRow: Sendable, Hashable {
         cells = Dictionary(uniqueKeysWithValues: zip(CSVWriter.header, CSVWriter.row(result)))
     }
 
-    /// The cell of `column`, `""` when the row has no such column or it is empty.
-    public subscript(_ column: String) -> String { cells[column] ?? "" }
+    /// The cell of `column`, `""` when the row has no such column or it is empty; for a scenario column
+    /// appended later, a row written before it existed reads as the value it ran with.
+    public subscript(_ column: String) -> String {
+        if let cell = cells[column], !cell.isEmpty { return cell }
+        return Self.absentScenarioCells[column] ?? ""
+    }
 
     /// The cell of `column` as a number, or `nil` when it is empty or not a finite number.
     public func number(_ column: String) -> Double? {
@@ -30,13 +34,16 @@ public struct SummaryRow: Sendable, Hashable {
     /// The scenario columns, in schema order: the summary columns from `client` up to the first
     /// measurement (`window_s`). Sliced from `CSVSchema.summary` so a scenario column added there is
     /// picked up here without a second list to keep in step.
+    /// `CSVSchema.appendedScenarioColumns` follow.
     public static let scenarioColumns: [String] = {
         let header = CSVWriter.header
         guard let first = header.firstIndex(of: "client"), let end = header.firstIndex(of: "window_s"), first < end else {
             return []
         }
-        return Array(header[first..<end])
+        return Array(header[first..<end]) + CSVSchema.appendedScenarioColumns.map(\.name)
     }()
+
+    private static let absentScenarioCells = Dictionary(uniqueKeysWithValues: CSVSchema.appendedScenarioColumns.map { ($0.name, $0.absent) })
 
     /// Scenario columns that differ between runs of the same cell and so never identify it: where the
     /// servers listened (an embedded fleet picks free ports each time), the seed (a sweep draws one

@@ -136,6 +136,9 @@ public enum SummaryTable {
         for result in results {
             if let line = clientBoundLine(result) { out += line + "\n" }
         }
+        for result in results {
+            if let line = hottestKeyLine(result) { out += line + "\n" }
+        }
         out += "\n"
 
         let showRatio = ratios != .none && results.count == 2 && results[0].scenario.client != results[1].scenario.client
@@ -191,6 +194,7 @@ public enum SummaryTable {
 
         let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
+        if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
         load += s.pipeline > 0 ? " × pipeline \(s.pipeline)" : " (pipeline unlimited)"
         if s.effectiveReplyWaitUs > 0 { load += ", reply wait \(TimeDistribution.fixed(us: s.effectiveReplyWaitUs))" }
@@ -217,6 +221,16 @@ public enum SummaryTable {
     static func clientBoundLine(_ r: RunResult) -> String? {
         guard let harness = r.measurements.harness, harness.clientBound else { return nil }
         return "!! CLIENT-BOUND (\(r.scenario.client)): \(harness.reason ?? "the harness limited the run"); figures describe lockbench, not Redis"
+    }
+
+    /// With drawn keys, the hottest key against its expected share: where a hot key (or shard) shows.
+    static func hottestKeyLine(_ r: RunResult) -> String? {
+        guard r.scenario.keyDist.drawsPerAcquisition, let popularity = r.keyPopularity, let key = popularity.hottestKey,
+              let share = popularity.hottestShare else { return nil }
+        var line = "hottest key (\(r.scenario.client)): key \(key), \(NumberText.fixed(share * 100, 1))% of grants"
+        if let expected = popularity.hottestExpectedShare { line += " (expected \(NumberText.fixed(expected * 100, 1))% under \(r.scenario.keyDist))" }
+        line += "; \(popularity.keysGranted) of \(popularity.grantsByKey.count) keys granted"
+        return line
     }
 
     private static func pad(_ s: String, _ width: Int, left: Bool) -> String {

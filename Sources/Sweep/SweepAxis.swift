@@ -1,6 +1,8 @@
 /// A scenario flag a sweep can vary: given a comma list (`--contenders 10,100,1000`), each value
 /// becomes one coordinate of the grid.
 public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Where the servers are: `standalone`, `cluster:PxR`, `sentinel:1xR` (embedded shapes).
+    case topology
     /// Lock algorithm.
     case algorithm
     /// Wait strategy.
@@ -12,6 +14,8 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
     case contention
     /// Distinct keys (a fixed count; alternative to `contention`).
     case keys
+    /// Key popularity (`--key-dist`): the fixed layout, or a key drawn per acquisition.
+    case keyDist = "key-dist"
     /// Connections per server.
     case connections
     /// Pipeline limit per connection.
@@ -32,7 +36,7 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Axes in the order cells nest (the last varies fastest): strategy first, the load last, so a
     /// listing reads series by series.
-    public static let nesting: [SweepAxis] = [.algorithm, .wait, .client, .contention, .keys, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
+    public static let nesting: [SweepAxis] = [.topology, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
 
     /// The axes that are loads rather than series coordinates.
     public var isLoad: Bool { self == .contenders || self == .rate }

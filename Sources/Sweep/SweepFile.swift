@@ -28,7 +28,7 @@ public struct SweepFile: Sendable, Hashable {
     /// Keys that configure the sweep rather than the scenario.
     static let sweepKeys: Set<String> = ["repeat", "slo", "max-error-rate"]
     /// Keys a file may not set: where output goes is decided where the sweep is started.
-    static let outputKeys: Set<String> = ["csv", "contenders-csv", "timeseries-csv", "hgrm", "json", "knee-csv", "resume", "file", "dry-run"]
+    static let outputKeys: Set<String> = ["csv", "contenders-csv", "keys-csv", "timeseries-csv", "hgrm", "json", "knee-csv", "resume", "file", "dry-run"]
 
     /// Reads and checks `path`.
     public init(path: String) throws(SweepGridError) {

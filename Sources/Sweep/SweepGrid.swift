@@ -1,4 +1,5 @@
 import Harness
+import LoadDriver
 import Locks
 import RedisConnection
 
@@ -50,11 +51,13 @@ public struct SweepGrid: Sendable, Hashable {
 
     private static func example(_ axis: SweepAxis) -> String {
         switch axis {
+        case .topology: return "standalone,cluster:3x0,sentinel:1x1"
         case .algorithm: return "setnx-px,redlock"
         case .wait: return "backoff,pubsub,fifo"
         case .client: return "native,hiredis"
         case .hold, .think: return "1ms,5ms"
         case .ttl: return "1s,10s"
+        case .keyDist: return "fixed,zipf:0.99,hotspot:20%/80%"
         case .rate: return "1000,2000,4000"
         default: return "1,10,100"
         }
@@ -105,6 +108,9 @@ public struct SweepCellValues: Sendable, Hashable {
         for axis in SweepAxis.nesting {
             guard let value = values[axis] else { continue }
             switch axis {
+            case .topology:
+                guard let topology = TopologyChoice(parsing: value) else { throw bad(axis, value, "use \(TopologyChoice.forms)") }
+                s.topology = topology
             case .algorithm:
                 guard let kind = LockAlgorithmKind(rawValue: value) else {
                     throw bad(axis, value, "use one of \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -120,6 +126,7 @@ public struct SweepCellValues: Sendable, Hashable {
                 client = kind
             case .contention: break
             case .keys: s.keys = try whole(axis, value)
+            case .keyDist: s.keyDist = value
             case .connections: s.connections = try whole(axis, value)
             case .pipeline: s.pipeline = try whole(axis, value)
             case .contenders: s.contenders = try whole(axis, value)
@@ -142,10 +149,11 @@ public struct SweepCellValues: Sendable, Hashable {
     /// other axes in `shown`.
     public func label(showing shown: [SweepAxis]) -> String {
         var parts: [String] = []
+        if let topology = values[.topology], shown.contains(.topology) { parts.append(topology) }
         let strategy = [values[.algorithm], values[.wait]].compactMap { $0 }.joined(separator: "/")
         if !strategy.isEmpty { parts.append(strategy) }
         if let client = values[.client] { parts.append(client) }
-        for axis in SweepAxis.nesting where ![.algorithm, .wait, .client].contains(axis) && shown.contains(axis) {
+        for axis in SweepAxis.nesting where ![.topology, .algorithm, .wait, .client].contains(axis) && shown.contains(axis) {
             if let value = values[axis] { parts.append("\(axis.rawValue)=\(value)") }
         }
         return parts.isEmpty ? "base scenario" : parts.joined(separator: " ")

@@ -9,6 +9,8 @@ public final class SweepOutputs: Sendable {
     public let csv: String?
     /// Per-contender CSV (`--contenders-csv`).
     public let contendersCSV: String?
+    /// Per-key CSV (`--keys-csv`).
+    public let keysCSV: String?
     /// Per-second CSV (`--timeseries-csv`).
     public let timeseriesCSV: String?
     /// `.hgrm` directory (`--hgrm`): files named by each run's own run id.
@@ -18,9 +20,13 @@ public final class SweepOutputs: Sendable {
     private let jsonResults: Mutex<[RunResult]>
 
     /// Outputs at these paths; `earlierJSON` are results a resumed sweep keeps in its JSON file.
-    public init(csv: String?, contendersCSV: String?, timeseriesCSV: String?, hgrm: String?, json: String?, earlierJSON: [RunResult] = []) {
+    public init(
+        csv: String?, contendersCSV: String?, timeseriesCSV: String?, hgrm: String?, json: String?, keysCSV: String? = nil,
+        earlierJSON: [RunResult] = []
+    ) {
         self.csv = csv
         self.contendersCSV = contendersCSV
+        self.keysCSV = keysCSV
         self.timeseriesCSV = timeseriesCSV
         self.hgrm = hgrm
         self.json = json
@@ -31,6 +37,7 @@ public final class SweepOutputs: Sendable {
     public func preflight() throws(ReportFileError) {
         if let csv { try CSVWriter.preflight(path: csv) }
         if let contendersCSV { try ContendersCSVWriter.preflight(path: contendersCSV) }
+        if let keysCSV { try KeysCSVWriter.preflight(path: keysCSV) }
         if let timeseriesCSV { try TimeseriesCSVWriter.preflight(path: timeseriesCSV) }
         if let hgrm { try HgrmWriter.preflight(directory: hgrm) }
         if let json { try JSONReportWriter.preflight(path: json) }
@@ -40,6 +47,7 @@ public final class SweepOutputs: Sendable {
     public func write(_ result: RunResult) throws(ReportFileError) {
         if let csv { try CSVWriter.append([result], to: csv) }
         if let contendersCSV { try ContendersCSVWriter.append([result], to: contendersCSV) }
+        if let keysCSV { try KeysCSVWriter.append([result], to: keysCSV) }
         if let timeseriesCSV { try TimeseriesCSVWriter.append([result], to: timeseriesCSV) }
         if let hgrm { try HgrmWriter.write([result], to: hgrm) }
         if let json {

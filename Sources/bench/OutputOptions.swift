@@ -10,6 +10,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write one row per contender (grants, failures, attempts) to this CSV.", valueName: "file"))
     var contendersCsv: String?
 
+    @Option(help: ArgumentHelp("Write one row per lock key (grants, share of grants, share the --key-dist expects) to this CSV.", valueName: "file"))
+    var keysCsv: String?
+
     @Option(help: ArgumentHelp("Write acquisitions and errors per second to this CSV.", valueName: "file"))
     var timeseriesCsv: String?
 
@@ -23,6 +26,7 @@ struct OutputOptions: ParsableArguments {
     func preflight() throws(ReportFileError) {
         if let csv { try CSVWriter.preflight(path: csv) }
         if let contendersCsv { try ContendersCSVWriter.preflight(path: contendersCsv) }
+        if let keysCsv { try KeysCSVWriter.preflight(path: keysCsv) }
         if let timeseriesCsv { try TimeseriesCSVWriter.preflight(path: timeseriesCsv) }
         if let hgrm { try HgrmWriter.preflight(directory: hgrm) }
         if let json { try JSONReportWriter.preflight(path: json) }
@@ -33,6 +37,7 @@ struct OutputOptions: ParsableArguments {
         var written: [String] = []
         if let csv { try CSVWriter.append(results, to: csv); written.append(csv) }
         if let contendersCsv { try ContendersCSVWriter.append(results, to: contendersCsv); written.append(contendersCsv) }
+        if let keysCsv { try KeysCSVWriter.append(results, to: keysCsv); written.append(keysCsv) }
         if let timeseriesCsv { try TimeseriesCSVWriter.append(results, to: timeseriesCsv); written.append(timeseriesCsv) }
         if let hgrm { written += try HgrmWriter.write(results, to: hgrm) }
         if let json { try JSONReportWriter.write(results, to: json); written.append(json) }

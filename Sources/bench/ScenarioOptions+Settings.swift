@@ -20,6 +20,7 @@ extension ScenarioOptions {
         s.wait = wait
         s.contenders = contenders
         s.keys = keys
+        s.keyDist = keyDist
         s.connections = connections
         s.pipeline = pipeline
         s.ttl = ttl
@@ -42,6 +43,10 @@ extension ScenarioOptions {
         s.commandTimeout = commandTimeout
         s.servers = servers
         s.unix = unix
+        s.topology = topology
+        s.clusterSeeds = clusterSeeds
+        s.sentinels = sentinels
+        s.masterName = masterName
         s.user = user
         s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
         s.db = db

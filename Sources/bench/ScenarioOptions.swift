@@ -21,6 +21,11 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Distinct lock keys; contenders/keys is the contention per key.", valueName: "n"))
     var keys = 40
 
+    @Option(help: ArgumentHelp(
+        "Which key each acquisition locks: fixed (contender i always locks key i mod --keys), or a key drawn per acquisition: uniform, zipf:θ (0<θ<1, e.g. zipf:0.99) or hotspot:P%/Q% (P% of the keys get Q% of the acquisitions).",
+        valueName: "dist"))
+    var keyDist = "fixed"
+
     @Option(help: ArgumentHelp("Command connections per server, shared by the contenders.", valueName: "n"))
     var connections = 4
 
@@ -89,6 +94,29 @@ struct ScenarioOptions: ParsableArguments {
 
     @Flag(help: "Embedded servers listen on Unix sockets instead of loopback TCP.")
     var unix = false
+
+    @Option(
+        help: ArgumentHelp("Which local servers to start when none is named: \(TopologyChoice.forms).", valueName: "shape"),
+        transform: { text throws in
+            guard let topology = TopologyChoice(parsing: text) else { throw ValidationError("--topology '\(text)' is invalid: use \(TopologyChoice.forms).") }
+            return topology
+        })
+    var topology = TopologyChoice.standalone
+
+    @Option(
+        name: .customLong("cluster"),
+        help: ArgumentHelp("A seed node of a Redis Cluster, host:port (repeatable); the slot map is read from it.", valueName: "endpoint"),
+        transform: { text throws in try Endpoint(parsing: text) })
+    var clusterSeeds: [Endpoint] = []
+
+    @Option(
+        name: .customLong("sentinel"),
+        help: ArgumentHelp("A Sentinel, host:port (repeatable), asked for the primary of --master-name and followed across failovers.", valueName: "endpoint"),
+        transform: { text throws in try Endpoint(parsing: text) })
+    var sentinels: [Endpoint] = []
+
+    @Option(help: ArgumentHelp("The name the sentinels monitor the primary under.", valueName: "name"))
+    var masterName: String?
 
     @Option(help: ArgumentHelp("ACL user for AUTH.", valueName: "name"))
     var user: String?

@@ -56,6 +56,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Axis: fixed key counts (instead of --contention).", valueName: "list"))
     var keys: String?
 
+    @Option(help: ArgumentHelp("Axis: key distributions, e.g. fixed,zipf:0.99,hotspot:20%/80%.", valueName: "list"))
+    var keyDist: String?
+
     @Option(help: ArgumentHelp("Axis: connections per server.", valueName: "list"))
     var connections: String?
 
@@ -73,6 +76,9 @@ struct SweepCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Axis: lock TTLs, e.g. 1s,10s.", valueName: "list"))
     var ttl: String?
+
+    @Option(help: ArgumentHelp("Axis: embedded deployments, e.g. standalone,cluster:3x0,sentinel:1x1.", valueName: "list"))
+    var topology: String?
 
     @Option(help: ArgumentHelp("Read the grid and scenario flags from this JSON file (see discussion).", valueName: "file"))
     var file: String?
@@ -113,7 +119,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, connections, pipeline, rate, hold, think, ttl
+        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -139,7 +145,7 @@ struct SweepCommand: AsyncParsableCommand {
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
             .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
-            .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl,
+            .keyDist: keyDist, .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl, .topology: topology,
         ]
         // keys and contention are alternatives: either on the command line replaces both from the file.
         if keys != nil || contention != nil {
@@ -219,7 +225,7 @@ struct SweepCommand: AsyncParsableCommand {
             earlierJSON = (try? JSONReportWriter.decode(data)) ?? []
         }
         let outputs = SweepOutputs(csv: output.csv, contendersCSV: output.contendersCsv, timeseriesCSV: output.timeseriesCsv,
-                                   hgrm: output.hgrm, json: output.json, earlierJSON: earlierJSON)
+                                   hgrm: output.hgrm, json: output.json, keysCSV: output.keysCsv, earlierJSON: earlierJSON)
         do {
             try outputs.preflight()
             if let kneeCsv { try KneeTable.preflight(path: kneeCsv) }
@@ -247,7 +253,7 @@ struct SweepCommand: AsyncParsableCommand {
                 }
             }
         }
-        for path in [output.csv, output.contendersCsv, output.timeseriesCsv, output.hgrm, output.json].compactMap({ $0 }) where !outcome.results.isEmpty {
+        for path in [output.csv, output.contendersCsv, output.keysCsv, output.timeseriesCsv, output.hgrm, output.json].compactMap({ $0 }) where !outcome.results.isEmpty {
             Terminal.note("wrote \(path)")
         }
 

@@ -30,6 +30,11 @@ struct FlagValidationTests {
         (["--reply-wait", "soon"], ["--reply-wait", "soon"]),
         (["--reply-wait", "exp:1ms"], ["--reply-wait", "exp:1ms", "auto, off"]),
         (["--reply-wait", "1s"], ["--reply-wait", "1s", "100ms"]),
+        (["--key-dist", "zipf:1.5"], ["--key-dist", "zipf:1.5", "zipf:θ", "hotspot:P%/Q%", "uniform"]),
+        (["--key-dist", "zipf:x"], ["--key-dist", "zipf:x", "not a number", "hotspot:P%/Q%"]),
+        (["--key-dist", "hotspot:120%/80%"], ["--key-dist", "hotspot:120%/80%", "below 100%", "zipf:θ"]),
+        (["--key-dist", "hotspot:20%"], ["--key-dist", "hotspot:20%", "P%/Q%", "zipf:θ"]),
+        (["--key-dist", "uniform", "--keys", "2000000"], ["--keys", "2000000", "--key-dist uniform"]),
         (["--bogus-flag"], ["bogus-flag"]),
     ] + TLSFlagTests.usageCases
 

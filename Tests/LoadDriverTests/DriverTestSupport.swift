@@ -12,7 +12,8 @@ import TestSupport
 func scenario(
     _ client: RedisClientKind, fleet: RedisFleet, wait: WaitStrategy = .spin, contenders: Int, keys: Int,
     connections: Int = 1, pipeline: Int = 0, hold: TimeDistribution = .fixed(us: 0), mode: LoadMode = .closed,
-    durationS: Double = 1, requests: Int? = nil, queues: Int = 1, commandTimeoutMs: Int = 5_000
+    durationS: Double = 1, requests: Int? = nil, queues: Int = 1, commandTimeoutMs: Int = 5_000,
+    keyDist: KeyDistribution = .fixed, seed: UInt64 = 7
 ) -> Scenario {
     Scenario(
         client: client, deployment: .standalone(.external(fleet.endpoints)),
@@ -20,7 +21,7 @@ func scenario(
         lock: LockSpec(algorithm: .setnxPX, wait: wait, ttlMs: 10_000),
         contenders: contenders, keys: keys, connections: connections, pipeline: pipeline,
         hold: hold, think: .fixed(us: 0), mode: mode, durationS: durationS, warmupS: 0, requests: requests,
-        seed: 7, queues: queues, acquireTimeoutMs: 20_000)
+        seed: seed, queues: queues, acquireTimeoutMs: 20_000, keyDist: keyDist)
 }
 
 /// Runs `scenario` on `fleet` through the driver, as `bench run` does.

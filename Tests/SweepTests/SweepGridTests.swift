@@ -16,6 +16,15 @@ import Testing
         #expect(cells[1].label(showing: grid.varying) == "setnx-px native contenders=100")
     }
 
+    @Test("the topology axis gives each cell its deployment and leads the label")
+    func topologyAxis() throws {
+        let grid = try SweepGrid(lists: [.topology: "standalone,cluster:3x0,sentinel:1x1", .algorithm: "setnx-px"])
+        let plan = try SweepPlan.make(grid: grid, base: ScenarioSettings())
+        #expect(plan.cells.map(\.scenario.deployment.topologyName) == ["standalone", "cluster:3x0", "sentinel:1x1"])
+        #expect(plan.cells[1].label == "cluster:3x0 setnx-px")
+        #expect(throws: SweepGridError.self) { try SweepPlan.make(grid: try SweepGrid(lists: [.topology: "ring:3"]), base: ScenarioSettings()) }
+    }
+
     @Test func contentionSetsKeysPerCell() throws {
         var base = ScenarioSettings()
         base.duration = "3s"

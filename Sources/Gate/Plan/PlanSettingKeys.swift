@@ -20,6 +20,7 @@ enum PlanSettingKeys {
         ("wait", { s, n throws(Refusal) in s.wait = try choice(n, WaitStrategy.Kind.self) }),
         ("contenders", { s, n throws(Refusal) in s.contenders = try int(n) }),
         ("keys", { s, n throws(Refusal) in s.keys = try int(n) }),
+        ("key-dist", { s, n throws(Refusal) in s.keyDist = try text(n) }),
         ("connections", { s, n throws(Refusal) in s.connections = try int(n) }),
         ("pipeline", { s, n throws(Refusal) in s.pipeline = try int(n) }),
         ("ttl", { s, n throws(Refusal) in s.ttl = try text(n) }),
