@@ -193,6 +193,7 @@ public enum SummaryTable {
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
         let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+            + (s.connection.tls.map { $0.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" } ?? "")
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"

@@ -30,6 +30,7 @@ struct TLSFlagTests {
         #expect(result.stderr.contains("TLS; run CA"), "\(result.stderr)")
         #expect(result.stdout.contains("native"))
         #expect(!result.stdout.contains("hiredis"), "\(result.stdout)")
+        #expect(result.stdout.contains("1 server (embedded) over TLS"), "\(result.stdout)")
         let overlaps = result.stdout.split(separator: "\n").first { $0.hasPrefix("mutex overlaps") }
         #expect(overlaps?.split(separator: " ").last == "0", "\(result.stdout)")
     }
@@ -41,6 +42,7 @@ struct TLSFlagTests {
             boundSeconds: 90)
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
         #expect(result.stdout.contains("WARNING: --tls-insecure"), "\(result.stdout)")
+        #expect(result.stdout.contains("over TLS, NOT VERIFIED"), "\(result.stdout)")
     }
 
     @Test("against external TLS servers: a wrong CA, a wrong name and the wrong kind of port each exit 2 with the fix")
