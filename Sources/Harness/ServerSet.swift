@@ -73,9 +73,10 @@ public final class ServerSet: Sendable {
     /// `tls` with the files it leaves unset taken from the embedded fleet's run CA and client
     /// certificate; unchanged for external servers, whose CA the user names (or the system store).
     public func tlsOptions(_ tls: TLSOptions, for deployment: Deployment) -> TLSOptions {
-        guard deployment.isEmbedded, let files = fleet?.certificates, !tls.insecure else { return tls }
+        guard deployment.isEmbedded, let files = fleet?.certificates else { return tls }
         var filled = tls
-        if filled.caFile == nil { filled.caFile = files.caCertificate }
+        // --tls-insecure verifies nothing, so it gets no CA; the client certificate is about the client.
+        if filled.caFile == nil && !tls.insecure { filled.caFile = files.caCertificate }
         if filled.certFile == nil {
             filled.certFile = files.clientCertificate
             filled.keyFile = files.clientKey
