@@ -142,6 +142,14 @@ public final class ChaosRunner: Sendable {
                     for fault in ChaosRun.NetworkFault.allCases {
                         try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.network(algorithm, client, fault) }
                     }
+                case .sentinelFailover:
+                    guard plan.sentinel, RedisFleet.sentinelAvailable else {
+                        run.note("sentinel-failover: skipped (\(plan.sentinel ? "redis-sentinel is not on PATH; Debian/Ubuntu: apt-get install redis-sentinel" : "Sentinel variants are off")).")
+                        continue
+                    }
+                    for fault in ChaosRun.SentinelFault.allCases {
+                        try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.sentinelFailover(algorithm, client, fault) }
+                    }
                 }
             }
         }

@@ -15,6 +15,8 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case clockSkew = "clock-skew"
     /// Connection resets (`CLIENT KILL`) and a paused server with client command timeouts.
     case network
+    /// A Sentinel failover (planned, or the primary killed) under a load run that follows the primary.
+    case sentinelFailover = "sentinel-failover"
 
     public var description: String { rawValue }
 
@@ -23,7 +25,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var supportedAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return LockAlgorithmKind.allCases
-        case .failover, .network: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
+        case .failover, .network, .sentinelFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         }
@@ -33,7 +35,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var defaultAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return [.setnxPX, .fenced, .redlock]
-        case .failover: return [.setnxPX, .fenced]
+        case .failover, .sentinelFailover: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         case .network: return [.setnxPX]

@@ -21,6 +21,7 @@ enum Handshake {
             if let message = reply.errorMessage {
                 throw HarnessError(Self.explain(refusal: message, endpoint: endpoint))
             }
+            if let refusal = await SentinelTarget.refusalIfSentinel(connection) { throw HarnessError(refusal) }
         }
     }
 

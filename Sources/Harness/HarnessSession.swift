@@ -13,6 +13,7 @@ public final class HarnessSession: Sendable {
     let current = Mutex<LoadRun?>(nil)
     let stopReason = Mutex<String?>(nil)
     let options = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
+    let sentinelOptions = Mutex<[ConnectionSettings: ConnectionOptions]>([:])
     let checked = Mutex<Set<String>>([])
     let followers = Mutex<[HarnessSession]>([])
 
@@ -95,28 +96,31 @@ public final class HarnessSession: Sendable {
     func prepare(
         _ scenario: Scenario, keyPrefix: String
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
-        try await checkHandshake(scenario)
-        let (endpoints, connection) = try target(scenario)
-        let connector = ClientConnectors.connector(for: scenario.client)
-        let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
-        return (load, endpoints, connector, connection)
+        let connection = try scenarioOptions(scenario)
+        let target = try await runTarget(scenario, options: connection)
+        try await checkHandshake(scenario, on: target.endpoints)
+        let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,
+                           keyPrefix: keyPrefix, primaryWatch: target.watch)
+        return (load, target.endpoints, target.connector, connection)
     }
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.
-    func checkHandshake(_ scenario: Scenario) async throws(HarnessError) {
-        let (endpoints, options) = try target(scenario)
+    func checkHandshake(_ scenario: Scenario, on resolved: [Endpoint]? = nil) async throws(HarnessError) {
+        let options = try scenarioOptions(scenario)
+        let endpoints: [Endpoint]
+        if let resolved { endpoints = resolved } else { endpoints = try await runTarget(scenario, options: options).endpoints }
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
         try await Handshake.check(endpoints, connector: ClientConnectors.connector(for: scenario.client), options: options)
         checked.withLock { _ = $0.insert(key) }
     }
 
-    /// Where `scenario` connects and with what options: an embedded server's TLS port and run
-    /// certificates when the scenario asks for TLS.
-    func target(_ scenario: Scenario) throws(HarnessError) -> ([Endpoint], ConnectionOptions) {
+    /// The options `scenario` connects with: an embedded server's run certificates filled in when the
+    /// scenario asks for TLS.
+    func scenarioOptions(_ scenario: Scenario) throws(HarnessError) -> ConnectionOptions {
         var options = try connectionOptions(scenario.connection)
         options.tls = options.tls.map { servers.tlsOptions($0, for: scenario.deployment) }
-        return (try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), options)
+        return options
     }
 
     /// The client options for `settings`, the password read the first time only.

@@ -16,5 +16,6 @@ extension RunResult {
         identity.runID = runID
         self.init(identity: identity, scenario: scenario, endpoints: endpoints, measurements: measurements,
                   partial: measured.partial, partialReason: measured.partialReason, error: measured.fatalError)
+        if case .sentinel = scenario.deployment { failovers = measured.failovers }
     }
 }

@@ -51,7 +51,8 @@ extension ScenarioSettings {
         let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
         let deployment = try deployment(for: lock)
-        let connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
+        var connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
+        try sentinelAuth(for: deployment, into: &connection)
         return Scenario(
             client: client, deployment: deployment, connection: connection, lock: lock, contenders: contenders, keys: keys,
             connections: connections, pipeline: pipeline, hold: holdTime, think: thinkTime, mode: mode, durationS: durationS,
@@ -63,20 +64,29 @@ extension ScenarioSettings {
     /// A missing variable or file is a usage error, caught before any server starts; the secret
     /// itself is not read here.
     func checkPasswordSource() throws(ScenarioSettingsError) {
-        switch password {
+        try Self.checkSource(password, user: user, of: "the Redis password", flags: ("password-env", "password-file", "user"))
+    }
+
+    /// Checks one password source; `flags` are the flags that set it (without dashes).
+    static func checkSource(
+        _ source: CredentialsSource?, user: String?, of what: String, flags: (env: String, file: String, user: String)
+    ) throws(ScenarioSettingsError) {
+        switch source {
         case .environment(let variable)?:
             guard ProcessInfo.processInfo.environment[variable].map({ !$0.isEmpty }) ?? false else {
                 throw ScenarioSettingsError(
-                    "cannot read the Redis password from environment variable \(variable): it is not set or empty; export it before running.",
-                    flag: "password-env")
+                    "cannot read \(what) from environment variable \(variable): it is not set or empty; export it before running.",
+                    flag: flags.env)
             }
         case .file(let path)?:
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw ScenarioSettingsError(
-                    "cannot read the Redis password from password file \(path): it does not exist or is not readable.", flag: "password-file")
+                    "cannot read \(what) from password file \(path): it does not exist or is not readable.", flag: flags.file)
             }
         case nil:
-            if user != nil { throw ScenarioSettingsError("--user needs a password: give --password-env VAR or --password-file PATH.", flag: "user") }
+            if user != nil {
+                throw ScenarioSettingsError("--\(flags.user) needs a password: give --\(flags.env) VAR or --\(flags.file) PATH.", flag: flags.user)
+            }
         }
     }
 

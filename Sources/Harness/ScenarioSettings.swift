@@ -63,6 +63,9 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var masterName: String?
     public var user: String?
     public var password: CredentialsSource?
+    /// The sentinels' ACL user and password source (`--sentinel-user`, `--sentinel-password-*`).
+    public var sentinelUser: String?
+    public var sentinelPassword: CredentialsSource?
     public var db = 0
     /// `nil`: plain TCP. Checked by `scenario()`: files readable, TCP, a client that has TLS.
     public var tls: TLSOptions?

@@ -9,16 +9,27 @@ import RedisFleet
 public final class ServerSet: Sendable {
     /// The embedded servers, if any.
     public let fleet: RedisFleet?
+    /// The embedded Sentinel deployment (primary, replicas, sentinels), if any.
+    public let sentinel: SentinelTopology?
     let owned: Bool
 
     /// Uses `fleet` for embedded deployments; the caller stops it.
     public init(provided fleet: RedisFleet) {
         self.fleet = fleet
+        self.sentinel = nil
         self.owned = false
     }
 
-    init(started fleet: RedisFleet?) {
+    /// Uses `sentinel` for embedded Sentinel deployments (a caller that fails it over); the caller stops it.
+    public init(provided sentinel: SentinelTopology) {
+        self.fleet = nil
+        self.sentinel = sentinel
+        self.owned = false
+    }
+
+    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil) {
         self.fleet = fleet
+        self.sentinel = sentinel
         self.owned = true
     }
 
@@ -30,24 +41,29 @@ public final class ServerSet: Sendable {
     ) async throws(HarnessError) -> ServerSet {
         var count = 0
         var transport = EmbeddedTransport.tcp
+        var sentinelShape: (replicas: Int, sentinels: Int)?
         for deployment in deployments {
             switch deployment.embeddedTopology {
             case .servers(let n, let t)?:
                 if n > count { count = n }
                 transport = t
-            case .cluster?, .sentinel?:
-                // Filled in by the cluster and sentinel targets.
+            case .cluster?:
+                // Filled in by the cluster target.
                 throw HarnessError("\(deployment): embedded \(deployment.topologyName) is not available yet")
+            case .sentinel(let r, let s)?:
+                if r > sentinelShape?.replicas ?? 0 { sentinelShape = (r, s) }
             case nil: continue
             }
         }
-        guard count > 0 else { return ServerSet(started: nil) }
+        let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
+        var sentinel: SentinelTopology?
+        if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra) }
+        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel) }
         do {
-            let options = RedisServerOptions(
-                transport: transport == .unix ? .unix : .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) },
-                tls: tls ? ServerTLS() : nil)
-            return ServerSet(started: try await RedisFleet.start(count: count, options: options))
+            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: tls ? ServerTLS() : nil)
+            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel)
         } catch {
+            await sentinel?.stop()
             throw HarnessError("cannot start \(count) redis-server: \(error)")
         }
     }
@@ -65,8 +81,11 @@ public final class ServerSet: Sendable {
                 throw HarnessError("\(deployment) asks for TLS, but the embedded servers were started without it")
             }
             return Array(fleet.tlsEndpoints.prefix(count))
-        case .cluster, .sentinel:
+        case .cluster:
             throw HarnessError("\(deployment): \(deployment.topologyName) targets are not available yet")
+        case .sentinel:
+            // Wherever the sentinels say the primary is now: `HarnessSession` asks them for each run.
+            throw HarnessError("\(deployment): the primary is found through the sentinels (HarnessSession.runTarget), not listed")
         }
     }
 
@@ -89,6 +108,8 @@ public final class ServerSet: Sendable {
 
     /// Stops the fleet if this set started it.
     public func stop() async {
-        if owned { await fleet?.stop() }
+        guard owned else { return }
+        await sentinel?.stop()
+        await fleet?.stop()
     }
 }

@@ -26,6 +26,8 @@ public struct DriverOutcome: Sendable {
     public var reconnects = 0
     /// Contenders still busy when the drain's bound ran out (stuck on a server that never answered).
     public var undrained = 0
+    /// Failovers the run followed (a deployment with a `PrimaryWatch`), in order.
+    public var failovers: [FailoverWindow] = []
 
     /// Whether the harness, not the server, limited the run (judged from the merged recorder).
     public var harness: HarnessLoad? { recorder.harness.map(HarnessLoad.init) }

@@ -13,7 +13,10 @@ extension Lane {
         let holder = contenders[i].index
         let entered = withKey(contenders[i].key) { $0.enter(holder, validUntil: validUntil, now: now) }
         if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
-        if entered.stillValid > 0 { recorder.recordDoubleGrant(entered.stillValid) }
+        if entered.stillValid > 0 {
+            recorder.recordDoubleGrant(entered.stillValid)
+            failovers?.doubleGranted(entered.stillValid)
+        }
         if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
     }
 
@@ -39,6 +42,7 @@ extension Lane {
     /// A failed command whose connection is gone means the server died or went away: for a single
     /// server that ends the run; for Redlock only when fewer than a quorum of masters remain.
     func checkFatal(after failure: LockFailure, context: LockContext) {
+        failoverSaw(failure, context: context)
         guard !fatalReported, faults == nil, failure.redisError != nil else { return }
         let down = context.connections.filter { !$0.isOpen }
         guard !down.isEmpty else { return }

@@ -64,6 +64,8 @@ final class Lane: LockObserver, @unchecked Sendable {
     // Fault experiments (Lane+Faults.swift): reopening dead connections, and the event log.
     var faults: LaneFaults?
     var events: LoadEventLog?
+    /// Following a primary that moves (Lane+Failover.swift).
+    var failovers: LaneFailovers?
 
     init(index: Int, scenario: Scenario, keyNames: [String], sharedKeys: SharedKeys?, sampler: KeySampler?) {
         self.index = index
@@ -201,6 +203,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             }
             acquisitionsSoFar += 1
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: grant.validityMs, granted: true))
+            if failovers != nil { failovers?.granted(at: now, on: contenders[i].locker.context.connections.first?.endpoint) }
             witnessEnter(i, grant: grant, now: now, counts: counts)
             contenders[i].grant = grant
             contenders[i].phase = .holding
@@ -219,6 +222,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         case .timedOut(let summary), .gaveUp(let summary):
             if counts { recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now) }
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
+            if counts { failovers?.failed() }
             contenders[i].errorStreak = 0
             unpark(slot)
             finishCycle(i)
@@ -229,6 +233,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             recorder.recordError(kind: failure.kindKey, atNanos: now)
             errorsSoFar += 1
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
+            if counts { failovers?.failed() }
             checkFatal(after: failure, context: contenders[i].locker.context)
             unpark(slot)
             finishCycle(i, afterError: true)

@@ -17,7 +17,7 @@ extension LoadRun {
     /// Sets the lanes up for fault experiments (reconnects, the event log) and publishes them to the live
     /// queries. Call before the lanes start.
     func goLive(_ lanes: [Lane]) async {
-        let policy = scenario.reconnect
+        let policy = reconnectPolicy
         let capacity = scenario.eventLogCapacity
         let connector = connector
         let options = laneConnectionOptions()

@@ -14,16 +14,22 @@ public final class LoadRun: Sendable {
     let connector: any RedisConnector
     let endpoints: [Endpoint]
     let connectionOptions: ConnectionOptions
+    /// Where the primary moves to, for a deployment whose primary can fail over (Sentinel).
+    let primaryWatch: (any PrimaryWatch)?
     /// Every key the run creates starts with this.
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
     /// The lanes while the run is on, for live queries (LoadRun+Live.swift).
     let live = Mutex(LiveLanes())
 
-    /// Prepares a run; nothing connects until `run`.
+    /// Prepares a run; nothing connects until `run`. With a `primaryWatch`, the run follows the primary
+    /// across failovers (reopening connections through `connector`, which must connect to the current
+    /// primary whatever endpoint it is given) and reports each one (`DriverOutcome.failovers`).
     public init(
-        scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String
+        scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String,
+        primaryWatch: (any PrimaryWatch)? = nil
     ) {
+        self.primaryWatch = primaryWatch
         self.scenario = scenario
         self.connector = connector
         self.endpoints = endpoints
@@ -46,7 +52,9 @@ public final class LoadRun: Sendable {
         let lanes = try await buildLanes()
         let control = try await openControl()
         await goLive(lanes)
+        await followPrimary(lanes)
         defer {
+            primaryWatch?.stop()
             for lane in lanes { lane.closeAll() }
             for connection in control { connection.close() }
         }
@@ -125,6 +133,7 @@ public final class LoadRun: Sendable {
             return after.delta(since: before)
         }
         let faults = await Self.faultFigures(lanes)
+        let failovers = await Self.failovers(lanes, windowStart: windowStart)
         let partial = reason != nil
         return DriverOutcome(
             recorder: QueueRecorder.merged(recorders),
@@ -136,13 +145,13 @@ public final class LoadRun: Sendable {
             fatalError: fatal.withLock { $0 },
             clientCommands: commandsInWindow,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion,
-            events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained)
+            events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained, failovers: failovers)
     }
 
     /// A message when a server the run depends on has gone away: any, for a single server; for
     /// Redlock, when fewer than a quorum of masters remain.
     func deadServerMessage(_ lanes: [Lane]) async -> String? {
-        guard scenario.reconnect == nil else { return nil }
+        guard reconnectPolicy == nil else { return nil }
         var dead = Set<String>()
         for lane in lanes { dead.formUnion(await lane.onQueue { lane.deadEndpoints() }) }
         guard !dead.isEmpty else { return nil }

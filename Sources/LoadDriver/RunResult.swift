@@ -17,6 +17,8 @@ public struct RunResult: Codable, Sendable {
     public var partialReason: String?
     /// The error that ended the run, if one did.
     public var error: String?
+    /// Failovers the run followed (Sentinel), in order; `nil` for deployments whose primary cannot move.
+    public var failovers: [FailoverWindow]? = nil
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

@@ -21,14 +21,19 @@ extension RedisFleet {
         guard replicas >= 1, options.transport == .tcp else {
             throw FleetError(.invalidArgument, detail: "a replicated fleet needs at least one replica and TCP, not \(replicas) over \(options.transport)")
         }
-        var options = options
-        // Diskless full sync with no delay: 7.0 otherwise waits 5 s for more replicas to join.
-        options.extraConfig = [ConfigDirective("repl-diskless-sync", "yes"), ConfigDirective("repl-diskless-sync-delay", "0")] + options.extraConfig
+        let options = TopologyConfig.applying(TopologyConfig.replication(options), to: options)
         let fleet = try await start(count: 1 + replicas, options: options)
         do {
             let password = UUID().uuidString
+            // Every node, the primary included, gets the user and the credentials: after a failover any
+            // node may be the primary, and the others (the old primary too) must authenticate to it.
+            for node in fleet.endpoints {
+                try Self.setup(["ACL", "SETUSER", Self.replicationUser, "reset", "on", ">" + password, "~*", "&*", "+@all"], at: node)
+                try Self.setup(["CONFIG", "SET", "masteruser", Self.replicationUser], at: node)
+                try Self.setup(["CONFIG", "SET", "masterauth", password], at: node)
+            }
             for replica in fleet.endpoints.dropFirst() {
-                try await fleet.attach(replica: replica, password: password)
+                try await fleet.attach(replica: replica)
             }
         } catch {
             await fleet.stop()
@@ -37,13 +42,10 @@ extension RedisFleet {
         return fleet
     }
 
-    private func attach(replica: Endpoint, password: String) async throws(FleetError) {
+    private func attach(replica: Endpoint) async throws(FleetError) {
         let primary = endpoints[0]
         // With TLS the replica dials the primary's tls-port (`tls-replication yes`).
         guard case .tcp(let host, let port) = tlsEndpoints.first ?? primary else { return }
-        try Self.setup(["ACL", "SETUSER", Self.replicationUser, "reset", "on", ">" + password, "~*", "&*", "+@all"], at: primary)
-        try Self.setup(["CONFIG", "SET", "masteruser", Self.replicationUser], at: replica)
-        try Self.setup(["CONFIG", "SET", "masterauth", password], at: replica)
         try Self.setup(["REPLICAOF", host, String(port)], at: replica)
         try await Self.poll("replica \(replica) to sync with \(primary)", boundMs: 10_000) {
             Self.replicationInfo(replica).contains("master_link_status:up")

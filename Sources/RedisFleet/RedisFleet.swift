@@ -49,6 +49,8 @@ public final class RedisFleet: Sendable {
     struct FleetState: Sendable {
         var nodes: [NodeRecord]
         var stopped = false
+        /// Set by `startCluster`, and updated by the cluster fault helpers after they change it.
+        var cluster: ClusterLayout?
     }
 
     struct Launched: Sendable {
@@ -95,6 +97,17 @@ public final class RedisFleet: Sendable {
     /// On any failure the nodes already started are killed, the temp directory is removed, and the
     /// error names the node, its endpoint, and ends with the tail of its log.
     public static func start(count: Int = 1, options: RedisServerOptions = .init()) async throws(FleetError) -> RedisFleet {
+        try await start(count: count, options: options, ports: .any)
+    }
+
+    /// Which TCP ports a start may pick.
+    enum PortPolicy: Sendable, Hashable {
+        case any
+        /// Cluster nodes also bind `port + 10000` for the cluster bus.
+        case withClusterBus
+    }
+
+    static func start(count: Int, options: RedisServerOptions, ports: PortPolicy) async throws(FleetError) -> RedisFleet {
         guard count >= 1 else {
             throw FleetError(.invalidArgument, detail: "a fleet needs at least one node, not \(count)")
         }
@@ -142,7 +155,8 @@ public final class RedisFleet: Sendable {
             for index in 0..<count {
                 group.addTask {
                     do throws(FleetError) {
-                        let launched = try await launchNew(index: index, layout: nodeLayouts[index], executable: executable, options: options, tls: listener)
+                        let launched = try await launchNew(
+                            index: index, layout: nodeLayouts[index], executable: executable, options: options, ports: ports, tls: listener)
                         return (index, .success(launched))
                     } catch {
                         return (index, .failure(error))

@@ -45,28 +45,71 @@ extension RedisFleet {
         return try await start(count: count, options: options)
     }
 
-    /// On a Sentinel fleet: waits until the first Sentinel has discovered `replica`. It must know a
-    /// replica before the primary dies, or it has nobody to promote.
+    /// On a Sentinel fleet: waits until every running Sentinel has discovered `replica`. A Sentinel must
+    /// know a replica before the primary dies, or it has nobody to promote.
     public func waitUntilSentinelsKnow(replica: Endpoint, of masterName: String) async throws(FleetError) {
         guard case .tcp(_, let port) = replica else { return }
-        let sentinel = endpoints[0]
-        try await Self.poll("Sentinel to discover the replica \(replica)", boundMs: 10_000) {
-            guard let reply = try? RedisProbe.command(["SENTINEL", "REPLICAS", masterName], at: sentinel) else { return false }
-            return (reply.elements ?? []).contains { entry in
-                (entry.elements ?? []).compactMap(\.string).contains(String(port))
+        try await Self.poll("every Sentinel to discover the replica \(replica)", boundMs: 10_000) {
+            runningEndpoints.allSatisfy { sentinel in
+                guard let reply = try? RedisProbe.command(["SENTINEL", "REPLICAS", masterName], at: sentinel) else { return false }
+                return (reply.elements ?? []).contains { entry in
+                    (entry.elements ?? []).compactMap(\.string).contains(String(port))
+                }
             }
         }
     }
 
-    /// On a Sentinel fleet: waits until the first Sentinel names `replica` as the master and the
+    /// On a Sentinel fleet: waits until every running Sentinel has met all the others (through the
+    /// primary's hello channel). Until then a failover cannot gather a majority's votes.
+    public func waitUntilSentinelsKnowEachOther(of masterName: String) async throws(FleetError) {
+        let others = count - 1
+        try await Self.poll("every Sentinel to discover the \(others) others", boundMs: 15_000) {
+            runningEndpoints.allSatisfy { sentinel in
+                (try? RedisProbe.command(["SENTINEL", "SENTINELS", masterName], at: sentinel))?.elements?.count == others
+            }
+        }
+    }
+
+    /// On a Sentinel fleet: waits until every running Sentinel names `replica` as the master and the
     /// replica says it is one.
     public func waitUntilSentinelsPromote(_ replica: Endpoint, of masterName: String) async throws(FleetError) {
         guard case .tcp(_, let port) = replica else { return }
-        let sentinel = endpoints[0]
-        try await Self.poll("Sentinel to promote \(replica)", boundMs: 20_000) {
-            guard let reply = try? RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName], at: sentinel),
-                  let address = reply.elements, address.count == 2, address[1].string == String(port) else { return false }
-            return (try? RedisProbe.command(["ROLE"], at: replica))?.elements?.first?.string == "master"
+        try await Self.poll("every Sentinel to promote \(replica)", boundMs: 20_000) {
+            sentinelsAgreedPrimaryPort(of: masterName) == port && Self.isPrimary(replica)
         }
+    }
+
+    /// On a Sentinel fleet: waits until every running Sentinel names a master other than `old`, the
+    /// same one, and that server says it is one; returns its port. A Sentinel switches its master
+    /// exactly when it publishes `+switch-master`, so this returns once every Sentinel has.
+    public func waitUntilSentinelsSwitch(from old: Endpoint, of masterName: String) async throws(FleetError) -> Int {
+        var switched: Int?
+        try await Self.poll("every Sentinel to switch \(masterName) away from \(old)", boundMs: 30_000) {
+            guard let port = sentinelsAgreedPrimaryPort(of: masterName), Endpoint.tcp(host: "127.0.0.1", port: port) != old,
+                  Self.isPrimary(.tcp(host: "127.0.0.1", port: port)) else { return false }
+            switched = port
+            return true
+        }
+        guard let switched else { throw FleetError(.replication, detail: "the Sentinels switched \(masterName) to no port") }
+        return switched
+    }
+
+    private var runningEndpoints: [Endpoint] {
+        nodes.filter { $0.state == .running }.map(\.endpoint)
+    }
+
+    /// The port every running Sentinel gives for `masterName`, or `nil` while they disagree.
+    private func sentinelsAgreedPrimaryPort(of masterName: String) -> Int? {
+        let ports = runningEndpoints.map { sentinel -> Int? in
+            guard let address = (try? RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName], at: sentinel))?.elements,
+                  address.count == 2 else { return nil }
+            return address[1].string.flatMap { Int($0) }
+        }
+        guard let first = ports.first, let port = first, ports.allSatisfy({ $0 == port }) else { return nil }
+        return port
+    }
+
+    private static func isPrimary(_ endpoint: Endpoint) -> Bool {
+        (try? RedisProbe.command(["ROLE"], at: endpoint))?.elements?.first?.string == "master"
     }
 }

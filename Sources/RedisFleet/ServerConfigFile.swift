@@ -53,6 +53,9 @@ enum ServerConfigFile {
         }
         if let password = options.password {
             lines.append("requirepass \(quote(password))")
+            // A node that becomes a replica (a cluster replica, a promoted node's old primary) must
+            // authenticate to its primary, which asks for the same password.
+            lines.append("masterauth \(quote(password))")
         }
         for user in options.aclUsers {
             let words = [user.name, "reset", "on", ">" + user.password] + user.rules

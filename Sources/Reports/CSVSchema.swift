@@ -167,6 +167,19 @@ public enum CSVSchema {
     /// Columns added with Cluster, Sentinel and TLS targets; appended, so older files keep their order.
     private static let target: [Column] = [
         Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR` or `sentinel:1xR` for servers lockbench started; `cluster` or `sentinel` for ones it was given.") { $0.scenario.deployment.topologyName },
+    ] + failover
+
+    /// Sentinel failovers a run followed: the worst window, and counts summed over every failover (the
+    /// JSON result lists each one). Empty for deployments whose primary cannot move.
+    private static let failover: [Column] = [
+        Column("failovers", "count", "Sentinel: failovers the run followed (`+switch-master`, or a demoted primary found by `READONLY`).") { i($0.failovers?.count) },
+        Column("failover_unavailable_ms", "ms", "Sentinel: the longest failover window, last grant before the switch → first grant on the new primary (driver clock); empty when no grant came after it.") { f($0.worstFailover?.unavailableMs, 3) },
+        Column("failover_last_grant_before_ms", "ms from window start", "Sentinel: the worst failover's last grant before the switch.") { f($0.worstFailover?.lastGrantBeforeMs, 3) },
+        Column("failover_first_grant_after_ms", "ms from window start", "Sentinel: the worst failover's first grant on the new primary.") { f($0.worstFailover?.firstGrantAfterMs, 3) },
+        Column("failover_failed_acquires", "count", "Sentinel: acquisitions that ended without the lock inside failover windows, all failovers.") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.failedAcquisitions } }) },
+        Column("failover_errors", "count", "Sentinel: errors (transport, `READONLY`) inside failover windows, all failovers.") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.errors } }) },
+        Column("failover_double_grants", "count", "Sentinel: double grants the witness saw from a switch on (a holder from the old primary still valid when the new one granted the key).") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.doubleGrants } }) },
+        Column("failover_old_primary_grants", "count", "Sentinel: grants the old primary still made after the switch was heard of, before it died or was demoted.") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.oldPrimaryGrants } }) },
     ]
 
     private static let keyPopularity: [Column] = [

@@ -19,7 +19,7 @@ public enum SummaryTable {
         case none
     }
 
-    private struct Row {
+    struct Row {
         var label: String
         var value: (RunResult) -> Double?
         var format: (Double) -> String
@@ -30,7 +30,7 @@ public enum SummaryTable {
         var clientCost = false
     }
 
-    private static func row(_ label: String, ratio: Bool = true, format: @escaping (Double) -> String = NumberText.micros, _ value: @escaping (RunResult) -> Double?) -> Row {
+    static func row(_ label: String, ratio: Bool = true, format: @escaping (Double) -> String = NumberText.micros, _ value: @escaping (RunResult) -> Double?) -> Row {
         Row(label: label, value: value, format: format, ratio: ratio)
     }
 
@@ -38,7 +38,7 @@ public enum SummaryTable {
         Row(label: label, value: value, format: NumberText.micros, ratio: true, clientCost: true)
     }
 
-    private static func count(_ x: Double) -> String { NumberText.grouped(x) }
+    static func count(_ x: Double) -> String { NumberText.grouped(x) }
 
     private static func sections(for results: [RunResult]) -> [[Row]] {
         let anyRedlock = results.contains { $0.scenario.lock.algorithm == .redlock }
@@ -103,6 +103,7 @@ public enum SummaryTable {
                 row("split votes", ratio: false, format: count) { $0.measurements.redlock.map { Double($0.splitVotes) } },
             ])
         }
+        if results.contains(where: { $0.failovers != nil }) { sections.append(failoverRows) }
         sections.append([
             row("mutex overlaps (witness)", ratio: false, format: count) { Double($0.measurements.safety.mutexOverlaps) },
             row("stale writes rejected (fencing)", ratio: false, format: count) { Double($0.measurements.safety.staleWritesRejected) },
@@ -192,8 +193,9 @@ public enum SummaryTable {
         }
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
-        let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
-            + (s.connection.tls.map { $0.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" } ?? "")
+        var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        if case .sentinel = s.deployment { servers += ", the primary of \(s.deployment.topologyName) found through Sentinel" }
+        if let tls = s.connection.tls { servers += tls.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"

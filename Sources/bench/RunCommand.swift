@@ -96,6 +96,7 @@ struct RunCommand: AsyncParsableCommand {
             let shown = (tls ? fleet.tlsEndpoints : fleet.endpoints).map(\.description).joined(separator: " ")
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(shown)\(tls ? " (TLS; run CA \(fleet.certificates?.caCertificate ?? "?"))" : "")")
         }
+        if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
         let showProgress = Terminal.showsProgress
         let runID = RunIdentity.makeRunID()
         let outcome = await session.rounds(

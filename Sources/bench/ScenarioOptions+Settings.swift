@@ -47,6 +47,8 @@ extension ScenarioOptions {
         s.clusterSeeds = clusterSeeds
         s.sentinels = sentinels
         s.masterName = masterName
+        s.sentinelUser = sentinelUser
+        s.sentinelPassword = sentinelPasswordEnv.map { .environment(variable: $0) } ?? sentinelPasswordFile.map { .file(path: $0) }
         s.user = user
         s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
         s.db = db
@@ -65,6 +67,9 @@ extension ScenarioOptions {
         }
         if !tls, let flag = tlsOnlyFlag {
             throw ValidationError("\(flag) is a TLS setting: add --tls (or drop \(flag)).")
+        }
+        if sentinelPasswordEnv != nil && sentinelPasswordFile != nil {
+            throw ValidationError("--sentinel-password-env and --sentinel-password-file are alternatives: give one.")
         }
         var s = ScenarioSettings()
         defaults(&s)

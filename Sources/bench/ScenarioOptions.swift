@@ -118,6 +118,15 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The name the sentinels monitor the primary under.", valueName: "name"))
     var masterName: String?
 
+    @Option(help: ArgumentHelp("ACL user for AUTH to the sentinels (not the data servers).", valueName: "name"))
+    var sentinelUser: String?
+
+    @Option(help: ArgumentHelp("Read the sentinels' password from this environment variable.", valueName: "VAR"))
+    var sentinelPasswordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the sentinels' password from the first line of this file.", valueName: "path"))
+    var sentinelPasswordFile: String?
+
     @Option(help: ArgumentHelp("ACL user for AUTH.", valueName: "name"))
     var user: String?
 

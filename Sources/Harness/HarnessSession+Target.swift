@@ -1,0 +1,42 @@
+import LoadDriver
+import RedisConnection
+
+/// Where one run's commands go: its servers, the connector that opens connections to them, and, for a
+/// primary that can move, the watch the run follows it with.
+struct RunTarget: Sendable {
+    var endpoints: [Endpoint]
+    var connector: any RedisConnector
+    var watch: (any PrimaryWatch)?
+}
+
+extension HarnessSession {
+    /// The target of one run of `scenario`. A Sentinel deployment is asked for its primary now, for each
+    /// run: an earlier run may have seen it fail over.
+    func runTarget(_ scenario: Scenario, options: ConnectionOptions) async throws(HarnessError) -> RunTarget {
+        let base = ClientConnectors.connector(for: scenario.client)
+        guard let sentinel = try sentinelTarget(scenario, dataOptions: options) else {
+            return RunTarget(endpoints: try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), connector: base, watch: nil)
+        }
+        let primary = try await sentinel.resolve()
+        let follower = SentinelFollower(target: sentinel, primary: primary)
+        return RunTarget(endpoints: [primary], connector: SentinelConnector(base: base, follower: follower), watch: follower)
+    }
+
+    /// The sentinels of a Sentinel deployment with the options to ask them (their password read once
+    /// per session, like the data servers'); `nil` for other deployments.
+    func sentinelTarget(_ scenario: Scenario, dataOptions: ConnectionOptions) throws(HarnessError) -> SentinelTarget? {
+        guard case .sentinel(let source) = scenario.deployment else { return nil }
+        let (sentinels, masterName) = try servers.sentinels(for: source)
+        let settings = scenario.connection
+        let options: ConnectionOptions
+        if let cached = sentinelOptions.withLock({ $0[settings] }) {
+            options = cached
+        } else {
+            do { options = try settings.sentinelOptions() } catch {
+                throw HarnessError("\(error): give the sentinels' password with --sentinel-password-env VAR or --sentinel-password-file PATH.")
+            }
+            sentinelOptions.withLock { $0[settings] = options }
+        }
+        return SentinelTarget(sentinels: sentinels, masterName: masterName, sentinelOptions: options, dataOptions: dataOptions)
+    }
+}

@@ -1,0 +1,43 @@
+import LoadDriver
+import RedisConnection
+import RedisFleet
+
+extension ServerSet {
+    /// The master name an embedded Sentinel deployment uses.
+    static let embeddedMasterName = "lockbench"
+
+    /// Starts a primary with `replicas` replicas and `sentinels` sentinels for `--topology sentinel:1xR`.
+    /// `serverConfig` must be empty: the topology's options reach the sentinels too, and a data
+    /// server's directive (`maxmemory`, say) would stop a sentinel from starting.
+    static func startSentinel(replicas: Int, sentinels: Int, serverConfig: [ConfigDirective]) async throws(HarnessError) -> SentinelTopology {
+        guard serverConfig.isEmpty else {
+            throw HarnessError("redis.conf directives (\(serverConfig.map(\.name).joined(separator: ", "))) cannot be given to an embedded Sentinel deployment yet: drop them, or run the comparison on standalone servers.")
+        }
+        do {
+            return try await RedisFleet.startSentinelTopology(
+                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName)
+        } catch {
+            throw HarnessError("cannot start a primary with \(replicas) replica(s) and \(sentinels) sentinels: \(error)")
+        }
+    }
+
+    /// The sentinels to ask and the name they know the primary by.
+    func sentinels(for source: SentinelSource) throws(HarnessError) -> (endpoints: [Endpoint], masterName: String) {
+        switch source {
+        case .external(let sentinels, let masterName): return (sentinels, masterName)
+        case .embedded:
+            guard let sentinel else { throw HarnessError("sentinel(\(source)) needs an embedded Sentinel deployment; the session started none") }
+            return (sentinel.sentinelEndpoints, sentinel.masterName)
+        }
+    }
+}
+
+extension ServerSet {
+    /// What the embedded Sentinel deployment started, for the terminal: its master name, servers and sentinels.
+    public var sentinelSummary: String? {
+        guard let sentinel else { return nil }
+        let servers = sentinel.servers.endpoints.map(\.description).joined(separator: " ")
+        let sentinels = sentinel.sentinelEndpoints.map(\.description).joined(separator: " ")
+        return "started redis-server \(sentinel.servers.redisVersion) primary and \(sentinel.servers.count - 1) replica(s) \(servers), sentinels \(sentinels) watching '\(sentinel.masterName)'"
+    }
+}

@@ -1,0 +1,124 @@
+import RedisConnection
+import Synchronization
+
+/// A primary with replicas and the Sentinels watching it under one master name, started and stopped
+/// together: the deployment a Sentinel client (`--sentinel ... --master-name ...`) is pointed at.
+///
+/// `servers` is a replicated fleet (node 0 is the first primary); `sentinels` is a fleet of
+/// `redis-sentinel` processes. Both keep the fleet API (`kill`, `pause`, `restart` by index).
+public final class SentinelTopology: Sendable {
+    /// How `failover(_:)` makes the Sentinels move the master.
+    public enum FailoverMethod: Sendable, Hashable {
+        /// `SENTINEL FAILOVER`: the planned switch an operator asks for; the old primary stays up and
+        /// becomes a replica.
+        case sentinelCommand
+        /// SIGKILL of the primary: the Sentinels must notice it down (`down-after-milliseconds`) and
+        /// agree before one of them fails over.
+        case killPrimary
+    }
+
+    /// The primary and its replicas.
+    public let servers: RedisFleet
+    /// The `redis-sentinel` processes.
+    public let sentinels: RedisFleet
+    /// The name the Sentinels know the primary by.
+    public let masterName: String
+    private let primary: Mutex<Int>
+
+    init(servers: RedisFleet, sentinels: RedisFleet, masterName: String) {
+        self.servers = servers
+        self.sentinels = sentinels
+        self.masterName = masterName
+        self.primary = Mutex(0)
+    }
+
+    /// Where the Sentinels listen.
+    public var sentinelEndpoints: [Endpoint] { sentinels.endpoints }
+    /// The index in `servers` of the node the Sentinels last named as primary (0 until a failover).
+    public var primaryIndex: Int { primary.withLock { $0 } }
+    /// `servers.endpoints[primaryIndex]`.
+    public var primaryEndpoint: Endpoint { servers.endpoints[primaryIndex] }
+
+    /// Fails the master over and returns the index in `servers` of the new primary once every running
+    /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.
+    @discardableResult
+    public func failover(_ method: FailoverMethod = .sentinelCommand) async throws(FleetError) -> Int {
+        let old = primaryEndpoint
+        switch method {
+        case .sentinelCommand:
+            // Right after a start or a previous failover a Sentinel may not yet rate any replica good
+            // enough (NOGOODSLAVE) or may still be finishing (INPROG): retry until the bound.
+            var lastRefusal = "no reply"
+            do {
+                try await RedisFleet.poll("a Sentinel to accept SENTINEL FAILOVER \(masterName)", boundMs: 20_000) {
+                    guard let reply = try? RedisProbe.command(["SENTINEL", "FAILOVER", masterName], at: sentinels.endpoints[0]) else { return false }
+                    lastRefusal = reply.errorMessage ?? ""
+                    return reply.errorMessage == nil
+                }
+            } catch {
+                var error = error
+                error.detail += " (its last answer: \(lastRefusal))"
+                throw error
+            }
+        case .killPrimary:
+            servers.kill(primaryIndex)
+        }
+        let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName)
+        guard let index = servers.endpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
+            throw FleetError(.replication, detail: "the Sentinels named 127.0.0.1:\(port) as \(masterName), which is not a node of this topology")
+        }
+        primary.withLock { $0 = index }
+        return index
+    }
+
+    /// Stops the Sentinels first (so they do not react to the servers going away), then the servers.
+    public func stop() async {
+        await sentinels.stop()
+        await servers.stop()
+    }
+}
+
+extension RedisFleet {
+    /// Starts a primary with `replicas` replicas and `sentinels` Sentinels watching it as `masterName`
+    /// (quorum: a majority of the Sentinels), and returns once every Sentinel knows every replica and
+    /// every other Sentinel, so a failover can start at once.
+    ///
+    /// `downAfterMs` is the silence after which a Sentinel calls the primary down: small enough for a
+    /// test's failover, large enough that a loaded machine does not trigger one by accident.
+    public static func startSentinelTopology(
+        replicas: Int = 1, sentinels: Int = 3, masterName: String = "lockbench", downAfterMs: Int = 1_000,
+        options: RedisServerOptions = .init()
+    ) async throws(FleetError) -> SentinelTopology {
+        guard sentinels >= 1, replicas >= 1 else {
+            throw FleetError(.invalidArgument, detail: "a Sentinel topology needs at least 1 replica and 1 Sentinel, not \(replicas) and \(sentinels)")
+        }
+        guard options.password == nil else {
+            throw FleetError(.invalidArgument, detail: "a Sentinel topology with a server password is not supported yet",
+                             hint: "Start it without RedisServerOptions.password.")
+        }
+        guard sentinelAvailable else {
+            throw FleetError(.executableNotFound, detail: "redis-sentinel is not on PATH",
+                             hint: "Install it (Debian/Ubuntu: apt-get install redis-sentinel).")
+        }
+        let servers = try await startReplicated(replicas: replicas, options: options)
+        let watch = SentinelWatch(masterName: masterName, primary: servers.endpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        let sentinelFleet: RedisFleet
+        do {
+            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: options)
+        } catch {
+            await servers.stop()
+            throw error
+        }
+        let topology = SentinelTopology(servers: servers, sentinels: sentinelFleet, masterName: masterName)
+        do {
+            for replica in servers.endpoints.dropFirst() {
+                try await sentinelFleet.waitUntilSentinelsKnow(replica: replica, of: masterName)
+            }
+            try await sentinelFleet.waitUntilSentinelsKnowEachOther(of: masterName)
+        } catch {
+            await topology.stop()
+            throw error
+        }
+        return topology
+    }
+}
