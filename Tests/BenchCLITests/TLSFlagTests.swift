@@ -16,6 +16,7 @@ struct TLSFlagTests {
         (["--tls", "--client", "native", "--cacert", "/nonexistent/ca.pem"], ["--cacert", "/nonexistent/ca.pem", "not readable"]),
         (["--tls", "--client", "native", "--cert", "/nonexistent/client.pem"], ["--cert", "/nonexistent/client.pem"]),
         (["--tls", "--client", "native", "--unix"], ["--unix", "TCP"]),
+        (["--tls", "--client", "native", "--topology", "sentinel:1x1"], ["--topology sentinel:1x1 --tls", "standalone"]),
         (["--tls", "--client", "native", "--server", "unix:/tmp/x.sock"], ["--server", "TCP"]),
         (["--tls", "--client", "native", "--key", "/etc/hosts"], ["--key needs --cert"]),
         (["--tls", "--client", "native", "--tls-insecure", "--tls-server-name", "redis.example.com"], ["--tls-insecure", "--tls-server-name"]),
