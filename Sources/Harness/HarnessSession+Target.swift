@@ -28,7 +28,7 @@ extension HarnessSession {
         guard case .sentinel(let source) = scenario.deployment else { return nil }
         let (sentinels, masterName) = try servers.sentinels(for: source)
         let settings = scenario.connection
-        let options: ConnectionOptions
+        var options: ConnectionOptions
         if let cached = sentinelOptions.withLock({ $0[settings] }) {
             options = cached
         } else {
@@ -37,6 +37,7 @@ extension HarnessSession {
             }
             sentinelOptions.withLock { $0[settings] = options }
         }
+        options.tls = options.tls.map { servers.tlsOptions($0, for: scenario.deployment) }
         return SentinelTarget(sentinels: sentinels, masterName: masterName, sentinelOptions: options, dataOptions: dataOptions)
     }
 }

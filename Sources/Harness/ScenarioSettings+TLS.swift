@@ -10,11 +10,9 @@ extension ScenarioSettings {
         if let refusal = client.tlsRefusal {
             throw ScenarioSettingsError("--client \(client) --tls: \(refusal).", flag: "client")
         }
-        if topology != .standalone {
-            // Their fleet helpers match Sentinel- and cluster-announced ports against the nodes' plain
-            // ports, which under TLS announce their tls-ports instead.
+        if case .cluster = topology {
             throw ScenarioSettingsError(
-                "--topology \(topology) --tls: embedded \(topology) servers do not serve TLS yet; use --tls on embedded standalone servers, or point --cluster/--sentinel at TLS servers you run.",
+                "--topology \(topology) --tls: an embedded cluster does not serve TLS yet; use --tls on embedded standalone or sentinel servers, or point --cluster at TLS servers you run.",
                 flag: "topology")
         }
         if unix {

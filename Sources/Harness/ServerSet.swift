@@ -57,7 +57,9 @@ public final class ServerSet: Sendable {
         }
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
         var sentinel: SentinelTopology?
-        if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra) }
+        if let shape = sentinelShape {
+            sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: tls)
+        }
         guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel) }
         do {
             let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: tls ? ServerTLS() : nil)
@@ -92,7 +94,7 @@ public final class ServerSet: Sendable {
     /// `tls` with the files it leaves unset taken from the embedded fleet's run CA and client
     /// certificate; unchanged for external servers, whose CA the user names (or the system store).
     public func tlsOptions(_ tls: TLSOptions, for deployment: Deployment) -> TLSOptions {
-        guard deployment.isEmbedded, let files = fleet?.certificates else { return tls }
+        guard deployment.isEmbedded, let files = fleet?.certificates ?? sentinel?.servers.certificates else { return tls }
         var filled = tls
         // --tls-insecure verifies nothing, so it gets no CA; the client certificate is about the client.
         if filled.caFile == nil && !tls.insecure { filled.caFile = files.caCertificate }

@@ -90,6 +90,17 @@ public final class RedisFleet: Sendable {
     /// The number of nodes.
     public var count: Int { endpoints.count }
 
+    /// Where a peer (a replica, a Sentinel, a cluster node) or a client reaches each node, and so what
+    /// Sentinels and clusters announce: the TLS ports when the fleet serves TLS, else `endpoints`.
+    public var announcedEndpoints: [Endpoint] { tlsEndpoints.isEmpty ? endpoints : tlsEndpoints }
+
+    /// The plain endpoint `RedisProbe` can use for the node announced at `announced`; `announced`
+    /// itself when it is not one of this fleet's TLS ports.
+    public func probeEndpoint(for announced: Endpoint) -> Endpoint {
+        guard let index = tlsEndpoints.firstIndex(of: announced) else { return announced }
+        return endpoints[index]
+    }
+
     // MARK: start
 
     /// Starts `count` servers in parallel and returns once every one answers PING.

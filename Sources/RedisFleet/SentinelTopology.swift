@@ -32,8 +32,8 @@ public final class SentinelTopology: Sendable {
         self.primary = Mutex(0)
     }
 
-    /// Where the Sentinels listen.
-    public var sentinelEndpoints: [Endpoint] { sentinels.endpoints }
+    /// Where clients reach the Sentinels (their TLS ports when the topology serves TLS).
+    public var sentinelEndpoints: [Endpoint] { sentinels.announcedEndpoints }
     /// The index in `servers` of the node the Sentinels last named as primary (0 until a failover).
     public var primaryIndex: Int { primary.withLock { $0 } }
     /// `servers.endpoints[primaryIndex]`.
@@ -43,7 +43,7 @@ public final class SentinelTopology: Sendable {
     /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.
     @discardableResult
     public func failover(_ method: FailoverMethod = .sentinelCommand) async throws(FleetError) -> Int {
-        let old = primaryEndpoint
+        let old = servers.announcedEndpoints[primaryIndex]
         switch method {
         case .sentinelCommand:
             // Right after a start or a previous failover a Sentinel may not yet rate any replica good
@@ -63,8 +63,8 @@ public final class SentinelTopology: Sendable {
         case .killPrimary:
             servers.kill(primaryIndex)
         }
-        let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName)
-        guard let index = servers.endpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
+        let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName, probe: servers.probeEndpoint(for:))
+        guard let index = servers.announcedEndpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
             throw FleetError(.replication, detail: "the Sentinels named 127.0.0.1:\(port) as \(masterName), which is not a node of this topology")
         }
         primary.withLock { $0 = index }
@@ -101,17 +101,20 @@ extension RedisFleet {
                              hint: "Install it (Debian/Ubuntu: apt-get install redis-sentinel).")
         }
         let servers = try await startReplicated(replicas: replicas, options: options)
-        let watch = SentinelWatch(masterName: masterName, primary: servers.endpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        // Under TLS the Sentinels watch (and announce) TLS ports, and trust the servers' CA.
+        let watch = SentinelWatch(masterName: masterName, primary: servers.announcedEndpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        var sentinelOptions = options
+        sentinelOptions.tls?.certificates = servers.certificates
         let sentinelFleet: RedisFleet
         do {
-            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: options)
+            sentinelFleet = try await startSentinels(count: sentinels, watching: watch, options: sentinelOptions)
         } catch {
             await servers.stop()
             throw error
         }
         let topology = SentinelTopology(servers: servers, sentinels: sentinelFleet, masterName: masterName)
         do {
-            for replica in servers.endpoints.dropFirst() {
+            for replica in servers.announcedEndpoints.dropFirst() {
                 try await sentinelFleet.waitUntilSentinelsKnow(replica: replica, of: masterName)
             }
             try await sentinelFleet.waitUntilSentinelsKnowEachOther(of: masterName)

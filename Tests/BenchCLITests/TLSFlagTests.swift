@@ -16,7 +16,7 @@ struct TLSFlagTests {
         (["--tls", "--client", "native", "--cacert", "/nonexistent/ca.pem"], ["--cacert", "/nonexistent/ca.pem", "not readable"]),
         (["--tls", "--client", "native", "--cert", "/nonexistent/client.pem"], ["--cert", "/nonexistent/client.pem"]),
         (["--tls", "--client", "native", "--unix"], ["--unix", "TCP"]),
-        (["--tls", "--client", "native", "--topology", "sentinel:1x1"], ["--topology sentinel:1x1 --tls", "standalone"]),
+        (["--tls", "--client", "native", "--topology", "cluster:3x0"], ["--topology cluster:3x0 --tls", "standalone"]),
         (["--tls", "--client", "native", "--server", "unix:/tmp/x.sock"], ["--server", "TCP"]),
         (["--tls", "--client", "native", "--key", "/etc/hosts"], ["--key needs --cert"]),
         (["--tls", "--client", "native", "--tls-insecure", "--tls-server-name", "redis.example.com"], ["--tls-insecure", "--tls-server-name"]),
@@ -34,6 +34,15 @@ struct TLSFlagTests {
         #expect(result.stdout.contains("1 server (embedded) over TLS"), "\(result.stdout)")
         let overlaps = result.stdout.split(separator: "\n").first { $0.hasPrefix("mutex overlaps") }
         #expect(overlaps?.split(separator: " ").last == "0", "\(result.stdout)")
+    }
+
+    @Test("--topology sentinel:1x1 --tls finds the primary through TLS sentinels and runs over TLS")
+    func sentinelTopology() async throws {
+        let result = try await runBench(
+            ["run", "--client", "native", "--tls", "--topology", "sentinel:1x1", "--duration", "1s", "--warmup", "0.2s", "--contenders", "4", "--keys", "2"],
+            boundSeconds: 120)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout.contains("found through Sentinel over TLS"), "\(result.stdout)")
     }
 
     @Test("--tls-insecure runs and the summary says loudly that nothing was verified")

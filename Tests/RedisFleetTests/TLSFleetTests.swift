@@ -70,6 +70,22 @@ struct TLSFleetTests {
         await data.stop()
     }
 
+    @Test("a TLS Sentinel topology announces TLS ports and fails over to the replica")
+    func sentinelTopologyOverTLS() async throws {
+        let topology = try await RedisFleet.startSentinelTopology(replicas: 1, sentinels: 3, options: RedisServerOptions(tls: ServerTLS()))
+        do {
+            #expect(topology.sentinelEndpoints == topology.sentinels.tlsEndpoints)
+            let address = try RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.masterName], at: topology.sentinels.endpoints[0]).elements
+            #expect(address?.last?.string.map { Endpoint.tcp(host: "127.0.0.1", port: Int($0) ?? 0) } == topology.servers.tlsEndpoints[0])
+            let promoted = try await topology.failover(.sentinelCommand)
+            #expect(promoted == 1)
+        } catch {
+            await topology.stop()
+            throw error
+        }
+        await topology.stop()
+    }
+
     @Test("TLS over a Unix-socket fleet is refused with the fix")
     func unixRefused() async throws {
         await #expect(throws: FleetError.self) {
