@@ -78,7 +78,8 @@ extension RedisFleet {
             try clusterCommand(["CLUSTER", "SET-CONFIG-EPOCH", String(primary + 1)], on: primary)
         }
         for index in endpoints.indices.dropFirst() {
-            guard case .tcp(let host, let port) = endpoints[index] else { continue }
+            // Under `tls-cluster yes` the bus listens on tls-port + 10000: meet at the TLS port.
+            guard case .tcp(let host, let port) = announcedEndpoints[index] else { continue }
             try clusterCommand(["CLUSTER", "MEET", host, String(port)], on: 0)
         }
         // A replica can only follow a primary it has met and knows to be a primary.

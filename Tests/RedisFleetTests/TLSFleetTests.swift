@@ -86,6 +86,29 @@ struct TLSFleetTests {
         await topology.stop()
     }
 
+    @Test("a TLS cluster forms over the TLS bus and names TLS ports to a TLS client, plain ports to the fleet's probe")
+    func clusterOverTLS() async throws {
+        let fleet = try await RedisFleet.startCluster(primaries: 3, options: RedisServerOptions(tls: ServerTLS()))
+        do {
+            #expect(fleet.clusterLayout != nil)
+            let info = try RedisProbe.command(["CLUSTER", "INFO"], at: fleet.endpoints[0]).string ?? ""
+            #expect(info.contains("cluster_state:ok"), "\(info)")
+            let files = try #require(fleet.certificates)
+            let connection = try await connector(.native).connect(to: fleet.tlsEndpoints[0], options: ConnectionOptions(tls: files.clientOptions))
+            let slots = try await connection.send(["CLUSTER", "SLOTS"])
+            connection.close()
+            let ports = Set((slots.elements ?? []).compactMap { $0.elements?[2].elements?[1].integer }.map(Int.init))
+            let tlsPorts = Set(fleet.tlsEndpoints.compactMap { endpoint -> Int? in
+                if case .tcp(_, let port) = endpoint { return port } else { return nil }
+            })
+            #expect(ports == tlsPorts, "CLUSTER SLOTS over TLS named \(ports)")
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+        await fleet.stop()
+    }
+
     @Test("TLS over a Unix-socket fleet is refused with the fix")
     func unixRefused() async throws {
         await #expect(throws: FleetError.self) {
