@@ -28,68 +28,64 @@ struct TLSFleetTests {
         #expect(!FileManager.default.fileExists(atPath: files.caCertificate))
     }
 
+    /// Runs `body`, then `stop`, also when `body` throws: no server outlives its test.
+    func stopping(_ stop: () async -> Void, _ body: () async throws -> Void) async throws {
+        do { try await body() } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    func port(_ endpoint: Endpoint) -> Int? {
+        if case .tcp(_, let port) = endpoint { return port }
+        return nil
+    }
+
     @Test("a replica syncs with its primary over TLS, and a restarted node keeps its TLS port")
     func replicationAndRestart() async throws {
         let fleet = try await RedisFleet.startReplicated(replicas: 1, options: RedisServerOptions(tls: ServerTLS(clientCertificates: .required)))
-        do {
-            guard case .tcp(_, let primaryTLS) = fleet.tlsEndpoints[0] else { Issue.record("not TCP"); return }
+        try await stopping(fleet.stop) {
+            let primaryTLS = try #require(port(fleet.tlsEndpoints[0]))
             let info = try RedisProbe.command(["INFO", "replication"], at: fleet.endpoints[1]).string ?? ""
             #expect(info.contains("master_port:\(primaryTLS)"), "\(info)")
             #expect(info.contains("master_link_status:up"), "\(info)")
             try await fleet.restart(1)
-            let port = try RedisProbe.command(["CONFIG", "GET", "tls-port"], at: fleet.endpoints[1]).elements?.last?.string
-            guard case .tcp(_, let replicaTLS) = fleet.tlsEndpoints[1] else { Issue.record("not TCP"); return }
-            #expect(port == String(replicaTLS))
-        } catch {
-            await fleet.stop()
-            throw error
+            let served = try RedisProbe.command(["CONFIG", "GET", "tls-port"], at: fleet.endpoints[1]).elements?.last?.string
+            #expect(served == port(fleet.tlsEndpoints[1]).map(String.init))
         }
-        await fleet.stop()
     }
 
     @Test("Sentinels sharing the data fleet's CA monitor its primary over TLS and find the replica at its TLS port")
     func sentinelsOverTLS() async throws {
-        guard RedisFleet.sentinelAvailable else {
-            Issue.record("redis-sentinel is not on PATH; install the redis-sentinel package")
-            return
-        }
+        try #require(RedisFleet.sentinelAvailable, "redis-sentinel is not on PATH; install the redis-sentinel package")
         let data = try await RedisFleet.startReplicated(replicas: 1, options: RedisServerOptions(tls: ServerTLS()))
-        var sentinels: RedisFleet?
-        do {
-            let shared = RedisServerOptions(tls: ServerTLS(certificates: data.certificates))
+        try await stopping(data.stop) {
             let watch = SentinelWatch(masterName: "tls-primary", primary: data.tlsEndpoints[0])
-            sentinels = try await RedisFleet.startSentinels(count: 1, watching: watch, options: shared)
-            try await sentinels!.waitUntilSentinelsKnow(replica: data.tlsEndpoints[1], of: watch.masterName)
-            #expect(sentinels!.certificates == data.certificates)
-        } catch {
-            await sentinels?.stop()
-            await data.stop()
-            throw error
+            let sentinels = try await RedisFleet.startSentinels(
+                count: 1, watching: watch, options: RedisServerOptions(tls: ServerTLS(certificates: data.certificates)))
+            try await stopping(sentinels.stop) {
+                try await sentinels.waitUntilSentinelsKnow(replica: data.tlsEndpoints[1], of: watch.masterName)
+                #expect(sentinels.certificates == data.certificates)
+            }
         }
-        await sentinels?.stop()
-        await data.stop()
     }
 
     @Test("a TLS Sentinel topology announces TLS ports and fails over to the replica")
     func sentinelTopologyOverTLS() async throws {
         let topology = try await RedisFleet.startSentinelTopology(replicas: 1, sentinels: 3, options: RedisServerOptions(tls: ServerTLS()))
-        do {
+        try await stopping(topology.stop) {
             #expect(topology.sentinelEndpoints == topology.sentinels.tlsEndpoints)
             let address = try RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", topology.masterName], at: topology.sentinels.endpoints[0]).elements
-            #expect(address?.last?.string.map { Endpoint.tcp(host: "127.0.0.1", port: Int($0) ?? 0) } == topology.servers.tlsEndpoints[0])
-            let promoted = try await topology.failover(.sentinelCommand)
-            #expect(promoted == 1)
-        } catch {
-            await topology.stop()
-            throw error
+            #expect(address?.last?.string == port(topology.servers.tlsEndpoints[0]).map(String.init))
+            #expect(try await topology.failover(.sentinelCommand) == 1)
         }
-        await topology.stop()
     }
 
-    @Test("a TLS cluster forms over the TLS bus and names TLS ports to a TLS client, plain ports to the fleet's probe")
+    @Test("a TLS cluster forms over the TLS bus and names TLS ports to a TLS client")
     func clusterOverTLS() async throws {
         let fleet = try await RedisFleet.startCluster(primaries: 3, options: RedisServerOptions(tls: ServerTLS()))
-        do {
+        try await stopping(fleet.stop) {
             #expect(fleet.clusterLayout != nil)
             let info = try RedisProbe.command(["CLUSTER", "INFO"], at: fleet.endpoints[0]).string ?? ""
             #expect(info.contains("cluster_state:ok"), "\(info)")
@@ -97,16 +93,9 @@ struct TLSFleetTests {
             let connection = try await connector(.native).connect(to: fleet.tlsEndpoints[0], options: ConnectionOptions(tls: files.clientOptions))
             let slots = try await connection.send(["CLUSTER", "SLOTS"])
             connection.close()
-            let ports = Set((slots.elements ?? []).compactMap { $0.elements?[2].elements?[1].integer }.map(Int.init))
-            let tlsPorts = Set(fleet.tlsEndpoints.compactMap { endpoint -> Int? in
-                if case .tcp(_, let port) = endpoint { return port } else { return nil }
-            })
-            #expect(ports == tlsPorts, "CLUSTER SLOTS over TLS named \(ports)")
-        } catch {
-            await fleet.stop()
-            throw error
+            let named = Set((slots.elements ?? []).compactMap { $0.elements?[2].elements?[1].integer }.map(Int.init))
+            #expect(named == Set(fleet.tlsEndpoints.compactMap(port)), "CLUSTER SLOTS over TLS named \(named)")
         }
-        await fleet.stop()
     }
 
     @Test("TLS over a Unix-socket fleet is refused with the fix")
