@@ -184,6 +184,9 @@ final class TLSSession {
         if queued.contains("wrong version number") || queued.contains("packet length too long") || queued.contains("record layer failure") {
             return "TLS \(phase): \(queued): the server did not answer in TLS; is this a plain (non-TLS) port? Drop --tls, or use its tls-port"
         }
+        if queued.contains("certificate required") || queued.contains("handshake failure") && phase == "read" {
+            return "TLS \(phase): \(queued): the server wants a client certificate it trusts; give --cert and --key"
+        }
         return "TLS \(phase): \(queued)"
     }
 }
