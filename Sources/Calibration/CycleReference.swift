@@ -37,13 +37,13 @@ public struct CycleReference: Sendable {
     ///   - releaseSHA: the SHA-1 of a loaded compare-and-delete script taking (key; token).
     public static func measure(
         executable: String, endpoint: Endpoint, connection: any RedisConnection, clients: Int, pipeline: Int,
-        requests: Int, prefix: String, releaseSHA: String
+        requests: Int, prefix: String, releaseSHA: String, tls: TLSOptions? = nil
     ) async throws -> CycleReference {
         // SET on fresh keys.
         let setPrefix = prefix + "s:"
         let set = try ReferenceBenchmark.run(
             executable: executable, endpoint: endpoint, clients: clients, pipeline: pipeline, requests: requests,
-            keyspace: 1_000_000_000, command: ["SET", setPrefix + "__rand_int__", "token", "NX", "PX", "10000"])
+            keyspace: 1_000_000_000, command: ["SET", setPrefix + "__rand_int__", "token", "NX", "PX", "10000"], tls: tls)
         let created = try await connection.deleteKeys(prefix: setPrefix)
 
         // Release on keys that hold the token: 4 keys per request, so most draws find theirs still there.
@@ -52,7 +52,7 @@ public struct CycleReference: Sendable {
         _ = try await connection.call("EVAL", .string(Self.fillScript), 0, .string(releasePrefix), .integer(Int64(filled)))
         let release = try ReferenceBenchmark.run(
             executable: executable, endpoint: endpoint, clients: clients, pipeline: pipeline, requests: requests,
-            keyspace: filled, command: ["EVALSHA", releaseSHA, "1", releasePrefix + "__rand_int__", "token"])
+            keyspace: filled, command: ["EVALSHA", releaseSHA, "1", releasePrefix + "__rand_int__", "token"], tls: tls)
         let left = try await connection.deleteKeys(prefix: releasePrefix)
 
         return CycleReference(

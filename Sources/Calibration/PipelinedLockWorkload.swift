@@ -10,11 +10,11 @@ public enum PipelinedLockWorkload {
     /// `pipeline` caps acquisitions in flight per connection (0: no cap), as `--pipeline` does.
     public static func run(
         client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0,
-        durationS: Double, keyPrefix: String
+        durationS: Double, keyPrefix: String, tls: TLSOptions? = nil
     ) async throws(HarnessError) -> DriverCycles {
         let result = try await DriverWorkload.run(
             client: client, endpoint: endpoint, contenders: contenders, connections: connections, pipeline: pipeline,
-            durationS: durationS, keyPrefix: keyPrefix)
+            durationS: durationS, keyPrefix: keyPrefix, tls: tls)
         return DriverCycles(measurements: result.measurements)
     }
 
@@ -32,9 +32,11 @@ public enum PipelinedLockWorkload {
 /// --connections 1 --wait spin --hold 0` runs it: acquire latency with nothing queued behind it.
 public enum SingleContenderWorkload {
     /// Runs it and returns the acquire p50 over the window, µs.
-    public static func acquireP50(client: RedisClientKind, endpoint: Endpoint, durationS: Double, keyPrefix: String) async throws(HarnessError) -> Double {
+    public static func acquireP50(
+        client: RedisClientKind, endpoint: Endpoint, durationS: Double, keyPrefix: String, tls: TLSOptions? = nil
+    ) async throws(HarnessError) -> Double {
         let result = try await DriverWorkload.run(
-            client: client, endpoint: endpoint, contenders: 1, connections: 1, durationS: durationS, keyPrefix: keyPrefix)
+            client: client, endpoint: endpoint, contenders: 1, connections: 1, durationS: durationS, keyPrefix: keyPrefix, tls: tls)
         return result.measurements.acquire?.p50Us ?? .nan
     }
 }
@@ -44,10 +46,11 @@ public enum SingleContenderWorkload {
 enum DriverWorkload {
     static func run(
         client: RedisClientKind, endpoint: Endpoint, contenders: Int, connections: Int, pipeline: Int = 0, durationS: Double,
-        keyPrefix: String
+        keyPrefix: String, tls: TLSOptions? = nil
     ) async throws(HarnessError) -> RunResult {
-        let scenario = scenario(
+        var scenario = scenario(
             client: client, endpoint: endpoint, contenders: contenders, connections: connections, pipeline: pipeline, durationS: durationS)
+        scenario.connection.tls = tls
         let session = try await HarnessSession.open(for: [scenario], catchInterrupts: false)
         let result: Result<RunResult, HarnessError>
         do { result = .success(try await session.run(scenario, runID: RunIdentity.makeRunID(), keyPrefix: keyPrefix)) } catch {

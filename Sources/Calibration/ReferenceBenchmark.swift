@@ -40,10 +40,11 @@ public enum ReferenceBenchmark {
 
     /// Runs `redis-benchmark -c clients -P pipeline -n requests <command...>` and parses the result.
     ///
-    /// The password, if any, goes through the `REDISCLI_AUTH` environment variable, never argv.
+    /// The password, if any, goes through the `REDISCLI_AUTH` environment variable, never argv. With
+    /// `tls`, redis-benchmark speaks TLS with the same CA, client certificate and name as the client.
     public static func run(
         executable: String, endpoint: Endpoint, clients: Int, pipeline: Int, requests: Int,
-        keyspace: Int?, command: [String], password: String? = nil, db: Int = 0
+        keyspace: Int?, command: [String], password: String? = nil, db: Int = 0, tls: TLSOptions? = nil
     ) throws(ReferenceError) -> ReferenceResult {
         var arguments: [String]
         switch endpoint {
@@ -53,6 +54,7 @@ public enum ReferenceBenchmark {
         arguments += ["-c", String(clients), "-P", String(pipeline), "-n", String(requests), "--csv"]
         if db != 0 { arguments += ["--dbnum", String(db)] }
         if let keyspace { arguments += ["-r", String(keyspace)] }
+        if let tls { arguments += tlsArguments(tls) }
         arguments += command
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -85,6 +87,16 @@ public enum ReferenceBenchmark {
         result.cpuS = Double(cpuMicros) / 1_000_000
         result.requests = requests
         return result
+    }
+
+    /// redis-benchmark's TLS flags for `tls`: paths and a name only, nothing secret.
+    static func tlsArguments(_ tls: TLSOptions) -> [String] {
+        var arguments = ["--tls"]
+        if tls.insecure { return arguments + ["--insecure"] }
+        if let caFile = tls.caFile { arguments += ["--cacert", caFile] }
+        if let certFile = tls.certFile { arguments += ["--cert", certFile, "--key", tls.keyFile ?? certFile] }
+        if let serverName = tls.serverName { arguments += ["--sni", serverName] }
+        return arguments
     }
 
     /// Reads the last data line of redis-benchmark's `--csv` output:

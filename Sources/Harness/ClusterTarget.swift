@@ -10,10 +10,13 @@ import RedisFleet
 /// wrong kind, and the run's redirect and per-shard figures.
 enum ClusterTarget {
     /// Starts the embedded cluster `shape` names, if any.
-    static func start(_ shape: (primaries: Int, replicas: Int)?, serverConfig: [(name: String, value: String)]) async throws(HarnessError) -> RedisFleet? {
+    static func start(
+        _ shape: (primaries: Int, replicas: Int)?, serverConfig: [(name: String, value: String)], tls: Bool
+    ) async throws(HarnessError) -> RedisFleet? {
         guard let (primaries, replicas) = shape else { return nil }
         do {
-            let options = RedisServerOptions(transport: .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) })
+            let options = RedisServerOptions(
+                transport: .tcp, extraConfig: serverConfig.map { ConfigDirective($0.name, $0.value) }, tls: tls ? ServerTLS() : nil)
             return try await RedisFleet.startCluster(primaries: primaries, replicasPerPrimary: replicas, options: options)
         } catch {
             throw HarnessError("cannot start a \(primaries)x\(replicas) cluster: \(error)")
@@ -22,7 +25,7 @@ enum ClusterTarget {
 
     /// The embedded cluster's primaries in slot order, or the seeds of an external one (`resolve`
     /// turns those into the primaries).
-    static func endpoints(_ source: ClusterSource, embedded: RedisFleet?) throws(HarnessError) -> [Endpoint] {
+    static func endpoints(_ source: ClusterSource, embedded: RedisFleet?, tls: Bool) throws(HarnessError) -> [Endpoint] {
         switch source {
         case .external(let seeds): return seeds
         case .embedded(let primaries, let replicas):
@@ -30,7 +33,12 @@ enum ClusterTarget {
                   layout.nodes.count == primaries * (1 + replicas) else {
                 throw HarnessError("cluster:\(primaries)x\(replicas) needs that embedded cluster; the session started \(embedded.map { "\($0.count) cluster nodes" } ?? "none")")
             }
-            return layout.primaries.sorted { ($0.slots.first?.lowerBound ?? 0) < ($1.slots.first?.lowerBound ?? 0) }.map(\.endpoint)
+            let primaries = layout.primaries.sorted { ($0.slots.first?.lowerBound ?? 0) < ($1.slots.first?.lowerBound ?? 0) }
+            guard tls else { return primaries.map(\.endpoint) }
+            guard let fleet = embedded, fleet.tlsEndpoints.count == fleet.count else {
+                throw HarnessError("cluster:\(primaries.count)x\(replicas) asks for TLS, but the embedded cluster was started without it")
+            }
+            return primaries.map { fleet.tlsEndpoints[$0.index] }
         }
     }
 

@@ -11,12 +11,12 @@ enum Handshake {
         for endpoint in endpoints {
             let connection: any RedisConnection
             do { connection = try await connector.connect(to: endpoint, options: options, queue: queue) } catch {
-                throw HarnessError(Self.explain(error, endpoint: endpoint))
+                throw HarnessError(Self.explain(error, endpoint: endpoint, tls: options.tls != nil))
             }
             defer { connection.close() }
             let reply: RESPValue
             do { reply = try await connection.send(["PING"]) } catch {
-                throw HarnessError(Self.explain(error, endpoint: endpoint))
+                throw HarnessError(Self.explain(error, endpoint: endpoint, tls: options.tls != nil))
             }
             if let message = reply.errorMessage {
                 throw HarnessError(Self.explain(refusal: message, endpoint: endpoint))
@@ -37,10 +37,13 @@ enum Handshake {
         return "\(endpoint) refused PING ('\(message)'): the run would only count errors; check the server's ACL and configuration."
     }
 
-    static func explain(_ error: RedisError, endpoint: Endpoint) -> String {
+    static func explain(_ error: RedisError, endpoint: Endpoint, tls: Bool) -> String {
         switch error.code {
         case .authenticationFailed:
             return "\(error)."
+        // A TLS port drops a client that speaks plain RESP to it, without a word.
+        case .connectionReset where !tls, .connectionClosed where !tls:
+            return "\(endpoint) dropped the connection before answering PING (\(error)); if that port serves TLS, add --tls (and --cacert)."
         case .protocolError, .closedMidReply:
             return "\(endpoint) is not answering as a Redis server (\(error)); check the address and port."
         case .timeout:

@@ -16,7 +16,7 @@ extension HarnessSession {
         let base = ClientConnectors.connector(for: scenario.client)
         guard let sentinel = try sentinelTarget(scenario, dataOptions: options) else {
             let (endpoints, connector) = try await ClusterTarget.resolve(
-                scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment), connector: base, options: options)
+                scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), connector: base, options: options)
             return RunTarget(endpoints: endpoints, connector: connector, watch: nil)
         }
         let primary = try await sentinel.resolve()
@@ -30,7 +30,7 @@ extension HarnessSession {
         guard case .sentinel(let source) = scenario.deployment else { return nil }
         let (sentinels, masterName) = try servers.sentinels(for: source)
         let settings = scenario.connection
-        let options: ConnectionOptions
+        var options: ConnectionOptions
         if let cached = sentinelOptions.withLock({ $0[settings] }) {
             options = cached
         } else {
@@ -39,6 +39,7 @@ extension HarnessSession {
             }
             sentinelOptions.withLock { $0[settings] = options }
         }
+        options.tls = options.tls.map { servers.tlsOptions($0, for: scenario.deployment) }
         return SentinelTarget(sentinels: sentinels, masterName: masterName, sentinelOptions: options, dataOptions: dataOptions)
     }
 }

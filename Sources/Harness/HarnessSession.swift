@@ -28,7 +28,9 @@ public final class HarnessSession: Sendable {
         for scenarios: [Scenario], servers: ServerSet? = nil, catchInterrupts: Bool = true
     ) async throws(HarnessError) -> HarnessSession {
         let set: ServerSet
-        if let servers { set = servers } else { set = try await ServerSet.start(for: scenarios.map(\.deployment)) }
+        if let servers { set = servers } else {
+            set = try await ServerSet.start(for: scenarios.map(\.deployment), tls: scenarios.contains { $0.connection.tls != nil })
+        }
         let session = HarnessSession(servers: set, catchesInterrupts: catchInterrupts)
         do {
             for scenario in scenarios { try await session.checkHandshake(scenario) }
@@ -97,7 +99,7 @@ public final class HarnessSession: Sendable {
     func prepare(
         _ scenario: Scenario, keyPrefix: String
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
-        let connection = try connectionOptions(scenario.connection)
+        let connection = try scenarioOptions(scenario)
         let target = try await runTarget(scenario, options: connection)
         try await checkHandshake(scenario, on: target.endpoints)
         let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,
@@ -107,7 +109,7 @@ public final class HarnessSession: Sendable {
 
     /// Checks once per client, servers and connection settings that the servers take the handshake.
     func checkHandshake(_ scenario: Scenario, on resolved: [Endpoint]? = nil) async throws(HarnessError) {
-        let options = try connectionOptions(scenario.connection)
+        let options = try scenarioOptions(scenario)
         let endpoints: [Endpoint]
         if let resolved { endpoints = resolved } else { endpoints = try await runTarget(scenario, options: options).endpoints }
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
@@ -116,6 +118,14 @@ public final class HarnessSession: Sendable {
         try await Handshake.check(endpoints, connector: connector, options: options)
         try await ClusterTarget.checkKind(scenario.deployment, endpoints: endpoints, connector: connector, options: options)
         checked.withLock { _ = $0.insert(key) }
+    }
+
+    /// The options `scenario` connects with: an embedded server's run certificates filled in when the
+    /// scenario asks for TLS.
+    func scenarioOptions(_ scenario: Scenario) throws(HarnessError) -> ConnectionOptions {
+        var options = try connectionOptions(scenario.connection)
+        options.tls = options.tls.map { servers.tlsOptions($0, for: scenario.deployment) }
+        return options
     }
 
     /// The client options for `settings`, the password read the first time only.

@@ -45,12 +45,13 @@ extension ScenarioSettings {
         let queueCount = queues ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...64).contains(queueCount) else { throw E.bad("queues", "\(queueCount)", "use 1...64") }
         try checkPasswordSource()
+        try checkTLS(client: client)
 
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
         let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
         let deployment = try deployment(for: lock)
-        var connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs))
+        var connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
         try sentinelAuth(for: deployment, into: &connection)
         return Scenario(
             client: client, deployment: deployment, connection: connection, lock: lock, contenders: contenders, keys: keys,

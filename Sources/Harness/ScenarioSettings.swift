@@ -67,6 +67,8 @@ public struct ScenarioSettings: Sendable, Hashable {
     public var sentinelUser: String?
     public var sentinelPassword: CredentialsSource?
     public var db = 0
+    /// `nil`: plain TCP. Checked by `scenario()`: files readable, TCP, a client that has TLS.
+    public var tls: TLSOptions?
     /// `nil`: a random seed, drawn once by `scenario()`.
     public var seed: UInt64?
     /// `nil`: the number of cores.

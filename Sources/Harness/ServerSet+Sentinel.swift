@@ -6,16 +6,17 @@ extension ServerSet {
     /// The master name an embedded Sentinel deployment uses.
     static let embeddedMasterName = "lockbench"
 
-    /// Starts a primary with `replicas` replicas and `sentinels` sentinels for `--topology sentinel:1xR`.
+    /// Starts a primary with `replicas` replicas and `sentinels` sentinels for `--topology sentinel:1xR`;
+    /// with `tls`, servers and sentinels serve TLS and announce their TLS ports.
     /// `serverConfig` must be empty: the topology's options reach the sentinels too, and a data
     /// server's directive (`maxmemory`, say) would stop a sentinel from starting.
-    static func startSentinel(replicas: Int, sentinels: Int, serverConfig: [ConfigDirective]) async throws(HarnessError) -> SentinelTopology {
+    static func startSentinel(replicas: Int, sentinels: Int, serverConfig: [ConfigDirective], tls: Bool) async throws(HarnessError) -> SentinelTopology {
         guard serverConfig.isEmpty else {
             throw HarnessError("redis.conf directives (\(serverConfig.map(\.name).joined(separator: ", "))) cannot be given to an embedded Sentinel deployment yet: drop them, or run the comparison on standalone servers.")
         }
         do {
             return try await RedisFleet.startSentinelTopology(
-                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName)
+                replicas: replicas, sentinels: sentinels, masterName: embeddedMasterName, options: RedisServerOptions(tls: tls ? ServerTLS() : nil))
         } catch {
             throw HarnessError("cannot start a primary with \(replicas) replica(s) and \(sentinels) sentinels: \(error)")
         }
@@ -36,8 +37,9 @@ extension ServerSet {
     /// What the embedded Sentinel deployment started, for the terminal: its master name, servers and sentinels.
     public var sentinelSummary: String? {
         guard let sentinel else { return nil }
-        let servers = sentinel.servers.endpoints.map(\.description).joined(separator: " ")
+        let servers = sentinel.servers.announcedEndpoints.map(\.description).joined(separator: " ")
         let sentinels = sentinel.sentinelEndpoints.map(\.description).joined(separator: " ")
         return "started redis-server \(sentinel.servers.redisVersion) primary and \(sentinel.servers.count - 1) replica(s) \(servers), sentinels \(sentinels) watching '\(sentinel.masterName)'"
+            + (sentinel.servers.certificates.map { " (TLS; run CA \($0.caCertificate))" } ?? "")
     }
 }

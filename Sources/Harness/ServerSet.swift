@@ -42,8 +42,9 @@ public final class ServerSet: Sendable {
 
     /// Starts what `deployments` need from an embedded fleet (nothing when all are external), each
     /// server with `serverConfig`'s `redis.conf` directives after the fleet's own (a later one wins).
+    /// With `tls`, each server also serves TLS on a port of its own, with certificates made for the run.
     public static func start(
-        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = []
+        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = [], tls: Bool = false
     ) async throws(HarnessError) -> ServerSet {
         var count = 0
         var transport = EmbeddedTransport.tcp
@@ -66,15 +67,17 @@ public final class ServerSet: Sendable {
         }
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
         var sentinel: SentinelTopology?
-        if let shape = sentinelShape { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra) }
+        if let shape = sentinelShape {
+            sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: tls)
+        }
         let cluster: RedisFleet?
-        do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig) } catch {
+        do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig, tls: tls) } catch {
             await sentinel?.stop()
             throw error
         }
         guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, cluster: cluster) }
         do {
-            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra)
+            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: tls ? ServerTLS() : nil)
             return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, cluster: cluster)
         } catch {
             await sentinel?.stop()
@@ -83,21 +86,39 @@ public final class ServerSet: Sendable {
         }
     }
 
-    /// The endpoints `deployment` runs on.
-    public func endpoints(for deployment: Deployment) throws(HarnessError) -> [Endpoint] {
+    /// The endpoints `deployment` runs on; with `tls`, embedded servers' TLS ports.
+    public func endpoints(for deployment: Deployment, tls: Bool = false) throws(HarnessError) -> [Endpoint] {
         switch deployment {
         case .standalone(.external(let endpoints)), .redlock(.external(let endpoints)): return endpoints
         case .standalone(.embedded(let count, _)), .redlock(.embedded(let count, _)):
             guard let fleet, fleet.endpoints.count >= count else {
                 throw HarnessError("\(deployment) needs \(count) embedded server(s); the session has \(fleet?.endpoints.count ?? 0)")
             }
-            return Array(fleet.endpoints.prefix(count))
+            guard tls else { return Array(fleet.endpoints.prefix(count)) }
+            guard fleet.tlsEndpoints.count >= count else {
+                throw HarnessError("\(deployment) asks for TLS, but the embedded servers were started without it")
+            }
+            return Array(fleet.tlsEndpoints.prefix(count))
         case .cluster(let source):
-            return try ClusterTarget.endpoints(source, embedded: cluster)
+            return try ClusterTarget.endpoints(source, embedded: cluster, tls: tls)
         case .sentinel:
             // Wherever the sentinels say the primary is now: `HarnessSession` asks them for each run.
             throw HarnessError("\(deployment): the primary is found through the sentinels (HarnessSession.runTarget), not listed")
         }
+    }
+
+    /// `tls` with the files it leaves unset taken from the embedded fleet's run CA and client
+    /// certificate; unchanged for external servers, whose CA the user names (or the system store).
+    public func tlsOptions(_ tls: TLSOptions, for deployment: Deployment) -> TLSOptions {
+        guard deployment.isEmbedded, let files = fleet?.certificates ?? cluster?.certificates ?? sentinel?.servers.certificates else { return tls }
+        var filled = tls
+        // --tls-insecure verifies nothing, so it gets no CA; the client certificate is about the client.
+        if filled.caFile == nil && !tls.insecure { filled.caFile = files.caCertificate }
+        if filled.certFile == nil {
+            filled.certFile = files.clientCertificate
+            filled.keyFile = files.clientKey
+        }
+        return filled
     }
 
     /// The embedded servers' version, if any were started.

@@ -37,30 +37,39 @@ public struct ConnectionSettings: Codable, Sendable, Hashable {
     public var commandTimeoutMs: Int
     /// Give up connecting (and the handshake) after this long, ms.
     public var connectTimeoutMs: Int
+    /// TLS (native client only); `nil` is plain TCP. On embedded servers a file left `nil` means the
+    /// run's own: the CA the fleet generated, and the client certificate it signed.
+    public var tls: TLSOptions?
     /// ACL user for the sentinels, if they need one; kept apart from the data servers' `user`.
     public var sentinelUser: String? = nil
     /// Where the sentinels' password is read from (`nil`: no AUTH to the sentinels). Sentinels often
     /// have a password of their own, or none where the data servers have one.
     public var sentinelPassword: CredentialsSource? = nil
 
-    public init(db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000) {
+    public init(
+        db: Int = 0, user: String? = nil, password: CredentialsSource? = nil, commandTimeoutMs: Int = 5_000, connectTimeoutMs: Int = 3_000,
+        tls: TLSOptions? = nil
+    ) {
         self.db = db
         self.user = user
         self.password = password
         self.commandTimeoutMs = commandTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.tls = tls
     }
 
     /// The client options, with the password read now (`CredentialsSource.read`).
     public func options() throws(CredentialsError) -> ConnectionOptions {
         let credentials = try password?.read(username: user)
-        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db)
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: db, tls: tls)
     }
 
-    /// The options for talking to the sentinels, their password read now: no database, and the
+    /// The options for talking to the sentinels, their password read now: no database, the data
+    /// servers' TLS settings, and the
     /// command timeout also bounds a subscription's confirmation.
     public func sentinelOptions() throws(CredentialsError) -> ConnectionOptions {
         let credentials = try sentinelPassword?.read(username: sentinelUser)
-        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: 0)
+        // A TLS deployment's sentinels serve TLS too, with the same CA.
+        return ConnectionOptions(connectTimeoutMs: connectTimeoutMs, commandTimeoutMs: commandTimeoutMs, credentials: credentials, database: 0, tls: tls)
     }
 }

@@ -100,7 +100,7 @@ extension NativeConnection {
                 self.fail(RedisError(.timeout, endpoint: self.endpoint.description, detail: "connect did not complete within \(limit) ms"))
             case .securing:
                 self.fail(RedisError(.tls, endpoint: self.endpoint.description,
-                                     detail: "the TLS handshake did not complete within \(limit) ms: is this a plain (non-TLS) port?"))
+                                     detail: "the TLS handshake did not complete within \(limit) ms, as when the port is a plain (non-TLS) one"))
             default: break
             }
         }

@@ -4,7 +4,7 @@ import RedisConnection
 
 /// The TLS side of the connection: the handshake before any command, then records in and out of the
 /// same Dispatch sources the plain path uses. Every function here runs only when `tls` is set; the
-/// plain path pays one `nil` check per read event and per flush for it.
+/// plain path pays one `nil` check per read event, per flush and per inline-wait turn for it.
 extension NativeConnection {
     func makeTLSSession(_ tlsOptions: TLSOptions) throws(RedisError) -> TLSSession {
         guard case .tcp(let host, _) = endpoint else {

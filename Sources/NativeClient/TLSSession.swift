@@ -44,6 +44,8 @@ final class TLSSession {
     let cipherIn: UnsafeMutableRawBufferPointer
     /// The name verification expects, for messages.
     let verifiedName: String?
+    /// Whether a CA file was given (else the system store judged the certificate), for messages.
+    let caGiven: Bool
 
     init(context: TLSContext, host: String, endpoint: String) throws(RedisError) {
         func failure(_ what: String) -> RedisError {
@@ -61,6 +63,7 @@ final class TLSSession {
         self.incoming = incoming
         self.outgoing = outgoing
         self.cipherIn = .allocate(byteCount: 64 * 1024, alignment: 16)
+        self.caGiven = context.options.caFile != nil
         let name = context.options.serverName ?? host
         let isAddress = Self.isAddressLiteral(name)
         // RFC 6066: SNI carries DNS names only, never an address.
@@ -173,12 +176,16 @@ final class TLSSession {
                 text += " (it does not name '\(verifiedName ?? "?")'; give --tls-server-name with a name it carries)"
             } else if verdict == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || verdict == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
                         || verdict == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT {
-                text += " (its CA is not the one given: point --cacert at the CA that signed it)"
+                text += caGiven ? " (its CA is not the one given: point --cacert at the CA that signed it)"
+                    : " (the system's CA store does not trust it: give --cacert with the CA that signed it)"
             }
             return text
         }
         if queued.contains("wrong version number") || queued.contains("packet length too long") || queued.contains("record layer failure") {
             return "TLS \(phase): \(queued): the server did not answer in TLS; is this a plain (non-TLS) port? Drop --tls, or use its tls-port"
+        }
+        if queued.contains("certificate required") || queued.contains("handshake failure") && phase == "read" {
+            return "TLS \(phase): \(queued): the server wants a client certificate it trusts; give --cert and --key"
         }
         return "TLS \(phase): \(queued)"
     }

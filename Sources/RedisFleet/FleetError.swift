@@ -21,8 +21,8 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
             case busy = "node busy"
             case cancelled = "cancelled"
             case replication = "replication did not come up"
-            case cluster = "cluster did not settle"
             case tls = "cannot set up TLS"
+            case cluster = "cluster did not settle"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -51,11 +51,11 @@ public struct FleetError: Error, Sendable, CustomStringConvertible {
         public static let cancelled = Code(.cancelled)
         /// A replica did not sync, or a Sentinel did not see or promote it, within the bound.
         public static let replication = Code(.replication)
+        /// The run's certificates could not be made (no `openssl`, or it failed).
+        public static let tls = Code(.tls)
         /// A cluster did not form, or did not settle after a failover or migration, within the bound;
         /// or a cluster admin command was refused.
         public static let cluster = Code(.cluster)
-        /// The run's certificates could not be made (no `openssl`, or it failed).
-        public static let tls = Code(.tls)
 
         /// The code's words, e.g. `exited during start`.
         public var description: String { base.rawValue }

@@ -11,8 +11,8 @@ import POSIX
 extension RedisFleet {
     /// Launches a node that has no endpoint yet; TCP picks a new free port after "address in use".
     static func launchNew(
-        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions,
-        tls: (files: TLSCertificates, clients: ServerTLS.ClientCertificates)?, ports: PortPolicy
+        index: Int, layout: NodeLayout, executable: RedisServerExecutable, options: RedisServerOptions, ports: PortPolicy,
+        tls: (files: TLSCertificates, clients: ServerTLS.ClientCertificates)?
     ) async throws(FleetError) -> Launched {
         switch options.transport {
         case .unix:
@@ -29,9 +29,10 @@ extension RedisFleet {
                 let endpoint = Endpoint.tcp(host: "127.0.0.1", port: port)
                 var listener: TLSListener?
                 if let tls {
-                    // With `tls-cluster yes` the cluster bus is the TLS port + 10000.
+                    // With `tls-cluster yes` the cluster bus listens on tls-port + 10000, so that must be free too.
+                    let pick = { () throws(FleetError) -> Int in try ports == .withClusterBus ? FreePort.pickWithClusterBus() : FreePort.pick() }
                     var tlsPort = try pick()
-                    while tlsPort == port { tlsPort = try pick() }
+                    while tlsPort == port || tlsPort == port + 10_000 || tlsPort + 10_000 == port { tlsPort = try pick() }
                     listener = TLSListener(port: tlsPort, certificates: tls.files, clientCertificates: tls.clients)
                 }
                 do {

@@ -90,6 +90,17 @@ public final class RedisFleet: Sendable {
     /// The number of nodes.
     public var count: Int { endpoints.count }
 
+    /// Where a peer (a replica, a Sentinel, a cluster node) or a client reaches each node, and so what
+    /// Sentinels and clusters announce: the TLS ports when the fleet serves TLS, else `endpoints`.
+    public var announcedEndpoints: [Endpoint] { tlsEndpoints.isEmpty ? endpoints : tlsEndpoints }
+
+    /// The plain endpoint `RedisProbe` can use for the node announced at `announced`; `announced`
+    /// itself when it is not one of this fleet's TLS ports.
+    public func probeEndpoint(for announced: Endpoint) -> Endpoint {
+        guard let index = tlsEndpoints.firstIndex(of: announced) else { return announced }
+        return endpoints[index]
+    }
+
     // MARK: start
 
     /// Starts `count` servers in parallel and returns once every one answers PING.
@@ -155,8 +166,8 @@ public final class RedisFleet: Sendable {
             for index in 0..<count {
                 group.addTask {
                     do throws(FleetError) {
-                        let launched = try await launchNew(index: index, layout: nodeLayouts[index], executable: executable, options: options,
-                                                           tls: listener, ports: ports)
+                        let launched = try await launchNew(
+                            index: index, layout: nodeLayouts[index], executable: executable, options: options, ports: ports, tls: listener)
                         return (index, .success(launched))
                     } catch {
                         return (index, .failure(error))

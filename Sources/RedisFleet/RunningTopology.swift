@@ -28,12 +28,26 @@ public enum RunningTopology: Sendable {
     public var lines: [String] {
         switch self {
         case .standalone(let fleet):
-            return fleet.endpoints.map(\.description)
+            return (fleet.tlsEndpoints.isEmpty ? fleet.endpoints : fleet.tlsEndpoints).map(\.description)
         case .cluster(let fleet):
-            return fleet.clusterLayout.map { $0.description.split(separator: "\n").map(String.init) } ?? fleet.endpoints.map(\.description)
+            let nodes = fleet.clusterLayout.map { $0.description.split(separator: "\n").map(String.init) } ?? fleet.endpoints.map(\.description)
+            return nodes + Self.tlsLine(fleet)
         case .sentinel(let topology):
-            return topology.description.split(separator: "\n").map(String.init)
+            return topology.description.split(separator: "\n").map(String.init) + Self.tlsLine(topology.servers)
         }
+    }
+
+    /// The run's certificates, when the servers serve TLS.
+    public var certificates: TLSCertificates? {
+        switch self {
+        case .standalone(let fleet), .cluster(let fleet): return fleet.certificates
+        case .sentinel(let topology): return topology.servers.certificates
+        }
+    }
+
+    /// Clients dial the TLS ports; the node lines above show the plain ones the fleet's probes use.
+    private static func tlsLine(_ fleet: RedisFleet) -> [String] {
+        fleet.tlsEndpoints.isEmpty ? [] : ["TLS ports, node order: " + fleet.tlsEndpoints.map(\.description).joined(separator: " ")]
     }
 
     /// Stops every process and removes every temp directory.

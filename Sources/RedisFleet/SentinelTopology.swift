@@ -25,23 +25,18 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
     public let masterName: String
     /// The servers as the Sentinels know them (and tell clients): the TLS ports when the servers
     /// serve TLS, since Sentinels then dial them over TLS; else `servers.endpoints`.
-    public let announcedEndpoints: [Endpoint]
+    public var announcedEndpoints: [Endpoint] { servers.announcedEndpoints }
     private let primary: Mutex<Int>
 
     init(servers: RedisFleet, sentinels: RedisFleet, masterName: String) {
         self.servers = servers
         self.sentinels = sentinels
         self.masterName = masterName
-        self.announcedEndpoints = Self.announced(servers)
         self.primary = Mutex(0)
     }
 
-    static func announced(_ servers: RedisFleet) -> [Endpoint] {
-        servers.tlsEndpoints.isEmpty ? servers.endpoints : servers.tlsEndpoints
-    }
-
-    /// Where the Sentinels listen.
-    public var sentinelEndpoints: [Endpoint] { sentinels.endpoints }
+    /// Where clients reach the Sentinels (their TLS ports when the topology serves TLS).
+    public var sentinelEndpoints: [Endpoint] { sentinels.announcedEndpoints }
     /// The index in `servers` of the node the Sentinels last named as primary (0 until a failover).
     public var primaryIndex: Int { primary.withLock { $0 } }
     /// `servers.endpoints[primaryIndex]`.
@@ -61,7 +56,7 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
     /// Sentinel names it (each has then published `+switch-master`) and it says it is a primary.
     @discardableResult
     public func failover(_ method: FailoverMethod = .sentinelCommand) async throws(FleetError) -> Int {
-        let old = announcedEndpoints[primaryIndex]
+        let old = servers.announcedEndpoints[primaryIndex]
         switch method {
         case .sentinelCommand:
             // Right after a start or a previous failover a Sentinel may not yet rate any replica good
@@ -83,8 +78,8 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
         case .killPrimary:
             servers.kill(primaryIndex)
         }
-        let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName)
-        guard let index = announcedEndpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
+        let port = try await sentinels.waitUntilSentinelsSwitch(from: old, of: masterName, probe: servers.probeEndpoint(for:))
+        guard let index = servers.announcedEndpoints.firstIndex(of: .tcp(host: "127.0.0.1", port: port)) else {
             throw FleetError(.replication, detail: "the Sentinels named 127.0.0.1:\(port) as \(masterName), which is not a node of this topology")
         }
         let promoted = servers.endpoints[index]
@@ -125,10 +120,9 @@ extension RedisFleet {
                              hint: "Install it (Debian/Ubuntu: apt-get install redis-sentinel).")
         }
         let servers = try await startReplicated(replicas: replicas, options: options)
-        let announced = SentinelTopology.announced(servers)
-        let watch = SentinelWatch(masterName: masterName, primary: announced[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
+        // Under TLS the Sentinels watch (and announce) TLS ports, and trust the servers' CA.
+        let watch = SentinelWatch(masterName: masterName, primary: servers.announcedEndpoints[0], quorum: sentinels / 2 + 1, downAfterMs: downAfterMs)
         var sentinelOptions = options
-        // The Sentinels must trust the servers' CA, so they share the servers' certificates.
         sentinelOptions.tls?.certificates = servers.certificates
         let sentinelFleet: RedisFleet
         do {
@@ -139,7 +133,7 @@ extension RedisFleet {
         }
         let topology = SentinelTopology(servers: servers, sentinels: sentinelFleet, masterName: masterName)
         do {
-            for replica in announced.dropFirst() {
+            for replica in servers.announcedEndpoints.dropFirst() {
                 try await sentinelFleet.waitUntilSentinelsKnow(replica: replica, of: masterName)
             }
             try await sentinelFleet.waitUntilSentinelsKnowEachOther(of: masterName)

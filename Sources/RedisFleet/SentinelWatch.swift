@@ -71,22 +71,28 @@ extension RedisFleet {
     }
 
     /// On a Sentinel fleet: waits until every running Sentinel names `replica` as the master and the
-    /// replica says it is one.
-    public func waitUntilSentinelsPromote(_ replica: Endpoint, of masterName: String) async throws(FleetError) {
+    /// replica says it is one. `probe` maps an announced endpoint to one `RedisProbe` can ask (a TLS
+    /// fleet's `probeEndpoint(for:)`).
+    public func waitUntilSentinelsPromote(
+        _ replica: Endpoint, of masterName: String, probe: @Sendable (Endpoint) -> Endpoint = { $0 }
+    ) async throws(FleetError) {
         guard case .tcp(_, let port) = replica else { return }
         try await Self.poll("every Sentinel to promote \(replica)", boundMs: 20_000) {
-            sentinelsAgreedPrimaryPort(of: masterName) == port && Self.isPrimary(replica)
+            sentinelsAgreedPrimaryPort(of: masterName) == port && Self.isPrimary(probe(replica))
         }
     }
 
-    /// On a Sentinel fleet: waits until every running Sentinel names the same master other than `old`;
-    /// returns its port (as the Sentinels know it: the TLS port when they dial over TLS). A Sentinel
-    /// switches its master exactly when it publishes `+switch-master`, so this returns once every
-    /// Sentinel has.
-    public func waitUntilSentinelsSwitch(from old: Endpoint, of masterName: String) async throws(FleetError) -> Int {
+    /// On a Sentinel fleet: waits until every running Sentinel names a master other than `old` (an
+    /// announced endpoint), the same one, and that server (asked through `probe`) says it is one;
+    /// returns its announced port. A Sentinel switches its master
+    /// exactly when it publishes `+switch-master`, so this returns once every Sentinel has.
+    public func waitUntilSentinelsSwitch(
+        from old: Endpoint, of masterName: String, probe: @Sendable (Endpoint) -> Endpoint = { $0 }
+    ) async throws(FleetError) -> Int {
         var switched: Int?
         try await Self.poll("every Sentinel to switch \(masterName) away from \(old)", boundMs: 30_000) {
-            guard let port = sentinelsAgreedPrimaryPort(of: masterName), Endpoint.tcp(host: "127.0.0.1", port: port) != old else { return false }
+            guard let port = sentinelsAgreedPrimaryPort(of: masterName), Endpoint.tcp(host: "127.0.0.1", port: port) != old,
+                  Self.isPrimary(probe(.tcp(host: "127.0.0.1", port: port))) else { return false }
             switched = port
             return true
         }

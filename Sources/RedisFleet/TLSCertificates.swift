@@ -5,8 +5,9 @@ import RedisConnection
 import Glibc
 #endif
 
-/// A private CA made for one run, a server certificate it signed (SAN `127.0.0.1` and `localhost`)
-/// and a client certificate it signed: PEM files, keys mode 0600, unencrypted (they live only as long
+/// A private CA made for one run, a server certificate it signed (SAN `127.0.0.1` and `localhost`;
+/// good for client auth too, since a replica, a Sentinel or a cluster peer presents it when it dials
+/// another node) and a client certificate it signed: PEM files, keys mode 0600, unencrypted (they live only as long
 /// as the temp directory they were made in).
 public struct TLSCertificates: Sendable, Hashable {
     public var caCertificate: String
@@ -39,7 +40,7 @@ public struct TLSCertificates: Sendable, Hashable {
         try await run(signed + [
             "-keyout", made.serverKey, "-out", made.serverCertificate, "-subj", "/CN=localhost",
             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-addext", "basicConstraints=CA:FALSE",
-            "-addext", "extendedKeyUsage=serverAuth",
+            "-addext", "extendedKeyUsage=serverAuth,clientAuth",
         ], in: directory)
         try await run(signed + [
             "-keyout", made.clientKey, "-out", made.clientCertificate, "-subj", "/CN=lockbench client",

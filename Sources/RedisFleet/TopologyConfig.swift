@@ -1,10 +1,9 @@
 /// The config directives each topology adds to its nodes, in one place.
 ///
 /// A topology's directives go before the caller's `extraConfig`, so a caller's directive still wins.
-/// A directive a topology needs only under some options (a password, TLS) is added here, keyed on
-/// the options. The exception is TLS's `tls-replication yes` and `tls-cluster yes`: every TLS node
-/// gets them with its `tls-port` in `ServerConfigFile`, since a standalone node may later be made a
-/// replica or be dialled by a Sentinel, and the lines are harmless where unused.
+/// TLS is not a topology's: every node of a fleet started with `RedisServerOptions.tls` gets
+/// `tls-replication yes` and `tls-cluster yes` from `ServerConfigFile` (harmless where unused), so a
+/// replica, a Sentinel or a cluster peer dials the TLS port whatever the topology.
 enum TopologyConfig {
     /// What a node of a cluster runs with.
     struct Cluster: Sendable, Hashable {

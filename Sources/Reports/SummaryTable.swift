@@ -195,6 +195,7 @@ public enum SummaryTable {
 
         var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
         if case .sentinel = s.deployment { servers += ", the primary of \(s.deployment.topologyName) found through Sentinel" }
+        if let tls = s.connection.tls { servers += tls.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"

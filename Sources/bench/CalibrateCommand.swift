@@ -24,6 +24,9 @@ struct CalibrateCommand: AsyncParsableCommand {
             running the identical cycle (same contenders, keys, connections, depth); redis-benchmark \
             doing the same commands' work in separate SET and release runs is printed as context.
               pipelined   512 contenders on their own keys, 2 connections, --pipeline 256, the same way.
+              tls         What TLS costs (not in the default list): W1's client CPU per cycle and one \
+            contender's acquire p50, native plain vs native TLS, with redis-benchmark plain and --tls as the \
+            reference, on one embedded redis-server serving both (certificates made for the run).
             w1 and pipelined also report client CPU per acquire + release cycle (bench's own process) \
             against the C client's threads and redis-benchmark's CPU per SET + EVALSHA pair.
             Starts its own redis-server unless --server is given; keys live under a run-unique prefix \
@@ -46,7 +49,7 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An existing server (host:port or unix:path) instead of a local one.", valueName: "endpoint"))
     var server: String?
 
-    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, one, w1, pipelined (comma-separated).", valueName: "list"))
+    @Option(help: ArgumentHelp("Comparisons to run: decode, pipeline, rtt, lock-cycle, one, w1, pipelined, tls (comma-separated).", valueName: "list"))
     var workloads = "decode,pipeline,rtt,lock-cycle,one,w1,pipelined"
 
     @Option(help: ArgumentHelp("W1: contenders (each on its own key).", valueName: "n"))
@@ -55,7 +58,7 @@ struct CalibrateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("W1: connections.", valueName: "n"))
     var w1Connections = 4
 
-    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined"]
+    static let knownWorkloads: Set<String> = ["decode", "pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined", "tls"]
 
     var selected: Set<String> { Set(workloads.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
 
@@ -71,13 +74,16 @@ struct CalibrateCommand: AsyncParsableCommand {
         guard unknown.isEmpty else {
             throw ValidationError("--workloads: unknown \(unknown.sorted().joined(separator: ", ")); use \(Self.knownWorkloads.sorted().joined(separator: ", ")).")
         }
+        if server != nil && selected.contains("tls") {
+            throw ValidationError("--workloads tls compares one server's plain and TLS ports, so it runs on its own embedded redis-server: drop --server.")
+        }
         guard (1...100_000).contains(w1Contenders) else { throw ValidationError("--w1-contenders must be 1...100000, not \(w1Contenders).") }
         guard (1...256).contains(w1Connections) else { throw ValidationError("--w1-connections must be 1...256, not \(w1Connections).") }
     }
 
     func run() async throws {
         if selected.contains("decode") { decodeComparison() }
-        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined"]) else { return }
+        guard !selected.isDisjoint(with: ["pipeline", "rtt", "lock-cycle", "one", "w1", "pipelined", "tls"]) else { return }
         let benchmark: String
         do { benchmark = try ReferenceBenchmark.locate() } catch {
             throw Terminal.environmentError("calibrate", error)
@@ -88,7 +94,7 @@ struct CalibrateCommand: AsyncParsableCommand {
             endpoint = try Endpoint(parsing: server)
         } else {
             do {
-                let started = try await RedisFleet.start(count: 1)
+                let started = try await RedisFleet.start(count: 1, options: RedisServerOptions(tls: selected.contains("tls") ? ServerTLS() : nil))
                 fleet = started
                 endpoint = started.endpoints[0]
             } catch {
@@ -96,7 +102,8 @@ struct CalibrateCommand: AsyncParsableCommand {
             }
         }
         do {
-            try await networkComparison(endpoint: endpoint, benchmark: benchmark)
+            let tls = fleet.flatMap { fleet in fleet.certificates.map { (endpoint: fleet.tlsEndpoints[0], options: $0.clientOptions) } }
+            try await networkComparison(endpoint: endpoint, benchmark: benchmark, tls: tls)
         } catch {
             await fleet?.stop()
             throw Terminal.environmentError("calibrate", error)
@@ -112,7 +119,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         }
     }
 
-    func networkComparison(endpoint: Endpoint, benchmark: String) async throws {
+    func networkComparison(endpoint: Endpoint, benchmark: String, tls: (endpoint: Endpoint, options: TLSOptions)? = nil) async throws {
         let runID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let prefix = "lockbench:calibrate:\(runID):"
         let keyspace = 1_000_000
@@ -150,6 +157,9 @@ struct CalibrateCommand: AsyncParsableCommand {
         }
         if selected.contains("pipelined") {
             try await pipelinedComparison(endpoint: endpoint, benchmark: benchmark, prefix: prefix, native: native)
+        }
+        if let tls, selected.contains("tls") {
+            try await tlsComparison(plain: endpoint, tls: tls, benchmark: benchmark, prefix: prefix, native: native)
         }
         let deleted = try await native.deleteKeys(prefix: prefix)
         print("\nDeleted \(deleted) keys under \(prefix)")

@@ -66,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     mutating func validate() throws {
-        let comparison = options.client == .both && rounds == nil
+        let comparison = options.clients.count > 1 && rounds == nil
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
         expressions = try Self.parseThresholds(thresholds)
@@ -76,7 +76,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
         guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
-        let clients = options.client.clients
+        let clients = options.clients
+        if let note = options.droppedForTLS { Terminal.note(note) }
+        if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
         do { try output.preflight() } catch {
             throw Terminal.environmentError("run", error)
         }
@@ -90,7 +92,9 @@ struct RunCommand: AsyncParsableCommand {
             throw Terminal.environmentError("run", error)
         }
         if let fleet = session.servers.fleet {
-            Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(fleet.endpoints.map(\.description).joined(separator: " "))")
+            let tls = scenario.connection.tls != nil
+            let shown = (tls ? fleet.tlsEndpoints : fleet.endpoints).map(\.description).joined(separator: " ")
+            Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(shown)\(tls ? " (TLS; run CA \(fleet.certificates?.caCertificate ?? "?"))" : "")")
         }
         if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
         let showProgress = Terminal.showsProgress
@@ -117,6 +121,7 @@ struct RunCommand: AsyncParsableCommand {
             // rounds, picked separately, would be a third figure that need not agree with either.
             print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .none), terminator: "")
             if let text = RoundSummary.render(paired) { print(text) }
+            if let warning = Self.insecureWarning(results[0].scenario) { print(warning) }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }
             } catch {
@@ -131,6 +136,12 @@ struct RunCommand: AsyncParsableCommand {
         let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }
         for (client, failure) in failures { Terminal.error("bench run (\(client)): \(failure)") }
         if !failures.isEmpty || thresholdsFailed { throw ExitCode(1) }
+    }
+
+    /// The loud line `--tls-insecure` earns, at the start and under the summary.
+    static func insecureWarning(_ scenario: Scenario) -> String? {
+        guard scenario.connection.tls?.insecure == true else { return nil }
+        return "WARNING: --tls-insecure: the server's certificate and name were NOT verified; these figures are for an encrypted but unauthenticated link."
     }
 
     static func seconds(_ s: Double) -> String { s.rounded() == s ? "\(Int(s)) s" : String(format: "%.1f s", s) }

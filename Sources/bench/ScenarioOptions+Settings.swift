@@ -61,6 +61,7 @@ extension ScenarioOptions {
         s.user = user
         s.password = passwordEnv.map { .environment(variable: $0) } ?? passwordFile.map { .file(path: $0) }
         s.db = db
+        if tls { s.tls = TLSOptions(caFile: cacert, certFile: cert, keyFile: key, serverName: tlsServerName, insecure: tlsInsecure) }
         s.seed = seed
         s.queues = queues
         s.replyWait = replyWait
@@ -73,12 +74,37 @@ extension ScenarioOptions {
         if passwordEnv != nil && passwordFile != nil {
             throw ValidationError("--password-env and --password-file are alternatives: give one.")
         }
+        if !tls, let flag = tlsOnlyFlag {
+            throw ValidationError("\(flag) is a TLS setting: add --tls (or drop \(flag)).")
+        }
         if sentinelPasswordEnv != nil && sentinelPasswordFile != nil {
             throw ValidationError("--sentinel-password-env and --sentinel-password-file are alternatives: give one.")
         }
         var s = ScenarioSettings()
         defaults(&s)
         s = settings(over: s)
-        do { return try s.scenario(client: client.clients[0]) } catch { throw ValidationError(error.description) }
+        do { return try s.scenario(client: clients[0]) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The clients to run: `--client both --tls` runs native only (`droppedForTLS` says why).
+    var clients: [RedisClientKind] {
+        guard tls, client == .both else { return client.clients }
+        return client.clients.filter { $0.tlsRefusal == nil }
+    }
+
+    /// For `--client both --tls`, the line saying which client was left out and why.
+    var droppedForTLS: String? {
+        guard tls, client == .both else { return nil }
+        let dropped = client.clients.compactMap { kind in kind.tlsRefusal.map { "\(kind) left out: \($0)" } }
+        return dropped.isEmpty ? nil : "--client both --tls runs native only (\(dropped.joined(separator: "; ")))."
+    }
+
+    /// The first TLS-only flag given, for refusing it without `--tls`.
+    var tlsOnlyFlag: String? {
+        let given: [(String, Bool)] = [
+            ("--cacert", cacert != nil), ("--cert", cert != nil), ("--key", key != nil),
+            ("--tls-server-name", tlsServerName != nil), ("--tls-insecure", tlsInsecure),
+        ]
+        return given.first { $0.1 }?.0
     }
 }

@@ -136,6 +136,24 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Database index to SELECT.", valueName: "n"))
     var db = 0
 
+    @Flag(help: "Connect over TLS (native client only: hiredis 0.14 has none). Embedded servers then serve TLS with certificates made for the run.")
+    var tls = false
+
+    @Option(help: ArgumentHelp("--tls: PEM file of the CA that signed the server's certificate (default: the system store; embedded: the run's CA).", valueName: "path"))
+    var cacert: String?
+
+    @Option(help: ArgumentHelp("--tls: client certificate (PEM) for servers that require one.", valueName: "path"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("--tls: the client certificate's private key (PEM, unencrypted; default: read from --cert).", valueName: "path"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("--tls: the name the server's certificate must carry (default: the --server host).", valueName: "name"))
+    var tlsServerName: String?
+
+    @Flag(help: "--tls without verifying the server's certificate or name: encrypted but unauthenticated; the summary says so.")
+    var tlsInsecure = false
+
     @Option(help: ArgumentHelp("Seed for tokens, jitter, hold/think draws and arrivals (default: random, printed).", valueName: "n"))
     var seed: UInt64?
 

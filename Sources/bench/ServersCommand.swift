@@ -37,6 +37,9 @@ struct ServersCommand: AsyncParsableCommand {
     @Flag(help: "Listen on Unix sockets in the servers' temporary directories instead of loopback TCP.")
     var unix = false
 
+    @Flag(help: "Also serve TLS, with a CA and certificates made for this run (paths printed to stderr); stdout lists the TLS endpoints.")
+    var tls = false
+
     /// Smoke check: ping once, print, stop, exit.
     @Flag(help: "Ping each server once, print the replies, stop the servers and exit.")
     var ping = false
@@ -50,6 +53,7 @@ struct ServersCommand: AsyncParsableCommand {
         if let count, !(1...64).contains(count) {
             throw ValidationError("--count must be between 1 and 64, not \(count).")
         }
+        if tls && unix { throw ValidationError("--unix --tls: redis-server serves TLS on TCP only; drop --unix.") }
         guard let topology else { return }
         if count != nil {
             throw ValidationError("--count and --topology are alternatives: --topology \(topology) sets its own number of servers.")
@@ -78,7 +82,7 @@ struct ServersCommand: AsyncParsableCommand {
         let (signals, signalContinuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
         RedisFleet.setInterruptHandler { signal in signalContinuation.yield(signal) }
 
-        let options = RedisServerOptions(transport: unix ? .unix : .tcp, executable: redisServer)
+        let options = RedisServerOptions(transport: unix ? .unix : .tcp, executable: redisServer, tls: tls ? ServerTLS() : nil)
         let fleet: RunningTopology
         do {
             fleet = try await start(options)
@@ -106,6 +110,9 @@ struct ServersCommand: AsyncParsableCommand {
         let count = fleet.allEndpoints.count
         let shape = topology.map { $0 == .standalone ? "" : " as \($0)" } ?? ""
         Terminal.error("redis-server \(fleet.redisVersion): \(count) server\(count == 1 ? "" : "s")\(shape) on \(unix ? "Unix sockets" : "127.0.0.1"). Press Ctrl-C to stop.")
+        if let files = fleet.certificates {
+            Terminal.error("TLS: --cacert \(files.caCertificate) --cert \(files.clientCertificate) --key \(files.clientKey) (the plain ports are for lockbench's own probes)")
+        }
         // stdout is block-buffered into a pipe or file, and a script waiting for the endpoints must get them now.
         // fflush(nil) flushes every stream without touching the `stdout` global, which Swift 6 rejects.
         fflush(nil)

@@ -36,7 +36,7 @@ struct FlagValidationTests {
         (["--key-dist", "hotspot:20%"], ["--key-dist", "hotspot:20%", "P%/Q%", "zipf:θ"]),
         (["--key-dist", "uniform", "--keys", "2000000"], ["--keys", "2000000", "--key-dist uniform"]),
         (["--bogus-flag"], ["bogus-flag"]),
-    ]
+    ] + TLSFlagTests.usageCases
 
     @Test("bad values are refused with exit 64 and a message naming them", arguments: cases.indices)
     func refused(index: Int) async throws {

@@ -130,6 +130,7 @@ struct TLSTests {
                 _ = try await connection.send(["PING"])
             }
             #expect(error?.code == .tls || error?.code == .connectionClosed || error?.code == .connectionReset)
+            if error?.code == .tls { #expect(error?.detail.contains("--cert") == true, "\(String(describing: error))") }
         }
     }
 

@@ -42,7 +42,7 @@ struct SentinelTopologyTests {
         let topology = try await RedisFleet.startSentinelTopology(replicas: 1, masterName: "topology-tls", options: RedisServerOptions(tls: ServerTLS()))
         #expect(topology.announcedEndpoints == topology.servers.tlsEndpoints)
         #expect(topology.sentinels.certificates == topology.servers.certificates)
-        let address = try RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "topology-tls"], at: topology.sentinelEndpoints[0]).elements
+        let address = try RedisProbe.command(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", "topology-tls"], at: topology.sentinels.endpoints[0]).elements
         #expect(address?.last?.string == String(port(of: topology.servers.tlsEndpoints[0])))
         #expect(try await topology.failover(.sentinelCommand) == 1)
         await topology.stop()
