@@ -92,6 +92,9 @@ struct RunCommand: AsyncParsableCommand {
         if let fleet = session.servers.fleet {
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(fleet.endpoints.map(\.description).joined(separator: " "))")
         }
+        if let cluster = session.servers.cluster, session.servers.fleet !== cluster {
+            Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(cluster.endpoints.map(\.description).joined(separator: " "))")
+        }
         let showProgress = Terminal.showsProgress
         let runID = RunIdentity.makeRunID()
         let outcome = await session.rounds(
