@@ -1,0 +1,39 @@
+import RedisConnection
+import RedisFleet
+import TestSupport
+import Testing
+
+/// The wrong kind of server behind a target flag: refused before anything runs, naming the flag and
+/// the fix, exit 2 (the environment, not the usage, is wrong).
+@Suite(.serialized) struct ClusterTargetInputTests {
+    @Test("--cluster at a standalone server is refused with the fix")
+    func clusterAtStandalone() async throws {
+        try await withFleet { fleet in
+            let result = try await runBench(["run", "--cluster", fleet.endpoints[0].description, "--duration", "1s", "--client", "native"])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("--cluster \(fleet.endpoints[0]) is not a Redis Cluster node"), "\(result.stderr)")
+            #expect(result.stderr.contains("--server"), "\(result.stderr)")
+        }
+    }
+
+    @Test("--server at a cluster node is refused with the fix")
+    func serverAtClusterNode() async throws {
+        try await withCluster { fleet in
+            let result = try await runBench(["run", "--server", fleet.endpoints[0].description, "--duration", "1s", "--client", "hiredis"])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("--server \(fleet.endpoints[0]) is a Redis Cluster node"), "\(result.stderr)")
+            #expect(result.stderr.contains("--cluster"), "\(result.stderr)")
+        }
+    }
+
+    @Test("--cluster at a running cluster runs and routes")
+    func clusterExternal() async throws {
+        try await withCluster { fleet in
+            let result = try await runBench(["run", "--cluster", fleet.endpoints[1].description, "--duration", "1s", "--warmup", "0s",
+                                             "--contenders", "6", "--keys", "3", "--client", "native"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("CROSSSLOT refused (key-naming bug)"), "\(result.stdout)")
+            #expect(result.stdout.contains("shard 2 grants/s"), "\(result.stdout)")
+        }
+    }
+}
