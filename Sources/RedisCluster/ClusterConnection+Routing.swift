@@ -91,7 +91,15 @@ extension ClusterConnection {
             if entries[index].fanOut == 0 { deliver(index, entries[index].fanOutReply ?? reply) }
             return
         }
-        if case .success(.simpleError(let message)) = reply, !closed, follow(message, index) { return }
+        switch reply {
+        case .success(.simpleError(let message)):
+            if !closed, follow(message, index) { return }
+        case .failure:
+            // A node that dropped its connection may have failed over: the next read names its successor,
+            // and the next command to the slot reconnects (`dispatch` skips a closed link).
+            refreshMap()
+        default: break
+        }
         deliver(index, reply)
     }
 
