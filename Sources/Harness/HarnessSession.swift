@@ -99,7 +99,7 @@ public final class HarnessSession: Sendable {
         try await checkHandshake(scenario)
         let connection = try connectionOptions(scenario.connection)
         let (endpoints, connector) = try await ClusterTarget.resolve(
-            scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment),
+            scenario, endpoints: try servers.endpoints(for: scenario.deployment),
             connector: ClientConnectors.connector(for: scenario.client), options: connection)
         let load = LoadRun(scenario: scenario, connector: connector, endpoints: endpoints, connectionOptions: connection, keyPrefix: keyPrefix)
         return (load, endpoints, connector, connection)

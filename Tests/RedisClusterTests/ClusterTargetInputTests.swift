@@ -29,7 +29,7 @@ import Testing
         #expect(result.stderr.contains("Use \(fix)") || result.stderr.contains("use \(fix)"), "\(result.stderr)")
     }
 
-    @Test("--cluster at a running cluster runs and routes")
+    @Test("--cluster at a running cluster runs and routes; Redlock with more nodes than primaries is refused")
     func clusterExternal() async throws {
         try await withCluster { fleet in
             let result = try await runBench(["run", "--cluster", fleet.endpoints[1].description, "--duration", "1s", "--warmup", "0s",
@@ -37,6 +37,11 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("CROSSSLOT refused (key-naming bug)"), "\(result.stdout)")
             #expect(result.stdout.contains("shard 2 grants/s"), "\(result.stdout)")
+            // Redlock's nodes are primaries: more nodes than the cluster has primaries is refused.
+            let redlock = try await runBench(["run", "--cluster", fleet.endpoints[0].description, "--algorithm", "redlock",
+                                              "--redlock-nodes", "5", "--duration", "1s", "--client", "native"])
+            #expect(redlock.status == 2, "\(redlock.stderr)")
+            #expect(redlock.stderr.contains("Use --redlock-nodes 3 or fewer"), "\(redlock.stderr)")
         }
     }
 }
