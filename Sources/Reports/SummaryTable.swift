@@ -215,7 +215,8 @@ public enum SummaryTable {
         }
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
-        let servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        if case .cluster = s.deployment { servers = "\(s.deployment.topologyName): \(r.endpoints.count) primaries" + (s.deployment.isEmbedded ? " (embedded)" : "") }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }
         load += ", \(s.connections) connection\(s.connections == 1 ? "" : "s")"
