@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["POSIX", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
-        .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "Locks", "BenchMetrics"], swiftSettings: hotPath),
+        .target(name: "LoadDriver", dependencies: ["RESP", "RedisConnection", "RedisCluster", "Locks", "BenchMetrics"], swiftSettings: hotPath),
         // The only layer that turns a Scenario into a RunResult: servers, client per kind, rounds, Ctrl-C.
         .target(
             name: "Harness",

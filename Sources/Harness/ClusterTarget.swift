@@ -45,20 +45,26 @@ enum ClusterTarget {
     /// For a cluster scenario: the primaries in slot order (read from the first seed that answers) and
     /// the client's connector wrapped so every connection routes by slot. Other deployments pass through.
     static func resolve(
-        _ deployment: Deployment, endpoints: [Endpoint], connector: any RedisConnector, options: ConnectionOptions
+        _ scenario: Scenario, endpoints: [Endpoint], connector: any RedisConnector, options: ConnectionOptions
     ) async throws(HarnessError) -> (endpoints: [Endpoint], connector: any RedisConnector) {
-        guard case .cluster = deployment else { return (endpoints, connector) }
+        guard case .cluster = scenario.deployment else { return (endpoints, connector) }
         let cluster = ClusterConnector(wrapping: connector)
         var failures: [String] = []
         for seed in endpoints {
+            let map: SlotMap
             do throws(ClusterMapError) {
-                let map = try await cluster.slotMap(at: seed, options: options)
+                map = try await cluster.slotMap(at: seed, options: options)
                 guard !map.shards.isEmpty else { throw ClusterMapError(.unreadable("no primary serves any slot"), endpoint: seed) }
-                return (map.shards.map(\.primary), cluster)
             } catch {
                 if error.isNotCluster { throw HarnessError(notClusterMessage(seed)) }
                 failures.append(error.description)
+                continue
             }
+            let nodes = scenario.lock.redlock.nodes
+            if scenario.lock.algorithm == .redlock, nodes > map.shards.count {
+                throw HarnessError("redlock with --redlock-nodes \(nodes) needs that many cluster primaries; the cluster at \(seed) has \(map.shards.count). Use --redlock-nodes \(map.shards.count) or fewer.")
+            }
+            return (map.shards.map(\.primary), cluster)
         }
         throw HarnessError("no --cluster seed gave a slot map: \(failures.joined(separator: "; ")). Check the addresses and that the cluster is up (cluster_state:ok).")
     }

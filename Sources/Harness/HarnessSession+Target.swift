@@ -16,7 +16,7 @@ extension HarnessSession {
         let base = ClientConnectors.connector(for: scenario.client)
         guard let sentinel = try sentinelTarget(scenario, dataOptions: options) else {
             let (endpoints, connector) = try await ClusterTarget.resolve(
-                scenario.deployment, endpoints: try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), connector: base, options: options)
+                scenario, endpoints: try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), connector: base, options: options)
             return RunTarget(endpoints: endpoints, connector: connector, watch: nil)
         }
         let primary = try await sentinel.resolve()

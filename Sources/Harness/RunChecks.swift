@@ -31,6 +31,9 @@ public enum RunChecks {
         if violatesSafety(result) {
             return "\(result.scenario.lock.algorithm) showed mutual-exclusion violations; see the safety rows."
         }
+        if let refused = result.cluster?.crossSlot, refused > 0 {
+            return "\(refused) commands had keys in different cluster slots (refused before sending, as the server would answer CROSSSLOT): a lock's keys must share one {hash tag}; this is a lockbench bug."
+        }
         let rate = errorRate(result)
         if rate > maxErrorRate {
             return "\(result.measurements.errors) errors against \(result.measurements.acquisitions + result.measurements.failedAcquires) acquisitions started (\(String(format: "%.1f", rate * 100))%, bound \(String(format: "%.0f", maxErrorRate * 100))%): the figures describe failures, not the lock."

@@ -10,11 +10,6 @@ extension ScenarioSettings {
         if let refusal = client.tlsRefusal {
             throw ScenarioSettingsError("--client \(client) --tls: \(refusal).", flag: "client")
         }
-        if case .cluster = topology {
-            throw ScenarioSettingsError(
-                "--topology \(topology) --tls: an embedded cluster does not serve TLS yet; use --tls on embedded standalone or sentinel servers, or point --cluster at TLS servers you run.",
-                flag: "topology")
-        }
         if unix {
             throw ScenarioSettingsError("--unix --tls: redis-server serves TLS on TCP only; drop --unix.", flag: "unix")
         }

@@ -1,3 +1,4 @@
+import RedisCluster
 import Synchronization
 
 /// Per-key state (`KeyState`) for keys that contenders on several lanes lock: with a drawn
@@ -24,11 +25,11 @@ final class SharedKeys: Sendable {
 }
 
 extension LoadRun {
-    /// The lock key name for key index `key` of a run, the one place it is built: `prefix{17}`. The
-    /// index is the hash tag, so every key of one lock (`:fence`, `:fifo`, `:fifo:dl`, `:wake` are
-    /// appended after it) shares one cluster slot, and the indices spread over the slots evenly. The
-    /// same name on every deployment, so results stay comparable.
+    /// The lock key name for key index `key` of a run, the one place it is built: `prefix{17:KDAM}`.
+    /// The hash tag makes every key of one lock (`:fence`, `:fifo`, `:fifo:dl`, `:wake` are appended
+    /// after it) share one cluster slot, and spreads the indices evenly over the slots
+    /// (`HashSlot.spreadTag`). The same name on every deployment, so results stay comparable.
     public static func keyName(prefix: String, key: Int) -> String {
-        prefix + "{" + String(key) + "}"
+        prefix + "{" + HashSlot.spreadTag(key) + "}"
     }
 }

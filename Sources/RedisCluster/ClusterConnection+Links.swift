@@ -47,7 +47,7 @@ extension ClusterConnection {
     func refreshMap() {
         guard !refreshing, !closed else { return }
         refreshing = true
-        Self.readMap(from: home) { [self] result in
+        Self.readMap(from: home, tls: options.tls != nil) { [self] result in
             refreshing = false
             guard case .success(let fresh) = result, !closed else { return }
             map = fresh
@@ -83,8 +83,9 @@ extension ClusterConnection {
     }
 
     /// Reads the slot map over `connection`: `CLUSTER SHARDS`, or `CLUSTER SLOTS` where the server is
-    /// older than 7.0 (`unknown subcommand`). Completes on the connection's queue.
-    static func readMap(from connection: any RedisConnection, completion: @escaping @Sendable (Result<SlotMap, ClusterMapError>) -> Void) {
+    /// older than 7.0 (`unknown subcommand`). Completes on the connection's queue. With `tls`, nodes are
+    /// reached at their TLS ports (`CLUSTER SLOTS` already names those to a TLS client).
+    static func readMap(from connection: any RedisConnection, tls: Bool, completion: @escaping @Sendable (Result<SlotMap, ClusterMapError>) -> Void) {
         let seedHost: String
         if case .tcp(let host, _) = connection.endpoint { seedHost = host } else { seedHost = "127.0.0.1" }
         connection.send(["CLUSTER", "SHARDS"]) { reply in
@@ -97,7 +98,7 @@ extension ClusterConnection {
                     }
                     return readSlots(from: connection, seedHost: seedHost, completion: completion)
                 }
-                do throws(SlotMapParseError) { completion(.success(try SlotMap(shardsReply: value, seedHost: seedHost))) } catch {
+                do throws(SlotMapParseError) { completion(.success(try SlotMap(shardsReply: value, seedHost: seedHost, tls: tls))) } catch {
                     completion(.failure(ClusterMapError(.unreadable(error.description), endpoint: connection.endpoint)))
                 }
             }

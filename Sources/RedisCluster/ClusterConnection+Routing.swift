@@ -6,8 +6,9 @@ extension ClusterConnection {
     /// A redirected command is followed at most this often: a slot bouncing between two nodes (a map
     /// in flux) fails the command instead of looping.
     static let maxRedirects = 5
-    /// `TRYAGAIN`/`CLUSTERDOWN` retries per command, with delays of 5, 10, 20 … 200 ms (about 1 s in
-    /// all: a failover's election usually fits; a cluster down for longer fails the command).
+    /// `TRYAGAIN`/`CLUSTERDOWN` retries per command, with delays of 5, 10, 20 … 200 ms (0.7 s in
+    /// all): a migration step or a brief loss of coverage is ridden out; a longer outage fails the
+    /// command, and the lock layer's own wait strategy decides what comes next.
     static let maxRetries = 8
     static let asking: [UInt8] = Array("*1\r\n$6\r\nASKING\r\n".utf8)
     /// The tag of an `ASKING` sent ahead of a command: its `+OK` is dropped.
@@ -91,7 +92,15 @@ extension ClusterConnection {
             if entries[index].fanOut == 0 { deliver(index, entries[index].fanOutReply ?? reply) }
             return
         }
-        if case .success(.simpleError(let message)) = reply, !closed, follow(message, index) { return }
+        switch reply {
+        case .success(.simpleError(let message)):
+            if !closed, follow(message, index) { return }
+        case .failure:
+            // A node that dropped its connection may have failed over: the next read names its successor,
+            // and the next command to the slot reconnects (`dispatch` skips a closed link).
+            refreshMap()
+        default: break
+        }
         deliver(index, reply)
     }
 

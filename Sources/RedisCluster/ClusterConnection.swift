@@ -75,7 +75,9 @@ public final class ClusterConnection: RedisConnection, RedisReplyReceiver, @unch
     }
 
     public func send(encoded command: UnsafeRawBufferPointer, to receiver: any RedisReplyReceiver, tag: Int) {
+        #if DEBUG
         dispatchPrecondition(condition: .onQueue(queue))
+        #endif
         submit(command, receiver: receiver, tag: tag, handler: nil)
     }
 

@@ -28,7 +28,7 @@ public struct ClusterConnector: RedisConnector {
             switch result {
             case .failure(let error): completion(.failure(error))
             case .success(let home):
-                ClusterConnection.readMap(from: home) { mapped in
+                ClusterConnection.readMap(from: home, tls: options.tls != nil) { mapped in
                     switch mapped {
                     case .failure(let error):
                         home.close()
@@ -57,7 +57,7 @@ public struct ClusterConnector: RedisConnector {
         }
         defer { connection.close() }
         let result: Result<SlotMap, ClusterMapError> = await withCheckedContinuation { continuation in
-            ClusterConnection.readMap(from: connection) { continuation.resume(returning: $0) }
+            ClusterConnection.readMap(from: connection, tls: options.tls != nil) { continuation.resume(returning: $0) }
         }
         return try result.get()
     }

@@ -38,10 +38,15 @@ enum ClusterRedirectKind {
 /// Counts of redirects (`MOVED`, `ASK`), retries (`TRYAGAIN`, `CLUSTERDOWN`) and commands refused
 /// locally because their keys span slots (`CROSSSLOT`: a key-naming bug, never sent).
 public struct ClusterRedirects: Sendable, Hashable, Codable {
+    /// `MOVED` followed: the slot map was corrected and the command re-sent.
     public var moved: Int
+    /// `ASK` followed: `ASKING` and the command sent to the importing node.
     public var ask: Int
+    /// `TRYAGAIN` retried after a backoff.
     public var tryAgain: Int
+    /// `CLUSTERDOWN` retried after a backoff.
     public var clusterDown: Int
+    /// Commands refused locally, never sent, because their keys span slots.
     public var crossSlot: Int
 
     public init(moved: Int = 0, ask: Int = 0, tryAgain: Int = 0, clusterDown: Int = 0, crossSlot: Int = 0) {

@@ -73,6 +73,10 @@ enum KeySpec: Equatable {
             || matches(name, "FCALL") || matches(name, "FCALL_RO") {
             return .script
         }
+        // The lock layer's other commands, before the longer lists: the measured path routes each one.
+        if matches(name, "SET") || matches(name, "GET") || matches(name, "PUBLISH") || matches(name, "GETDEL") {
+            return .positions(first: 1, last: 1, step: 1)
+        }
         if matches(name, "SCRIPT") || matches(name, "FUNCTION") { return .everyPrimary }
         if matches(name, "SUBSCRIBE") || matches(name, "UNSUBSCRIBE") || matches(name, "PSUBSCRIBE")
             || matches(name, "PUNSUBSCRIBE") {

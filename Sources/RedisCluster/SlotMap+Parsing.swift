@@ -10,8 +10,9 @@ public struct SlotMapParseError: Error, Sendable, CustomStringConvertible {
 extension SlotMap {
     /// Reads a `CLUSTER SHARDS` reply (Redis 7): one entry per shard, each a map (RESP3) or a flat
     /// key/value array (RESP2) of `slots` (start/end pairs) and `nodes` (maps with `ip`, `endpoint`,
-    /// `port`, `role`, `health`). A node whose endpoint is `?` or empty is reached at `seedHost`.
-    public init(shardsReply reply: RESPValue, seedHost: String) throws(SlotMapParseError) {
+    /// `port`, `tls-port`, `role`, `health`). A node whose endpoint is `?` or empty is reached at
+    /// `seedHost`; with `tls`, at its `tls-port` (a node serving both lists both, whoever asks).
+    public init(shardsReply reply: RESPValue, seedHost: String, tls: Bool = false) throws(SlotMapParseError) {
         guard let entries = reply.elements else { throw SlotMapParseError(description: "CLUSTER SHARDS: not an array: \(reply)") }
         var shards: [Shard] = []
         for entry in entries {
@@ -28,7 +29,8 @@ extension SlotMap {
             var replicas: [Endpoint] = []
             for node in nodes {
                 let f = Self.fields(node)
-                guard let port = f["port"].flatMap({ $0.integer.map(Int.init) ?? $0.string.flatMap { Int($0) } }) else { continue }
+                func number(_ name: String) -> Int? { f[name].flatMap { $0.integer.map(Int.init) ?? $0.string.flatMap { Int($0) } } }
+                guard let port = tls ? number("tls-port") ?? number("port") : number("port") else { continue }
                 let host = [f["endpoint"]?.string, f["ip"]?.string].compactMap { $0 }.first { !$0.isEmpty && $0 != "?" } ?? seedHost
                 let endpoint = Endpoint.tcp(host: host, port: port)
                 if f["role"]?.string == "master" { primary = endpoint } else if f["health"]?.string == "online" { replicas.append(endpoint) }

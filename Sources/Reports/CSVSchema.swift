@@ -24,7 +24,7 @@ public enum CSVSchema {
     /// value a row written before the column existed implies: rows of either age then identify the same
     /// cell (`SummaryRow.scenarioKey`).
     public static let appendedScenarioColumns: [(name: String, absent: String)] = [
-        ("key_dist", KeyDistribution.absentDefault.description), ("topology", "standalone"),
+        ("key_dist", KeyDistribution.absentDefault.description), ("topology", "standalone"), ("tls", "off"),
     ]
 
     private static let identity: [Column] = [
@@ -167,6 +167,21 @@ public enum CSVSchema {
     /// Columns added with Cluster, Sentinel and TLS targets; appended, so older files keep their order.
     private static let target: [Column] = [
         Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR` or `sentinel:1xR` for servers lockbench started; `cluster` or `sentinel` for ones it was given.") { $0.scenario.deployment.topologyName },
+        Column("tls", "", "`off`, `verified` (`--tls`: the server's certificate checked against the CA and name) or `insecure` (`--tls-insecure`: nothing checked).") { r in
+            r.scenario.connection.tls.map { $0.insecure ? "insecure" : "verified" } ?? "off"
+        },
+        Column("cluster_moved", "count", "Cluster: MOVED redirects followed over the run, warm-up included (a slot changed owner). Empty off a cluster.") { i($0.cluster?.moved) },
+        Column("cluster_ask", "count", "Cluster: ASK redirects followed (a slot half-migrated).") { i($0.cluster?.ask) },
+        Column("cluster_tryagain", "count", "Cluster: TRYAGAIN retries (a multi-key command during a migration).") { i($0.cluster?.tryAgain) },
+        Column("cluster_clusterdown", "count", "Cluster: CLUSTERDOWN retries (slots without a serving primary, e.g. mid-failover).") { i($0.cluster?.clusterDown) },
+        Column("cluster_crossslot", "count", "Cluster: commands refused before sending because their keys span slots; a key-naming bug, must be 0.") { i($0.cluster?.crossSlot) },
+        Column("shard_grants_per_s", "grants/s", "Cluster: grants per second on each primary's keys, `;`-separated in slot order (empty for Redlock, whose grants span N primaries).") { r in
+            r.cluster.map { c in c.shards.map { f($0.grantsPerSecond, 1) }.joined(separator: ";") } ?? ""
+        },
+        Column("shard_server_cpu_pct", "% of one core", "Cluster: each primary's server CPU (INFO cpu delta over the window), `;`-separated in slot order.") { r in
+            r.cluster.map { c in c.shards.map { f($0.serverCPUPercent, 1) }.joined(separator: ";") } ?? ""
+        },
+        Column("hot_shard_grants_pct", "% of grants", "Cluster: the busiest primary's share of the window's grants (100/primaries when even).") { f($0.cluster?.hotShardShare.map { $0 * 100 }, 3) },
     ] + failover
 
     /// Sentinel failovers a run followed: the worst window, and counts summed over every failover (the

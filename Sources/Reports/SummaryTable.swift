@@ -104,6 +104,7 @@ public enum SummaryTable {
             ])
         }
         if results.contains(where: { $0.failovers != nil }) { sections.append(failoverRows) }
+        if results.contains(where: { $0.cluster != nil }) { sections.append(clusterRows(results)) }
         sections.append([
             row("mutex overlaps (witness)", ratio: false, format: count) { Double($0.measurements.safety.mutexOverlaps) },
             row("stale writes rejected (fencing)", ratio: false, format: count) { Double($0.measurements.safety.staleWritesRejected) },
@@ -124,6 +125,28 @@ public enum SummaryTable {
             row("hold stretch (actual/requested)", ratio: false, format: { NumberText.fixed($0, 2) }) { $0.measurements.harness?.holdStretch },
         ])
         return sections
+    }
+
+    /// Redirects and retries by kind, then each shard's grants/s and server CPU: where a hot shard shows.
+    private static func clusterRows(_ results: [RunResult]) -> [Row] {
+        var rows: [Row] = [
+            row("cluster MOVED redirects", ratio: false, format: count) { $0.cluster.map { Double($0.moved) } },
+            row("cluster ASK redirects", ratio: false, format: count) { $0.cluster.map { Double($0.ask) } },
+            row("cluster TRYAGAIN retries", ratio: false, format: count) { $0.cluster.map { Double($0.tryAgain) } },
+            row("cluster CLUSTERDOWN retries", ratio: false, format: count) { $0.cluster.map { Double($0.clusterDown) } },
+            row("CROSSSLOT refused (key-naming bug)", ratio: false, format: count) { $0.cluster.map { Double($0.crossSlot) } },
+        ]
+        let shards = results.compactMap { $0.cluster?.shards.count }.max() ?? 0
+        for s in 0..<shards {
+            rows.append(row("shard \(s) grants/s", format: { NumberText.grouped($0, places: 1) }) { r in
+                r.cluster.flatMap { s < $0.shards.count ? $0.shards[s].grantsPerSecond : nil }
+            })
+            rows.append(row("shard \(s) server CPU (% of one core)", format: { NumberText.fixed($0, 1) }) { r in
+                r.cluster.flatMap { s < $0.shards.count ? $0.shards[s].serverCPUPercent : nil }
+            })
+        }
+        rows.append(row("hot shard's share of grants (%)", ratio: false, format: { NumberText.fixed($0, 1) }) { $0.cluster?.hotShardShare.map { $0 * 100 } })
+        return rows
     }
 
     /// The table for `results` (usually one, or two for `--client both`), with the scenario header
@@ -194,6 +217,7 @@ public enum SummaryTable {
         first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
 
         var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
+        if case .cluster = s.deployment { servers = "\(s.deployment.topologyName): \(r.endpoints.count) primaries" + (s.deployment.isEmbedded ? " (embedded)" : "") }
         if case .sentinel = s.deployment { servers += ", the primary of \(s.deployment.topologyName) found through Sentinel" }
         if let tls = s.connection.tls { servers += tls.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"

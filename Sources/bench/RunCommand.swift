@@ -97,6 +97,10 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(shown)\(tls ? " (TLS; run CA \(fleet.certificates?.caCertificate ?? "?"))" : "")")
         }
         if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
+        if let cluster = session.servers.cluster, session.servers.fleet !== cluster {
+            let shown = scenario.connection.tls != nil ? cluster.tlsEndpoints : cluster.endpoints
+            Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(shown.map(\.description).joined(separator: " "))")
+        }
         let showProgress = Terminal.showsProgress
         let runID = RunIdentity.makeRunID()
         let outcome = await session.rounds(

@@ -16,7 +16,6 @@ struct TLSFlagTests {
         (["--tls", "--client", "native", "--cacert", "/nonexistent/ca.pem"], ["--cacert", "/nonexistent/ca.pem", "not readable"]),
         (["--tls", "--client", "native", "--cert", "/nonexistent/client.pem"], ["--cert", "/nonexistent/client.pem"]),
         (["--tls", "--client", "native", "--unix"], ["--unix", "TCP"]),
-        (["--tls", "--client", "native", "--topology", "cluster:3x0"], ["--topology cluster:3x0 --tls", "standalone"]),
         (["--tls", "--client", "native", "--server", "unix:/tmp/x.sock"], ["--server", "TCP"]),
         (["--tls", "--client", "native", "--key", "/etc/hosts"], ["--key needs --cert"]),
         (["--tls", "--client", "native", "--tls-insecure", "--tls-server-name", "redis.example.com"], ["--tls-insecure", "--tls-server-name"]),
@@ -43,6 +42,26 @@ struct TLSFlagTests {
             boundSeconds: 120)
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
         #expect(result.stdout.contains("found through Sentinel over TLS"), "\(result.stdout)")
+    }
+
+    @Test("--topology cluster:3x0 --tls routes over the nodes' TLS ports, with no error and no redirect")
+    func clusterTopology() async throws {
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("tls-cluster-\(UInt32.random(in: 0...UInt32.max)).csv").path
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let result = try await runBench(
+            ["run", "--client", "native", "--tls", "--topology", "cluster:3x0", "--duration", "1s", "--warmup", "0.2s",
+             "--contenders", "12", "--keys", "6", "--csv", csv],
+            boundSeconds: 120)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout.contains("cluster:3x0: 3 primaries (embedded) over TLS"), "\(result.stdout)")
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0], row = lines[1]
+        func cell(_ name: String) -> String { header.firstIndex(of: name).map { row[$0] } ?? "missing" }
+        #expect(Int(cell("acquisitions")) ?? 0 > 0)
+        #expect(cell("errors") == "0")
+        #expect(cell("cluster_moved") == "0" && cell("cluster_crossslot") == "0")
+        #expect(cell("shard_grants_per_s").split(separator: ";").count == 3)
     }
 
     @Test("--tls-insecure runs and the summary says loudly that nothing was verified")

@@ -75,6 +75,28 @@ import Testing
         }
     }
 
+    @Test("CLUSTERDOWN is retried with backoff until the slot is served again", arguments: allClients)
+    func retriesClusterDown(_ kind: RedisClientKind) async throws {
+        try await withCluster { fleet in
+            let counters = ClusterCounters()
+            let connection = try await clusterConnection(kind, fleet, counters: counters)
+            defer { connection.close() }
+            let key = uniquePrefix() + "{down}"
+            let slot = HashSlot.slot(of: key)
+            let owner = try #require(fleet.clusterLayout?.owner(ofSlot: slot)).endpoint
+            _ = try await connection.call("SET", .string(key), "1")
+            // The owner stops serving the slot: it answers CLUSTERDOWN until the slot is added back.
+            _ = try probeCommands([["CLUSTER", "DELSLOTS", String(slot)]], at: owner)
+            let reading = Task { try await connection.send(["GET", .string(key)]) }
+            let retried = await eventually(boundSeconds: 20) { counters.snapshot.clusterDown >= 1 }
+            _ = try probeCommands([["CLUSTER", "ADDSLOTS", String(slot)]], at: owner)
+            #expect(retried, "no CLUSTERDOWN was seen")
+            #expect(try await reading.value.string == "1")
+            #expect(counters.snapshot.moved == 0)
+            _ = try await connection.call("DEL", .string(key))
+        }
+    }
+
     @Test(arguments: allClients)
     func refusesAServerThatIsNotAClusterNode(_ kind: RedisClientKind) async throws {
         try await withFleet { fleet in

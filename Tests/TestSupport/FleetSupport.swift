@@ -24,7 +24,15 @@ public func withFleet<R>(
     count: Int = 1, options: RedisServerOptions = RedisServerOptions(),
     _ body: (RedisFleet) async throws -> R
 ) async throws -> R {
-    let fleet = try await RedisFleet.start(count: count, options: options)
+    try await withStarted(try await RedisFleet.start(count: count, options: options), body)
+}
+
+/// Starts a Redis Cluster of `primaries` primaries (no replicas), runs `body`, and always stops it.
+public func withCluster<R>(primaries: Int = 3, _ body: (RedisFleet) async throws -> R) async throws -> R {
+    try await withStarted(try await RedisFleet.startCluster(primaries: primaries), body)
+}
+
+private func withStarted<R>(_ fleet: RedisFleet, _ body: (RedisFleet) async throws -> R) async throws -> R {
     do {
         let result = try await body(fleet)
         await fleet.stop()
