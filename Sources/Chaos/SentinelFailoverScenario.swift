@@ -83,13 +83,6 @@ extension ChaosRun {
             throw ChaosEnvironmentError(.replication, "cannot start a primary, a replica and 3 sentinels: \(error)")
         }
         for node in topology.servers.nodes + topology.sentinels.nodes { track(node.pid) }
-        do {
-            let result = try await body(topology)
-            await topology.stop()
-            return result
-        } catch {
-            await topology.stop()
-            throw error
-        }
+        return try await topology.use(body)
     }
 }

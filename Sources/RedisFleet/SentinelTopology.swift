@@ -90,6 +90,18 @@ public final class SentinelTopology: Sendable, CustomStringConvertible {
         return index
     }
 
+    /// Runs `body` on the topology, then stops it whatever `body` does: no process outlives its user.
+    public func use<R, E: Error>(_ body: (SentinelTopology) async throws(E) -> R) async throws(E) -> R {
+        do {
+            let result = try await body(self)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
     /// Stops the Sentinels first (so they do not react to the servers going away), then the servers.
     public func stop() async {
         await sentinels.stop()

@@ -15,15 +15,7 @@ import Testing
 
     /// Runs `body` on a fresh primary + replica + 3 sentinels, stopped afterwards whatever happens.
     static func withTopology<R>(_ body: (SentinelTopology) async throws -> R) async throws -> R {
-        let topology = try await RedisFleet.startSentinelTopology(replicas: 1, sentinels: 3, masterName: "lockbench-test", downAfterMs: downAfterMs)
-        do {
-            let result = try await body(topology)
-            await topology.stop()
-            return result
-        } catch {
-            await topology.stop()
-            throw error
-        }
+        try await RedisFleet.startSentinelTopology(replicas: 1, sentinels: 3, masterName: "lockbench-test", downAfterMs: downAfterMs).use(body)
     }
 
     static func scenario(_ client: RedisClientKind, _ deployment: Deployment, algorithm: LockAlgorithmKind = .setnxPX) -> Scenario {
