@@ -28,7 +28,7 @@ extension HarnessSession {
     /// per session, like the data servers'); `nil` for other deployments.
     func sentinelTarget(_ scenario: Scenario, dataOptions: ConnectionOptions) throws(HarnessError) -> SentinelTarget? {
         guard case .sentinel(let source) = scenario.deployment else { return nil }
-        let (sentinels, masterName) = try servers.sentinels(for: source)
+        let (sentinels, masterName) = try servers.sentinels(for: source, tls: scenario.connection.tls != nil)
         let settings = scenario.connection
         var options: ConnectionOptions
         if let cached = sentinelOptions.withLock({ $0[settings] }) {

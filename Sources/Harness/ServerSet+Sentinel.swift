@@ -22,21 +22,34 @@ extension ServerSet {
         }
     }
 
-    /// The sentinels to ask and the name they know the primary by.
-    func sentinels(for source: SentinelSource) throws(HarnessError) -> (endpoints: [Endpoint], masterName: String) {
+    /// The sentinels to ask and the name they know the primary by; for an embedded deployment, the
+    /// one started for `tls` (a plain scenario cannot follow sentinels that name TLS ports).
+    func sentinels(for source: SentinelSource, tls: Bool) throws(HarnessError) -> (endpoints: [Endpoint], masterName: String) {
         switch source {
         case .external(let sentinels, let masterName): return (sentinels, masterName)
         case .embedded:
-            guard let sentinel else { throw HarnessError("sentinel(\(source)) needs an embedded Sentinel deployment; the session started none") }
-            return (sentinel.sentinelEndpoints, sentinel.masterName)
+            guard let topology = tls ? sentinel : plainSentinel ?? sentinel else {
+                throw HarnessError("sentinel(\(source)) needs an embedded Sentinel deployment; the session started none")
+            }
+            guard (topology.servers.certificates != nil) == tls else {
+                throw HarnessError(tls
+                    ? "sentinel(\(source)) asks for TLS, but the embedded Sentinel deployment was started without it"
+                    : "sentinel(\(source)) is plain, but the embedded sentinels were started with TLS and name only TLS ports")
+            }
+            return (topology.sentinelEndpoints, topology.masterName)
         }
     }
 }
 
 extension ServerSet {
-    /// What the embedded Sentinel deployment started, for the terminal: its master name, servers and sentinels.
+    /// What the embedded Sentinel deployments started, for the terminal, a line each: master name,
+    /// servers and sentinels.
     public var sentinelSummary: String? {
-        guard let sentinel else { return nil }
+        let lines = [sentinel, plainSentinel].compactMap { $0.map(Self.summary) }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    private static func summary(_ sentinel: SentinelTopology) -> String {
         let servers = sentinel.servers.announcedEndpoints.map(\.description).joined(separator: " ")
         let sentinels = sentinel.sentinelEndpoints.map(\.description).joined(separator: " ")
         return "started redis-server \(sentinel.servers.redisVersion) primary and \(sentinel.servers.count - 1) replica(s) \(servers), sentinels \(sentinels) watching '\(sentinel.masterName)'"

@@ -9,8 +9,13 @@ import RedisFleet
 public final class ServerSet: Sendable {
     /// The embedded servers, if any.
     public let fleet: RedisFleet?
-    /// The embedded Sentinel deployment (primary, replicas, sentinels), if any.
+    /// The embedded Sentinel deployment (primary, replicas, sentinels), if any: with TLS when a
+    /// Sentinel scenario of the session uses TLS.
     public let sentinel: SentinelTopology?
+    /// A second, plain Sentinel deployment when the session's Sentinel scenarios use TLS and plain TCP
+    /// both: sentinels started with TLS dial the servers over TLS and name only their TLS ports, so a
+    /// plain client could not follow them.
+    public let plainSentinel: SentinelTopology?
     /// The embedded cluster, if a scenario runs on one (a fleet of its own: cluster nodes cannot serve
     /// standalone scenarios).
     public let cluster: RedisFleet?
@@ -21,6 +26,7 @@ public final class ServerSet: Sendable {
     public init(provided fleet: RedisFleet) {
         self.fleet = fleet
         self.sentinel = nil
+        self.plainSentinel = nil
         self.cluster = fleet.clusterLayout == nil ? nil : fleet
         self.owned = false
     }
@@ -29,13 +35,15 @@ public final class ServerSet: Sendable {
     public init(provided sentinel: SentinelTopology) {
         self.fleet = nil
         self.sentinel = sentinel
+        self.plainSentinel = nil
         self.cluster = nil
         self.owned = false
     }
 
-    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil, cluster: RedisFleet? = nil) {
+    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil, plainSentinel: SentinelTopology? = nil, cluster: RedisFleet? = nil) {
         self.fleet = fleet
         self.sentinel = sentinel
+        self.plainSentinel = plainSentinel
         self.cluster = cluster
         self.owned = true
     }
@@ -46,41 +54,64 @@ public final class ServerSet: Sendable {
     public static func start(
         for deployments: [Deployment], serverConfig: [(name: String, value: String)] = [], tls: Bool = false
     ) async throws(HarnessError) -> ServerSet {
+        try await start(serving: deployments.map { ($0, tls) }, serverConfig: serverConfig)
+    }
+
+    /// Starts what `uses` need, as `start(for:serverConfig:tls:)` does, with TLS per use: servers that
+    /// a TLS use runs on serve TLS as well as plain TCP (their plain ports serve the plain uses), and
+    /// Sentinel uses of both kinds get a TLS and a plain Sentinel deployment.
+    public static func start(
+        serving uses: [(deployment: Deployment, tls: Bool)], serverConfig: [(name: String, value: String)] = []
+    ) async throws(HarnessError) -> ServerSet {
         var count = 0
         var transport = EmbeddedTransport.tcp
+        var serversTLS = false, clusterTLS = false
         var sentinelShape: (replicas: Int, sentinels: Int)?
+        var sentinelTLS: Set<Bool> = []
         var clusterShape: (primaries: Int, replicas: Int)?
-        for deployment in deployments {
+        for (deployment, tls) in uses {
             switch deployment.embeddedTopology {
             case .servers(let n, let t)?:
                 if n > count { count = n }
                 transport = t
+                serversTLS = serversTLS || tls
             case .cluster(let p, let r)?:
                 if let shape = clusterShape, shape != (p, r) {
                     throw HarnessError("one session runs one embedded cluster; cluster:\(shape.primaries)x\(shape.replicas) and cluster:\(p)x\(r) were both asked for: run them separately")
                 }
                 clusterShape = (p, r)
+                clusterTLS = clusterTLS || tls
             case .sentinel(let r, let s)?:
                 if r > sentinelShape?.replicas ?? 0 { sentinelShape = (r, s) }
+                sentinelTLS.insert(tls)
             case nil: continue
             }
         }
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
         var sentinel: SentinelTopology?
+        var plainSentinel: SentinelTopology?
         if let shape = sentinelShape {
-            sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: tls)
+            sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: sentinelTLS.contains(true))
+            if sentinelTLS.count == 2 {
+                do { plainSentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: false) } catch {
+                    await sentinel?.stop()
+                    throw error
+                }
+            }
         }
         let cluster: RedisFleet?
-        do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig, tls: tls) } catch {
+        do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig, tls: clusterTLS) } catch {
             await sentinel?.stop()
+            await plainSentinel?.stop()
             throw error
         }
-        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, cluster: cluster) }
+        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, plainSentinel: plainSentinel, cluster: cluster) }
         do {
-            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: tls ? ServerTLS() : nil)
-            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, cluster: cluster)
+            let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: serversTLS ? ServerTLS() : nil)
+            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, plainSentinel: plainSentinel, cluster: cluster)
         } catch {
             await sentinel?.stop()
+            await plainSentinel?.stop()
             await cluster?.stop()
             throw HarnessError("cannot start \(count) redis-server: \(error)")
         }
@@ -110,7 +141,7 @@ public final class ServerSet: Sendable {
     /// `tls` with the files it leaves unset taken from the embedded fleet's run CA and client
     /// certificate; unchanged for external servers, whose CA the user names (or the system store).
     public func tlsOptions(_ tls: TLSOptions, for deployment: Deployment) -> TLSOptions {
-        guard deployment.isEmbedded, let files = fleet?.certificates ?? cluster?.certificates ?? sentinel?.servers.certificates else { return tls }
+        guard let files = certificates(for: deployment) else { return tls }
         var filled = tls
         // --tls-insecure verifies nothing, so it gets no CA; the client certificate is about the client.
         if filled.caFile == nil && !tls.insecure { filled.caFile = files.caCertificate }
@@ -121,6 +152,17 @@ public final class ServerSet: Sendable {
         return filled
     }
 
+    /// The run CA of the fleet `deployment` runs on: each fleet makes its own, so a TLS Sentinel
+    /// scenario must not be handed the standalone fleet's.
+    func certificates(for deployment: Deployment) -> TLSCertificates? {
+        switch deployment.embeddedTopology {
+        case .servers?: return fleet?.certificates
+        case .cluster?: return cluster?.certificates
+        case .sentinel?: return sentinel?.servers.certificates
+        case nil: return nil
+        }
+    }
+
     /// The embedded servers' version, if any were started.
     public var redisVersion: String? { fleet?.redisVersion ?? cluster?.redisVersion }
 
@@ -128,6 +170,7 @@ public final class ServerSet: Sendable {
     public func stop() async {
         guard owned else { return }
         await sentinel?.stop()
+        await plainSentinel?.stop()
         await cluster?.stop()
         await fleet?.stop()
     }

@@ -3,6 +3,9 @@
 public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
     /// Where the servers are: `standalone`, `cluster:PxR`, `sentinel:1xR` (embedded shapes).
     case topology
+    /// `off` or `on` (`bench run --tls`; embedded servers: the run's CA). Part of the deployment, so it
+    /// nests right under the topology.
+    case tls
     /// Lock algorithm.
     case algorithm
     /// Wait strategy.
@@ -36,7 +39,7 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Axes in the order cells nest (the last varies fastest): strategy first, the load last, so a
     /// listing reads series by series.
-    public static let nesting: [SweepAxis] = [.topology, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
+    public static let nesting: [SweepAxis] = [.topology, .tls, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
 
     /// The axes that are loads rather than series coordinates.
     public var isLoad: Bool { self == .contenders || self == .rate }

@@ -11,6 +11,10 @@ import RedisConnection
 public struct SweepGrid: Sendable, Hashable {
     /// The axes given, in `SweepAxis.nesting` order, each with its values in the order given.
     public private(set) var axes: [SweepAxis: [String]]
+    /// Whether the clients came from `both`: then a client no cell can use (hiredis when every cell
+    /// asks for TLS) is left out with a note, as `bench run --client both --tls` runs native only,
+    /// instead of being refused as a value no cell can use.
+    public private(set) var clientsFromBoth = false
 
     /// Contenders per key when neither `--keys` nor `--contention` is given: `bench run`'s default
     /// (400 contenders on 40 keys), kept as the contenders grow so only the load changes.
@@ -29,7 +33,8 @@ public struct SweepGrid: Sendable, Hashable {
                 guard !value.isEmpty else {
                     throw .badValue(axis.flag, list, "it has an empty item; give values separated by commas, e.g. \(Self.example(axis))")
                 }
-                let expanded = axis == .client && value == "both" ? ["native", "hiredis"] : [value]
+                let expanded = axis == .client && value == "both" ? ["native", "hiredis"] : [Self.normalized(value, of: axis)]
+                if axis == .client && value == "both" { clientsFromBoth = true }
                 for v in expanded {
                     guard !values.contains(v) else { throw .badValue(axis.flag, list, "'\(v)' is listed twice") }
                     values.append(v)
@@ -49,9 +54,16 @@ public struct SweepGrid: Sendable, Hashable {
         self.axes = axes
     }
 
+    /// A sweep file's `"tls": [false, true]` reads as `off,on`.
+    private static func normalized(_ value: String, of axis: SweepAxis) -> String {
+        guard axis == .tls else { return value }
+        return ["true": "on", "false": "off"][value] ?? value
+    }
+
     private static func example(_ axis: SweepAxis) -> String {
         switch axis {
         case .topology: return "standalone,cluster:3x0,sentinel:1x1"
+        case .tls: return "off,on"
         case .algorithm: return "setnx-px,redlock"
         case .wait: return "backoff,pubsub,fifo"
         case .client: return "native,hiredis"
@@ -94,7 +106,8 @@ public struct SweepCellValues: Sendable, Hashable {
     }
 
     /// The cell's settings: `base` with each axis's value set, typed here. `contention` sets the keys
-    /// to ⌈contenders ÷ contention⌉. Returns the client to run (`nil`: the axis was not given).
+    /// to ⌈contenders ÷ contention⌉; `tls` `on` keeps `base.tls` (the `--cacert`… flags given) or asks
+    /// for TLS with the defaults. Returns the client to run (`nil`: the axis was not given).
     public func settings(base: ScenarioSettings) throws(ScenarioSettingsError) -> (ScenarioSettings, RedisClientKind?) {
         var s = base
         var client: RedisClientKind?
@@ -111,6 +124,12 @@ public struct SweepCellValues: Sendable, Hashable {
             case .topology:
                 guard let topology = TopologyChoice(parsing: value) else { throw bad(axis, value, "use \(TopologyChoice.forms)") }
                 s.topology = topology
+            case .tls:
+                switch value {
+                case "off": s.tls = nil
+                case "on": s.tls = base.tls ?? TLSOptions()
+                default: throw bad(axis, value, "use off or on")
+                }
             case .algorithm:
                 guard let kind = LockAlgorithmKind(rawValue: value) else {
                     throw bad(axis, value, "use one of \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", "))")

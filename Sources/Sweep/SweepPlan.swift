@@ -39,7 +39,8 @@ public struct SkippedCell: Sendable {
 /// Policy for invalid combinations: a cell the scenario validation refuses is **skipped with a note**
 /// (redlock has no fifo wait, 40 keys cannot serve 10 contenders), because a grid is a product and
 /// some products make no sense. A value that fails in **every** cell it appears in is refused outright
-/// (exit 64), since no cell could use it: that is a typo or a bad value, not a combination.
+/// (exit 64), since no cell could use it: that is a typo or a bad value, not a combination; except a
+/// client that `both` stood for (hiredis in a TLS-only grid), which is skipped with the note too.
 public struct SweepPlan: Sendable {
     /// Cells that will run, in grid order.
     public var cells: [PlannedCell]
@@ -70,6 +71,8 @@ public struct SweepPlan: Sendable {
             if failures.allSatisfy({ $0.1 == first.1 }) { throw SweepGridError(first.1) }
         }
         for axis in SweepAxis.nesting {
+            // `both` names whichever clients can run: one that none can is a note, not a typo.
+            if axis == .client && grid.clientsFromBoth && !cells.isEmpty { continue }
             for value in grid.axes[axis] ?? [] {
                 let containing = grid.cells.filter { $0.values[axis] == value }
                 let failed = failures.filter { $0.0.values[axis] == value }

@@ -54,6 +54,10 @@ public final class SweepRunner: Sendable {
             progress.clear()
             FileHandleOutput.note("started \(fleet.count) redis-server \(fleet.redisVersion) for the whole sweep: \(fleet.endpoints.map(\.description).joined(separator: " "))")
         }
+        if let summary = session.servers.sentinelSummary {
+            progress.clear()
+            FileHandleOutput.note(summary)
+        }
         progress.begin()
         for run in schedule {
             if session.interrupted { break }

@@ -15,8 +15,8 @@ struct SweepCommand: AsyncParsableCommand {
             Axis flags take comma lists; every combination is a cell, run on one client with the same \
             validation as bench run. Every other bench run scenario flag takes one value and applies to \
             all cells. Keys follow --contention (contenders per key, default 10) unless --keys is given. \
-            A cell the validation refuses (e.g. redlock × fifo) is skipped with a note; a value that no \
-            cell can use is refused. A grid may also come from --file sweep.json (flag names as keys, \
+            A cell the validation refuses (e.g. redlock × fifo, hiredis × --tls on) is skipped with a \
+            note; a value that no cell can use is refused. A grid may also come from --file sweep.json (flag names as keys, \
             lists for axes); command-line flags win.
 
             --repeat N runs every cell N times, interleaved: round r runs each cell once, in an order \
@@ -80,6 +80,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Axis: embedded deployments, e.g. standalone,cluster:3x0,sentinel:1x1.", valueName: "list"))
     var topology: String?
 
+    @Option(help: ArgumentHelp("Axis: off,on; on is bench run's --tls (embedded servers: the run's CA; --cacert, --cert, --key, --tls-server-name, --tls-insecure apply to the on cells).", valueName: "list"))
+    var tls: String?
+
     @Option(help: ArgumentHelp("Read the grid and scenario flags from this JSON file (see discussion).", valueName: "file"))
     var file: String?
 
@@ -119,7 +122,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology
+        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology, tls
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -138,14 +141,21 @@ struct SweepCommand: AsyncParsableCommand {
                 throw ValidationError("\(file!): \(ScenarioOptions.message(for: error))")
             }
         }
-        let base = (sweepFile?.arguments ?? []) + scenarioFlags
+        let tlsAxis = tls ?? sweepFile?.axes[.tls]
+        // With the axis, the TLS detail flags are parsed as bench run parses them after --tls; the
+        // off cells then drop them.
+        let base = (sweepFile?.arguments ?? []) + scenarioFlags + (tlsAxis == nil ? [] : ["--tls"])
         let defaults: ScenarioOptions
         do { defaults = try ScenarioOptions.parse(base) } catch { throw ValidationError(ScenarioOptions.message(for: error)) }
+        if tlsAxis == nil, let flag = defaults.tlsOnlyFlag {
+            throw ValidationError("\(flag) is a TLS setting: add --tls on (or --tls off,on to compare), or drop \(flag).")
+        }
 
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
             .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
             .keyDist: keyDist, .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl, .topology: topology,
+            .tls: tls,
         ]
         // keys and contention are alternatives: either on the command line replaces both from the file.
         if keys != nil || contention != nil {

@@ -21,6 +21,9 @@ import TestSupport
         (["--max-error-rate", "150%"], ["--max-error-rate", "150%"]),
         (["--resume"], ["--resume", "--csv"]),
         (["--bogus", "1"], ["--bogus"]),
+        (["--tls", "off,maybe"], ["--tls", "maybe", "off or on"]),
+        (["--cacert", "/etc/hosts"], ["--cacert", "--tls on"]),
+        (["--client", "hiredis", "--tls", "on"], ["--client hiredis --tls", "hiredis 0.14", "--client native"]),
     ]
 
     @Test("bad grids exit 64 naming the flag and value", arguments: refused.indices)
