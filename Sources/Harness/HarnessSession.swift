@@ -29,7 +29,7 @@ public final class HarnessSession: Sendable {
     ) async throws(HarnessError) -> HarnessSession {
         let set: ServerSet
         if let servers { set = servers } else {
-            set = try await ServerSet.start(serving: scenarios.map { ($0.deployment, $0.connection.tls != nil) })
+            set = try await ServerSet.start(for: scenarios)
         }
         let session = HarnessSession(servers: set, catchesInterrupts: catchInterrupts)
         do {

@@ -48,16 +48,17 @@ public final class ServerSet: Sendable {
         self.owned = true
     }
 
-    /// Starts what `deployments` need from an embedded fleet (nothing when all are external), each
-    /// server with `serverConfig`'s `redis.conf` directives after the fleet's own (a later one wins).
-    /// With `tls`, each server also serves TLS on a port of its own, with certificates made for the run.
+    /// Starts what `scenarios` need from embedded fleets (nothing when all are external), each server
+    /// with `serverConfig`'s `redis.conf` directives after the fleet's own (a later one wins). A
+    /// scenario with TLS gets servers that also serve TLS on ports of their own, with certificates
+    /// made for the run.
     public static func start(
-        for deployments: [Deployment], serverConfig: [(name: String, value: String)] = [], tls: Bool = false
+        for scenarios: [Scenario], serverConfig: [(name: String, value: String)] = []
     ) async throws(HarnessError) -> ServerSet {
-        try await start(serving: deployments.map { ($0, tls) }, serverConfig: serverConfig)
+        try await start(serving: scenarios.map { ($0.deployment, $0.connection.tls != nil) }, serverConfig: serverConfig)
     }
 
-    /// Starts what `uses` need, as `start(for:serverConfig:tls:)` does, with TLS per use: servers that
+    /// Starts what `uses` need, as `start(for:serverConfig:)` does, with TLS per use: servers that
     /// a TLS use runs on serve TLS as well as plain TCP (their plain ports serve the plain uses), and
     /// Sentinel uses of both kinds get a TLS and a plain Sentinel deployment.
     public static func start(

@@ -20,7 +20,7 @@ enum ABRunner {
         var sessions: [HarnessSession] = []
         for side in comparison.sides {
             do {
-                let servers = try await ServerSet.start(for: [side.scenario.deployment], serverConfig: side.serverConfig)
+                let servers = try await ServerSet.start(for: [side.scenario], serverConfig: side.serverConfig)
                 if let fleet = servers.fleet {
                     let config = side.serverConfig.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
                     log("\(planned.name): started \(side.label): \(fleet.count) redis-server \(fleet.redisVersion)" + (config.isEmpty ? "" : " with \(config)"))

@@ -28,7 +28,7 @@ public enum PlanRunner {
             context.append("regression reference: \(baseline.reference)")
         }
         let servers: ServerSet
-        do { servers = try await ServerSet.start(for: plan.scenarios.filter { $0.comparison == nil }.map(\.scenario.deployment)) } catch {
+        do { servers = try await ServerSet.start(for: plan.scenarios.filter { $0.comparison == nil }.map(\.scenario)) } catch {
             let unmeasured = plan.scenarios.map { ThresholdReport.Unmeasured(scenario: $0.name, reason: "\(error)") }
             return PlanOutcome(report: ThresholdReport(context: context, checks: [], unmeasured: unmeasured), results: [], interrupted: false)
         }
