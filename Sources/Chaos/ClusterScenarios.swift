@@ -40,7 +40,7 @@ extension ChaosRun {
     func clusterFailover(_ algorithm: LockAlgorithmKind, _ client: RedisClientKind, _ variant: ClusterFailoverVariant) async throws(ChaosEnvironmentError) -> SafetyRow {
         // A hash tag: the lock key and the keys derived from it (fencing counter) share one slot.
         let tag = "\(variant.fault == .killed ? "kill" : "force")\(variant.failover.waitMs == nil ? "" : ":wait")\(variant.failover.replicaBehind ? ":behind" : "")"
-        return try await failoverRow(.clusterFailover, variant.failover, algorithm, client, key: { trial in
+        return try await failoverRow(.clusterFailover, variant.failover, algorithm, client, ttlMs: Self.clusterFailoverSpecTTL, key: { trial in
             prefix + "{cluster-failover:\(client):\(algorithm):\(trial):\(tag)}"
         }) { key, trial throws(ChaosEnvironmentError) in
             try await withFleet("a 3x1 cluster", start: { options throws(FleetError) in

@@ -35,6 +35,9 @@ extension ChaosRun {
     /// The first holder's lease outlives the whole trial (Sentinel included), so a second grant is a
     /// double grant, not a lease that ran out.
     static let failoverSpecTTL = 5_000
+    /// A cluster shard's failover after kill -9 waits for `cluster-node-timeout`, the failure report
+    /// and an election: on a loaded machine that took 4 s, past a 5 s lease granted a second earlier.
+    static let clusterFailoverSpecTTL = 15_000
     /// How long the second client tries on the promoted replica.
     static let failoverWindowMs = 500
     /// `WAIT`'s timeout: long enough that a replica in sync acknowledges within it even on a busy
@@ -102,10 +105,10 @@ extension ChaosRun {
     /// the trial's key, which hand `trial` the target to run on; judged by `judgeFailover`.
     func failoverRow(
         _ scenario: ChaosScenario, _ variant: FailoverVariant, _ algorithm: LockAlgorithmKind, _ client: RedisClientKind,
-        key: (Int) -> String,
+        ttlMs: Int = failoverSpecTTL, key: (Int) -> String,
         servers: (_ key: String, _ trial: (FailoverTarget) async throws(ChaosEnvironmentError) -> Void) async throws(ChaosEnvironmentError) -> Void
     ) async throws(ChaosEnvironmentError) -> SafetyRow {
-        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: Self.failoverSpecTTL)
+        let spec = LockSpec(algorithm: algorithm, wait: .fixed(delay: 10), ttlMs: ttlMs)
         var tally = RowTally(scenario, variant.name, algorithm, client)
         var holderRefusals = 0
         var contenderRefusals = 0
