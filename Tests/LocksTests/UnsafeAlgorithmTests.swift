@@ -56,13 +56,14 @@ struct UnsafeAlgorithmTests {
     @Test("legacy-getset: skew beyond the TTL grants twice (witness overlap, takeover reported)", arguments: allClients)
     func legacySkew(client: RedisClientKind) async throws {
         try await withFleet { fleet in
-            // A TTL long enough that the honest holder's release is not late even on a loaded machine.
-            let spec = testSpec(.legacyGetset, .fixed, ttlMs: 5_000)
+            // A TTL long enough that the honest holder's release is not late even on a loaded machine
+            // (the whole test then runs inside its lease, by the honest clock).
+            let spec = testSpec(.legacyGetset, .fixed, ttlMs: 60_000)
             try await withHarness(spec: spec, client: client, endpoints: fleet.endpoints, queues: 2) { harness in
                 let key = uniquePrefix() + "k"
                 let witness = MutexWitness()
                 let honest = await harness.locker(0)
-                let fast = await harness.locker(1, clockOffsetMs: 20_000) // its clock runs 20 s ahead: > ttl + 1
+                let fast = await harness.locker(1, clockOffsetMs: 120_000) // its clock runs 120 s ahead: > ttl + 1
                 guard case .granted(let first) = await honest.acquire(key: key, timeoutMs: 5_000) else { Issue.record("no grant"); return }
                 #expect(first.legacyTookOverExpiryMs == nil)
                 #expect(!witness.enter(holderID: 1).overlap)
