@@ -53,6 +53,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Locks", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: hotPath),
+        // zlib from /usr/include (zlib1g-dev; Scripts/bootstrap installs it), declared like CHiredis: the
+        // DEFLATE inside HdrHistogram's compressed histogram encoding.
+        .systemLibrary(name: "CZlib"),
+        // HdrHistogram interval logs (.hlog): the V2 compressed histogram codec, the log writer and reader.
+        .target(name: "HdrLog", dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         .target(
             name: "BenchMetrics",
             dependencies: ["POSIX", .product(name: "Histogram", package: "hdrhistogram-swift")],
@@ -125,6 +130,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
+        .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
