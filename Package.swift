@@ -73,7 +73,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["POSIX", "RedisConnection", "Locks", "LoadDriver", "BenchMetrics", "Stats", "HdrLog"], swiftSettings: strict),
         // The SVG plotting kit and the HTML report, drawn from Reports' models.
         .target(name: "Plots", dependencies: ["Reports", "Stats", "BenchMetrics"], swiftSettings: strict),
         .target(
@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
         .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection", "HdrLog"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",

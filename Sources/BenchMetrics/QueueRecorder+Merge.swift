@@ -28,6 +28,9 @@ extension QueueRecorder {
         fifoInversions += other.fifoInversions
         watchdogLateness.merge(other.watchdogLateness)
         watchdogFailures += other.watchdogFailures
+        if let theirs = other.intervals {
+            if intervals == nil { intervals = theirs } else { intervals!.merge(theirs) }
+        }
         if let theirs = other.harness {
             if harness == nil { harness = theirs } else { harness!.merge(theirs) }
         }

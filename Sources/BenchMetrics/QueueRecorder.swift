@@ -60,6 +60,8 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     /// What the harness itself did (timer lateness, hold stretch, open-loop arrivals that waited).
     /// Optional only so recorders saved before it existed still decode.
     public var harness: HarnessRecorder? = HarnessRecorder()
+    /// Per-second histograms of every latency kind, for `--hlog`; `nil` (the default) records none.
+    public internal(set) var intervals: IntervalHistograms?
 
     /// An empty recorder for a run of `contenders` contenders on `keys` keys whose window starts at
     /// `windowStartNanos`.
@@ -76,7 +78,19 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
 
     /// Discards everything recorded so far (the warm-up) and starts the window at `windowStartNanos`.
     public mutating func reset(windowStartNanos: UInt64) {
+        let recordsIntervals = intervals != nil
         self = QueueRecorder(contenders: contenders, keys: grantsByKey?.count ?? 0, windowStartNanos: windowStartNanos)
+        if recordsIntervals { intervals = IntervalHistograms() }
+    }
+
+    /// Starts keeping a histogram per latency kind per second (see `IntervalHistograms`); kept by `reset`.
+    public mutating func recordIntervals() {
+        if intervals == nil { intervals = IntervalHistograms() }
+    }
+
+    @inline(__always)
+    mutating func recordInterval(_ kind: LatencyKind, _ nanos: UInt64) {
+        intervals?.record(kind, nanos)
     }
 
     @inline(__always)
@@ -97,7 +111,10 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
         grants[contender] &+= 1
         attemptsByContender[contender] &+= attempts
         acquireNanosByContender[contender] &+= latencyNanos
-        timeline.recordAcquisition(second: second(at: completedAtNanos), latencyNanos: latencyNanos)
+        let s = second(at: completedAtNanos)
+        timeline.recordAcquisition(second: s, latencyNanos: latencyNanos)
+        intervals?.advance(to: s)
+        recordInterval(.acquire, latencyNanos)
     }
 
     /// A grant in the window on key `key` (beside `recordAcquired`).
@@ -111,6 +128,7 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     @inline(__always)
     public mutating func recordCorrectedAcquireLatency(nanos: UInt64) {
         acquireCorrectedLatency.record(nanos)
+        recordInterval(.acquireCorrected, nanos)
     }
 
     /// An acquisition that ended without the lock (timed out, gave up, or failed).
@@ -119,28 +137,41 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
         failedAcquires &+= 1
         failedByContender[contender] &+= 1
         attemptsByContender[contender] &+= attempts
-        timeline.recordFailure(second: second(at: completedAtNanos))
+        let s = second(at: completedAtNanos)
+        timeline.recordFailure(second: s)
+        intervals?.advance(to: s)
     }
 
     /// An error of kind `kind` (use `LockFailure.kindKey`); errors are rare, so a dictionary is fine here.
     public mutating func recordError(kind: String, atNanos: UInt64) {
         errors[kind, default: 0] += 1
-        timeline.recordError(second: second(at: atNanos))
+        let s = second(at: atNanos)
+        timeline.recordError(second: s)
+        intervals?.advance(to: s)
     }
 
     // MARK: Other latencies
 
     /// Release of the previous holder → grant to this one, same key, ns.
     @inline(__always)
-    public mutating func recordHandoff(nanos: UInt64) { handoffLatency.record(nanos) }
+    public mutating func recordHandoff(nanos: UInt64) {
+        handoffLatency.record(nanos)
+        recordInterval(.handoff, nanos)
+    }
 
     /// A release's round trip, ns.
     @inline(__always)
-    public mutating func recordRelease(nanos: UInt64) { releaseLatency.record(nanos) }
+    public mutating func recordRelease(nanos: UInt64) {
+        releaseLatency.record(nanos)
+        recordInterval(.release, nanos)
+    }
 
     /// An extend's round trip, ns.
     @inline(__always)
-    public mutating func recordExtend(nanos: UInt64) { extendLatency.record(nanos) }
+    public mutating func recordExtend(nanos: UInt64) {
+        extendLatency.record(nanos)
+        recordInterval(.extend, nanos)
+    }
 
     // MARK: Redlock
 
@@ -173,7 +204,10 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
 
     /// A renewal that ran `lateByNanos` after it was due.
     @inline(__always)
-    public mutating func recordWatchdogRenewal(lateByNanos: UInt64) { watchdogLateness.record(lateByNanos) }
+    public mutating func recordWatchdogRenewal(lateByNanos: UInt64) {
+        watchdogLateness.record(lateByNanos)
+        recordInterval(.watchdogLateness, lateByNanos)
+    }
 
     /// A renewal that found the lock lost, or failed.
     public mutating func recordWatchdogFailure() { watchdogFailures += 1 }

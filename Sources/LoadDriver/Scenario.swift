@@ -57,6 +57,9 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// A busy-wait added to every acquisition on the lane's queue, µs (`nil`: none): a slowdown in the
     /// driver path both clients share, which `bench gate` must catch against its C reference.
     public var sharedPathDelayUs: Int? = nil
+    /// Keep a histogram per latency kind per second of the window (`true` for `--hlog`; `nil`: none).
+    /// Off by default: it costs a fresh histogram per kind per second, and memory for every second.
+    public var intervalHistograms: Bool? = nil
 
     /// Lanes the driver makes: each needs a connection and a key of its own.
     public var laneCount: Int { max(1, min(queues, connections, keys)) }

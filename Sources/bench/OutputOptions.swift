@@ -19,6 +19,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write HdrHistogram percentile distributions (.hgrm, µs) into this directory.", valueName: "dir"))
     var hgrm: String?
 
+    @Option(help: ArgumentHelp("Write HdrHistogram interval logs (.hlog, ns, one interval per second, tagged per latency kind) into this directory.", valueName: "dir"))
+    var hlog: String?
+
     @Option(help: ArgumentHelp("Write the scenario and every figure as JSON to this file.", valueName: "file"))
     var json: String?
 
@@ -29,6 +32,7 @@ struct OutputOptions: ParsableArguments {
         if let keysCsv { try KeysCSVWriter.preflight(path: keysCsv) }
         if let timeseriesCsv { try TimeseriesCSVWriter.preflight(path: timeseriesCsv) }
         if let hgrm { try HgrmWriter.preflight(directory: hgrm) }
+        if let hlog { try HlogWriter.preflight(directory: hlog) }
         if let json { try JSONReportWriter.preflight(path: json) }
     }
 
@@ -40,6 +44,7 @@ struct OutputOptions: ParsableArguments {
         if let keysCsv { try KeysCSVWriter.append(results, to: keysCsv); written.append(keysCsv) }
         if let timeseriesCsv { try TimeseriesCSVWriter.append(results, to: timeseriesCsv); written.append(timeseriesCsv) }
         if let hgrm { written += try HgrmWriter.write(results, to: hgrm) }
+        if let hlog { written += try HlogWriter.write(results, to: hlog) }
         if let json { try JSONReportWriter.write(results, to: json); written.append(json) }
         return written
     }

@@ -70,7 +70,9 @@ struct RunCommand: AsyncParsableCommand {
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
         expressions = try Self.parseThresholds(thresholds)
-        plan = (try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in }), count)
+        var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
+        if output.hlog != nil { scenario.intervalHistograms = true }
+        plan = (scenario, count)
     }
 
     func run() async throws {
