@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
         .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection", "HdrLog"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "LoadDriverTests",
@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
+            dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP", "HdrLog"],
             swiftSettings: strict
         ),
         .testTarget(
