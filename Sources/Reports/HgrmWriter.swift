@@ -7,12 +7,7 @@ import LoadDriver
 public enum HgrmWriter {
     /// Throws unless `directory` exists and is writable, or can be created in a writable parent.
     public static func preflight(directory: String) throws(ReportFileError) {
-        let k = OutputFile.kind(directory)
-        if k.exists {
-            try OutputFile.checkWritableDirectory(directory, flag: "--hgrm")
-        } else {
-            try OutputFile.checkWritableDirectory(OutputFile.directory(of: directory), flag: "--hgrm", forFile: directory)
-        }
+        try OutputFile.checkOutputDirectory(directory, flag: "--hgrm")
     }
 
     /// The file name for one kind of one result: `<run_id>-<client>-<kind>.hgrm`.
@@ -36,10 +31,7 @@ public enum HgrmWriter {
     /// returns the paths written.
     @discardableResult
     public static func write(_ results: [RunResult], to directory: String) throws(ReportFileError) -> [String] {
-        try preflight(directory: directory)
-        if !OutputFile.kind(directory).exists {
-            try OutputFile.makeDirectory(directory, flag: "--hgrm")
-        }
+        let pathOf = try OutputFile.prepareOutputDirectory(directory, flag: "--hgrm")
         var written: [String] = []
         for result in results {
             for kind in LatencyKind.allCases {
@@ -47,7 +39,7 @@ public enum HgrmWriter {
                 // The format has no field for it, but readers skip `#[` lines they do not know: a
                 // file cut short by Ctrl-C or a failure says so in the file itself, not only in the CSV.
                 if result.partial { text += partialFooter(result) }
-                let path = directory.hasSuffix("/") ? directory + fileName(result, kind) : directory + "/" + fileName(result, kind)
+                let path = pathOf(fileName(result, kind))
                 try OutputFile.replace(text, at: path)
                 written.append(path)
             }

@@ -10,11 +10,7 @@ import LoadDriver
 public enum HlogWriter {
     /// Throws unless `directory` exists and is writable, or can be created in a writable parent.
     public static func preflight(directory: String) throws(ReportFileError) {
-        if OutputFile.kind(directory).exists {
-            try OutputFile.checkWritableDirectory(directory, flag: "--hlog")
-        } else {
-            try OutputFile.checkWritableDirectory(OutputFile.directory(of: directory), flag: "--hlog", forFile: directory)
-        }
+        try OutputFile.checkOutputDirectory(directory, flag: "--hlog")
     }
 
     public static func fileName(_ result: RunResult) -> String {
@@ -43,16 +39,13 @@ public enum HlogWriter {
     /// missing) and returns the paths written. A partial run says so in a comment line, which readers skip.
     @discardableResult
     public static func write(_ results: [RunResult], to directory: String) throws(ReportFileError) -> [String] {
-        try preflight(directory: directory)
-        if !OutputFile.kind(directory).exists {
-            try OutputFile.makeDirectory(directory, flag: "--hlog")
-        }
+        let pathOf = try OutputFile.prepareOutputDirectory(directory, flag: "--hlog")
         var written: [String] = []
         for result in results {
             guard let log = log(result) else { continue }
             var text = log.text()
             if result.partial { text += HgrmWriter.partialFooter(result) }
-            let path = directory.hasSuffix("/") ? directory + fileName(result) : directory + "/" + fileName(result)
+            let path = pathOf(fileName(result))
             try OutputFile.replace(text, at: path)
             written.append(path)
         }

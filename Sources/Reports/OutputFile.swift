@@ -60,6 +60,23 @@ enum OutputFile {
     }
 
     /// Creates `path` (its parent must exist), mode 0755; an existing directory is fine.
+    /// An output directory (`--hgrm DIR`, `--hlog DIR`): throws unless it exists and is writable, or
+    /// can be created in a writable parent.
+    static func checkOutputDirectory(_ directory: String, flag: String) throws(ReportFileError) {
+        if kind(directory).exists {
+            try checkWritableDirectory(directory, flag: flag)
+        } else {
+            try checkWritableDirectory(self.directory(of: directory), flag: flag, forFile: directory)
+        }
+    }
+
+    /// Checks the output directory, creates it when missing, and returns the path of `file` inside it.
+    static func prepareOutputDirectory(_ directory: String, flag: String) throws(ReportFileError) -> (String) -> String {
+        try checkOutputDirectory(directory, flag: flag)
+        if !kind(directory).exists { try makeDirectory(directory, flag: flag) }
+        return { file in directory.hasSuffix("/") ? directory + file : directory + "/" + file }
+    }
+
     static func makeDirectory(_ path: String, flag: String) throws(ReportFileError) {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             let e = errno
