@@ -129,7 +129,7 @@ let package = Package(
             dependencies: ["TestSupport", "RedisCluster", "RESP", "RedisConnection", "RedisFleet", "Harness", "LoadDriver", "Locks"],
             swiftSettings: strict
         ),
-        .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics"], swiftSettings: strict),
+        .testTarget(name: "BenchMetricsTests", dependencies: ["BenchMetrics", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", .product(name: "Histogram", package: "hdrhistogram-swift")], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Plots", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats", "Locks"], swiftSettings: strict),

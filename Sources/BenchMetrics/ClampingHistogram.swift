@@ -73,6 +73,28 @@ public struct ClampingHistogram: Sendable {
         coveredBelow = limit
     }
 
+    /// The same counts as `histogram` (from an `.hlog`, say), with its `maxRecorded` kept exact; `nil`
+    /// unless it has this type's layout (lowest discernible value 1, three significant digits), the only
+    /// one that merges losslessly with the others.
+    public init?(_ histogram: Histogram<UInt64>, highestTrackableValue: UInt64 = ClampingHistogram.oneHourNanos) {
+        guard histogram.lowestDiscernibleValue == 1, histogram.numberOfSignificantValueDigits == .three,
+              highestTrackableValue >= 2, histogram.maxRecorded <= highestTrackableValue else { return nil }
+        self.init(highestTrackableValue: highestTrackableValue)
+        guard histogram.totalCount > 0 else { return }
+        let maxValue = histogram.maxRecorded
+        var rebuilt = Self.makeStorage()
+        for bucket in histogram.recordedValues() {
+            _ = rebuilt.record(Self.exactValue(bucket.value, max: maxValue, in: rebuilt), count: bucket.count)
+        }
+        storage = rebuilt
+    }
+
+    /// Where to put a bucket's counts when rebuilding: the maximum's bucket at the exact maximum, the
+    /// others at their lowest equivalent, so the buckets match and `maxRecorded` is exact, not rounded up.
+    private static func exactValue(_ value: UInt64, max maxValue: UInt64, in histogram: Histogram<UInt64>) -> UInt64 {
+        histogram.valuesAreEquivalent(value, maxValue) ? maxValue : histogram.lowestEquivalentForValue(value)
+    }
+
     /// Adds every value of `other` (the layouts always match, so nothing is approximated).
     public mutating func merge(_ other: ClampingHistogram) {
         guard other.count > 0 else { return }
@@ -178,9 +200,7 @@ extension ClampingHistogram: Codable {
             guard parts.count == 2, let value = UInt64(parts[0]), let count = UInt64(parts[1]) else {
                 throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "bucket entry '\(pair)' is not value:count")
             }
-            // Record the maximum's bucket at the exact maximum and the others at their lowest
-            // equivalent: same buckets, and `maxRecorded` comes back exact instead of rounded up.
-            let exact = rebuilt.valuesAreEquivalent(value, maxValue) ? maxValue : rebuilt.lowestEquivalentForValue(value)
+            let exact = Self.exactValue(value, max: maxValue, in: rebuilt)
             guard exact <= maxValue, rebuilt.record(exact, count: count) else {
                 throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "bucket value \(value) is above the histogram's maximum \(maxValue)")
             }

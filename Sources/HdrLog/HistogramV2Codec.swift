@@ -63,7 +63,10 @@ public enum HistogramV2Codec {
     }
 
     /// Decodes either form (told apart by the cookie) into a histogram with the encoded range and precision.
-    public static func decode(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
+    /// Counts come back at the lowest value of their bucket; `exactMax`, when it lies in the last
+    /// non-empty bucket (an interval line's max column, say), puts that bucket's counts at it instead,
+    /// so `maxRecorded` survives the round trip exactly and `max` is unchanged.
+    public static func decode(_ bytes: [UInt8], exactMax: UInt64? = nil) throws -> Histogram<UInt64> {
         guard bytes.count >= 8 else { throw HdrLogError("histogram encoding is \(bytes.count) bytes, shorter than any header") }
         let cookie = readBigEndian(UInt32.self, bytes, at: 0)
         switch cookie & ~0xF0 {
@@ -72,15 +75,15 @@ public enum HistogramV2Codec {
             guard length <= bytes.count - 8 else {
                 throw HdrLogError("compressed histogram says \(length) bytes follow, but only \(bytes.count - 8) do")
             }
-            return try decodeV2(Zlib.inflate(Array(bytes[8..<(8 + length)])))
+            return try decodeV2(Zlib.inflate(Array(bytes[8..<(8 + length)])), exactMax: exactMax)
         case encodingCookie & ~0xF0:
-            return try decodeV2(bytes)
+            return try decodeV2(bytes, exactMax: exactMax)
         default:
             throw HdrLogError("histogram cookie 0x\(String(cookie, radix: 16)) is neither V2 (0x1c849313) nor V2 compressed (0x1c849314)")
         }
     }
 
-    private static func decodeV2(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
+    private static func decodeV2(_ bytes: [UInt8], exactMax: UInt64?) throws -> Histogram<UInt64> {
         guard bytes.count >= headerSize else { throw HdrLogError("V2 histogram is \(bytes.count) bytes, shorter than its 40-byte header") }
         let cookie = readBigEndian(UInt32.self, bytes, at: 0)
         guard cookie & ~0xF0 == encodingCookie & ~0xF0 else {
@@ -111,6 +114,7 @@ public enum HistogramV2Codec {
         let end = headerSize + payloadLength
         let words = bytes[..<end]
         var index = 0
+        var last: (index: Int, count: UInt64)?
         while position < end {
             guard let word = ZigZagLEB128.read(words, at: &position) else {
                 throw HdrLogError("V2 histogram payload ends inside a count word at byte \(position)")
@@ -123,9 +127,15 @@ public enum HistogramV2Codec {
                 throw HdrLogError("V2 histogram has counts beyond 2^63 (header's highest trackable value: \(highest))")
             }
             if word > 0 {
-                _ = histogram.record(layout.value(at: index), count: UInt64(word))
+                if let previous = last { _ = histogram.record(layout.value(at: previous.index), count: previous.count) }
+                last = (index, UInt64(word))
             }
             index += 1
+        }
+        if let last {
+            let lowest = layout.value(at: last.index)
+            let at = exactMax.map { $0 >= lowest && histogram.valuesAreEquivalent($0, lowest) } == true ? exactMax! : lowest
+            _ = histogram.record(at, count: last.count)
         }
         return histogram
     }

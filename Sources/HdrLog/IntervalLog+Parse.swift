@@ -6,7 +6,9 @@ extension IntervalLog {
     /// line throws with its line number. Without a `StartTime` line the first interval's start is
     /// the start time; without a `BaseTime` line, interval starts are relative when they lie more than
     /// a year before the start time (the rule Java's and Python's readers apply), else absolute.
-    public init(parsing text: String) throws {
+    /// `maxValueUnitRatio` is the writer's (see `text(maxValueUnitRatio:)`): with it, each interval's
+    /// exact maximum comes back from the max column; a column that does not fit the histogram is ignored.
+    public init(parsing text: String, maxValueUnitRatio: Double = 1_000_000) throws {
         var startTime: Double?
         var baseTime: Double?
         var intervals: [Interval] = []
@@ -18,7 +20,7 @@ extension IntervalLog {
                 if let value = Self.headerSeconds(line, key: "#[BaseTime:") { baseTime = value }
                 continue
             }
-            intervals.append(try Self.interval(line, number: number + 1))
+            intervals.append(try Self.interval(line, number: number + 1, ratio: maxValueUnitRatio))
         }
         let start = startTime ?? intervals.first?.start ?? 0
         let base = baseTime ?? (intervals.first.map { $0.start < start - 365 * 24 * 3600 } == true ? start : 0)
@@ -31,7 +33,7 @@ extension IntervalLog {
         return Double(rest.prefix(while: { $0.isNumber || $0 == "." }))
     }
 
-    private static func interval(_ line: Substring, number: Int) throws -> Interval {
+    private static func interval(_ line: Substring, number: Int, ratio: Double) throws -> Interval {
         var fields = line.split(separator: ",", omittingEmptySubsequences: false)
         var tag: String?
         if let first = fields.first, first.hasPrefix("Tag=") {
@@ -41,14 +43,16 @@ extension IntervalLog {
         guard fields.count == 4 else {
             throw HdrLogError("interval line has \(fields.count) fields after the tag; expected start,length,max,histogram", line: number)
         }
-        guard let start = Double(fields[0]), let length = Double(fields[1]), Double(fields[2]) != nil else {
+        guard let start = Double(fields[0]), let length = Double(fields[1]), let max = Double(fields[2]) else {
             throw HdrLogError("interval line's start, length or max ('\(fields[0])', '\(fields[1])', '\(fields[2])') is not a number", line: number)
         }
         guard let bytes = Data(base64Encoded: String(fields[3])) else {
             throw HdrLogError("interval line's histogram is not Base64", line: number)
         }
         do {
-            return Interval(tag: tag, start: start, length: length, histogram: try HistogramV2Codec.decode(Array(bytes)))
+            let scaled = (max * ratio).rounded()
+            let exactMax = scaled >= 0 && scaled < 0x1p63 ? UInt64(scaled) : nil
+            return Interval(tag: tag, start: start, length: length, histogram: try HistogramV2Codec.decode(Array(bytes), exactMax: exactMax))
         } catch var error as HdrLogError {
             error.line = number
             throw error

@@ -41,7 +41,9 @@ public struct IntervalLog: Sendable {
 
     /// The log's text. `maxValueUnitRatio` divides each interval's max for the max column only (the
     /// histograms keep integer values): 1,000,000 is Java's default and turns nanoseconds into
-    /// milliseconds, which `HistogramLogProcessor` then reports beside its own percentiles.
+    /// milliseconds, which `HistogramLogProcessor` then reports beside its own percentiles. The column
+    /// holds the exact largest value (not its bucket's edge) with six decimals, so a reader given the
+    /// same ratio (`init(parsing:maxValueUnitRatio:)`) gets it back to the unit.
     public func text(maxValueUnitRatio: Double = 1_000_000) -> String {
         var out = "#[Histogram log format version 1.3]\n"
         let date = Date(timeIntervalSince1970: startTime).ISO8601Format()
@@ -50,9 +52,9 @@ public struct IntervalLog: Sendable {
         out += "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
         for interval in intervals {
             if let tag = interval.tag { out += "Tag=\(tag)," }
-            let max = Double(interval.histogram.max) / maxValueUnitRatio
+            let max = Double(interval.histogram.maxRecorded) / maxValueUnitRatio
             let payload = Data(HistogramV2Codec.encodeCompressed(interval.histogram)).base64EncodedString()
-            out += "\(Self.seconds(interval.start)),\(Self.seconds(interval.length)),\(Self.seconds(max)),\(payload)\n"
+            out += "\(Self.seconds(interval.start)),\(Self.seconds(interval.length)),\(String(format: "%.6f", max)),\(payload)\n"
         }
         return out
     }

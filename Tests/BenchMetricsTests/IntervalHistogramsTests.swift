@@ -1,3 +1,4 @@
+import Histogram
 import Testing
 @testable import BenchMetrics
 
@@ -68,5 +69,22 @@ struct IntervalHistogramsTests {
             for histogram in merged.histograms(kind) { sum.merge(histogram) }
             #expect(sum == a.latency(kind))
         }
+    }
+}
+
+@Suite("ClampingHistogram from a decoded histogram")
+struct ClampingFromHistogramTests {
+    @Test func keepsBucketsAndExactMax() throws {
+        var original = ClampingHistogram()
+        for v: UInt64 in [3, 999, 1_000_001, 7_654_321, 7_654_321, 42_000_000_017] { original.record(v) }
+        let rebuilt = try #require(ClampingHistogram(original.histogram))
+        #expect(rebuilt == original)
+        #expect(rebuilt.max == 42_000_000_017)
+    }
+
+    @Test func refusesAnotherLayout() {
+        var twoDigits = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 1_000, numberOfSignificantValueDigits: .two)
+        _ = twoDigits.record(5)
+        #expect(ClampingHistogram(twoDigits) == nil)
     }
 }

@@ -91,6 +91,18 @@ struct HistogramV2CodecTests {
         #expect(decoded.highestTrackableValue == histogram.highestTrackableValue)
     }
 
+    @Test func exactMaxIsRestoredOnlyWhereItFits() throws {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 10_000_000)
+        _ = histogram.record(1_234_567)
+        _ = histogram.record(55)
+        let bytes = HistogramV2Codec.encodeCompressed(histogram)
+        #expect(try HistogramV2Codec.decode(bytes).maxRecorded == histogram.lowestEquivalentForValue(1_234_567))
+        #expect(try HistogramV2Codec.decode(bytes, exactMax: 1_234_567).maxRecorded == 1_234_567)
+        let foreign = try HistogramV2Codec.decode(bytes, exactMax: 1_234) // another ratio's column: ignored
+        #expect(foreign.maxRecorded == histogram.lowestEquivalentForValue(1_234_567))
+        #expect(foreign.totalCount == 2)
+    }
+
     @Test func roundTripsAnEmptyHistogram() throws {
         let empty = Histogram<UInt64>(highestTrackableValue: 1000)
         let decoded = try HistogramV2Codec.decode(HistogramV2Codec.encodeCompressed(empty))
