@@ -21,6 +21,8 @@ public struct RunResult: Codable, Sendable {
     public var failovers: [FailoverWindow]? = nil
     /// Redirects, retries and per-shard figures, for a run on a cluster.
     public var cluster: ClusterFigures?
+    /// A shard's clock against the target server's, estimated at its start barrier; `nil` unsharded.
+    public var clockOffset: ClockOffset? = nil
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

@@ -57,6 +57,11 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// A busy-wait added to every acquisition on the lane's queue, µs (`nil`: none): a slowdown in the
     /// driver path both clients share, which `bench gate` must catch against its C reference.
     public var sharedPathDelayUs: Int? = nil
+    /// This process's share of a run spread over several (`--shard I/N`); `nil`: the whole run.
+    public var shard: ShardSpec? = nil
+
+    /// The global indices of the contenders this process runs: all of them, or its shard's slice.
+    public var localContenders: Range<Int> { shard?.contenders(of: contenders) ?? 0..<contenders }
 
     /// Lanes the driver makes: each needs a connection and a key of its own.
     public var laneCount: Int { max(1, min(queues, connections, keys)) }

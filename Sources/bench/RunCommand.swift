@@ -35,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Option(help: ArgumentHelp(
         "Interleaved rounds (native, hiredis, hiredis, native, ...); each client's median round is reported (default: 3 with --client both, else 1).",
@@ -51,9 +52,9 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The scenario and rounds, planned once by `validate()` (so a refusal is a usage error naming
     /// this command) and run by `run()`; not flags.
-    var plan: (scenario: Scenario, rounds: Int)?
+    var plan: (scenario: Scenario, rounds: Int, runID: String?)?
 
-    enum CodingKeys: CodingKey { case options, output, rounds, thresholds }
+    enum CodingKeys: CodingKey { case options, output, sharding, rounds, thresholds }
 
     /// Rounds of a comparison when none are asked for: enough paired ratios for a median and a range,
     /// inside about 25 s with `comparisonWindow`.
@@ -70,12 +71,17 @@ struct RunCommand: AsyncParsableCommand {
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
         expressions = try Self.parseThresholds(thresholds)
-        plan = (try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in }), count)
+        var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
+        let runID: String?
+        do { runID = try options.settings.applySharding(sharding.settings, to: &scenario) } catch {
+            throw ValidationError(error.description)
+        }
+        plan = (scenario, count, runID)
     }
 
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
-        guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        guard let (scenario, rounds, givenRunID) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
@@ -102,7 +108,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(shown.map(\.description).joined(separator: " "))")
         }
         let showProgress = Terminal.showsProgress
-        let runID = RunIdentity.makeRunID()
+        let runID = givenRunID ?? RunIdentity.makeRunID()
+        if let shard = scenario.shard { Terminal.note("shard \(shard) of run \(runID): contenders \(scenario.localContenders) of \(scenario.contenders), waiting up to \(Self.seconds(shard.barrierTimeoutS)) for the others") }
         let outcome = await session.rounds(
             scenario, clients: clients, rounds: rounds, runID: runID, prefix: "lockbench:\(runID):",
             starting: { _, kind in
@@ -125,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
             // rounds, picked separately, would be a third figure that need not agree with either.
             print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .none), terminator: "")
             if let text = RoundSummary.render(paired) { print(text) }
+            for line in results.compactMap(Self.shardLine) { print(line) }
             if let warning = Self.insecureWarning(results[0].scenario) { print(warning) }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }
@@ -140,6 +148,13 @@ struct RunCommand: AsyncParsableCommand {
         let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }
         for (client, failure) in failures { Terminal.error("bench run (\(client)): \(failure)") }
         if !failures.isEmpty || thresholdsFailed { throw ExitCode(1) }
+    }
+
+    /// A shard's line under the summary: which slice it ran and its clock against the server's.
+    static func shardLine(_ result: RunResult) -> String? {
+        guard let shard = result.scenario.shard else { return nil }
+        let clock = result.clockOffset.map { String(format: "clock offset to the server %+.0f µs ± %.0f µs", $0.offsetUs, $0.uncertaintyUs) } ?? "clock offset not measured"
+        return "\(result.scenario.client): shard \(shard) of run \(result.identity.runID), contenders \(result.scenario.localContenders) of \(result.scenario.contenders); \(clock)"
     }
 
     /// The loud line `--tls-insecure` earns, at the start and under the summary.
