@@ -134,7 +134,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP"],
+            dependencies: [
+                "TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP",
+                // deploy/kubernetes/job.yaml is parsed as Kubernetes would read it.
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
