@@ -99,11 +99,16 @@ struct ShardBarrier: Sendable {
     func send(_ connection: any RedisConnection, _ command: [RedisArgument]) async throws(DriverError) -> RESPValue {
         let reply: RESPValue
         do { reply = try await connection.send(command) } catch {
-            throw DriverError("shard \(shard): the start barrier's \(command.first.map { "\($0)" } ?? "command") failed: \(error)")
+            throw DriverError("shard \(shard): the start barrier's \(Self.name(command)) failed: \(error)")
         }
         if case .simpleError(let message) = reply {
-            throw DriverError("shard \(shard): the start barrier's command was refused: \(message)")
+            throw DriverError("shard \(shard): the start barrier's \(Self.name(command)) was refused: \(message)")
         }
         return reply
+    }
+
+    static func name(_ command: [RedisArgument]) -> String {
+        if case .string(let name)? = command.first { return name }
+        return "command"
     }
 }
