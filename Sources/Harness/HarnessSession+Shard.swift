@@ -1,5 +1,6 @@
 import Dispatch
 import LoadDriver
+import Locks
 import RedisConnection
 import Synchronization
 
@@ -10,10 +11,11 @@ extension HarnessSession {
         _ barrier: ShardBarrier, clock: ShardClock
     ) -> (any RedisConnector, [Endpoint], ConnectionOptions) -> StartGate {
         { connector, endpoints, options in
-            { () async throws(DriverError) -> UInt64 in
+            { (stopRequested: @escaping @Sendable () -> Bool) async throws(DriverError) -> UInt64 in
                 let connection = try await Self.barrierConnection(connector, endpoints, options)
                 defer { connection.close() }
-                let met = try await barrier.meet(connection)
+                // Stopped while waiting: no clock, so the cleanup knows this shard never took part.
+                guard let met = try await barrier.meet(connection, stopRequested: stopRequested) else { return LockClock.monotonicNanos() }
                 clock.value.withLock { $0 = met.clock }
                 return met.startNanos
             }

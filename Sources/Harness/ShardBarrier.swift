@@ -30,8 +30,11 @@ struct ShardBarrier: Sendable {
     var expirySeconds: Int { Int(shard.barrierTimeoutS + runS) + 120 }
 
     /// Registers, waits for all N shards, and returns when warm-up starts (monotonic ns) and the
-    /// clock offset. Throws, naming how many of N arrived, when they do not all come within the timeout.
-    func meet(_ connection: any RedisConnection) async throws(DriverError) -> (startNanos: UInt64, clock: ClockOffset) {
+    /// clock offset; `nil` when `stopRequested` turned true while waiting. Throws, naming how many of N
+    /// arrived, when they do not all come within the timeout.
+    func meet(
+        _ connection: any RedisConnection, stopRequested: @Sendable () -> Bool
+    ) async throws(DriverError) -> (startNanos: UInt64, clock: ClockOffset)? {
         let (mono, wallMinusMonoUs) = try await estimateOffset(connection)
         _ = try await send(connection, ["SADD", .string(arrivedKey), .integer(Int64(shard.index))])
         _ = try await send(connection, ["EXPIRE", .string(arrivedKey), .integer(Int64(expirySeconds))])
@@ -40,13 +43,12 @@ struct ShardBarrier: Sendable {
         while true {
             arrived = Int(try await send(connection, ["SCARD", .string(arrivedKey)]).integer ?? 0)
             if arrived >= shard.count { break }
+            if stopRequested() {
+                await withdraw(connection)
+                return nil
+            }
             if LockClock.monotonicNanos() >= deadline {
-                // Out of the count, so a later shard does not take this one for present.
-                _ = try? await connection.send(["SREM", .string(arrivedKey), .integer(Int64(shard.index))])
-                // The last to give up leaves nothing: no lock key exists yet, as nobody started.
-                if (try? await connection.send(["SCARD", .string(arrivedKey)]).integer) == 0 {
-                    _ = try? await connection.send(["DEL", .string(arrivedKey), .string(startKey), .string(doneKey)])
-                }
+                await withdraw(connection)
                 throw DriverError(
                     "shard \(shard): only \(arrived) of \(shard.count) shards arrived at the start barrier (\(arrivedKey)) within \(shard.barrierTimeoutS) s: start all \(shard.count) with the same --run-id (or --seed) and target, or raise --barrier-timeout.")
             }
@@ -62,6 +64,15 @@ struct ShardBarrier: Sendable {
         let localMonoUs = warmupStartServerUs - mono.offsetUs
         let startNanos = UInt64(max(0, localMonoUs * 1e3))
         return (startNanos, ClockOffset(offsetUs: mono.offsetUs - wallMinusMonoUs, uncertaintyUs: mono.uncertaintyUs))
+    }
+
+    /// Takes this shard out of the count, so a later shard does not take it for present; the last to
+    /// withdraw deletes the barrier (no lock key exists yet, as nobody started).
+    func withdraw(_ connection: any RedisConnection) async {
+        _ = try? await connection.send(["SREM", .string(arrivedKey), .integer(Int64(shard.index))])
+        if (try? await connection.send(["SCARD", .string(arrivedKey)]).integer) == 0 {
+            _ = try? await connection.send(["DEL", .string(arrivedKey), .string(startKey), .string(doneKey)])
+        }
     }
 
     /// Counts this shard out; `true` when it is the last, whose turn it is to delete the prefix.

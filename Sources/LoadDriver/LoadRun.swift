@@ -6,9 +6,10 @@ import RESP
 import RedisConnection
 import Synchronization
 
-/// When a run's warm-up is to start, on the monotonic clock (`LockClock.monotonicNanos`); throws
-/// when the run must not start (a shard missed its barrier).
-public typealias StartGate = @Sendable () async throws(DriverError) -> UInt64
+/// When a run's warm-up is to start, on the monotonic clock (`LockClock.monotonicNanos`), given a
+/// check of whether the run was asked to stop (Ctrl-C: return at once, and the run ends empty);
+/// throws when the run must not start (a shard missed its barrier).
+public typealias StartGate = @Sendable (_ stopRequested: @escaping @Sendable () -> Bool) async throws(DriverError) -> UInt64
 
 /// Runs one scenario: opens the connections, spreads contenders over lanes (serial queues), runs
 /// warm-up and the measurement window, stops and merges the recorders. Its keys are the caller's to
@@ -73,7 +74,7 @@ public final class LoadRun: Sendable {
         var startedAt = LockClock.monotonicNanos()
         if let startGate {
             // Connections are open before the barrier, so no shard's window starts with its connects.
-            let instant = try await startGate()
+            let instant = try await startGate { self.stopReason != nil }
             let now = LockClock.monotonicNanos()
             if instant > now { try? await Task.sleep(for: .nanoseconds(Int64(instant - now))) }
             // The window sits on the common timeline even when the sleep overslept: warm-up absorbs it.
