@@ -19,18 +19,19 @@ struct ShardTests {
         ] + extra
     }
 
-    static func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lockbench-shard-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// A server and an output directory, both gone afterwards.
+    static func withServerAndDirectory(_ body: (Endpoint, URL) async throws -> Void) async throws {
+        try await withFleet { fleet in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lockbench-shard-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await body(fleet.endpoints[0], directory)
+        }
     }
 
     @Test("two shards meet at the barrier, share the run id, split the contenders and leave no key")
     func twoShards() async throws {
-        try await withFleet { fleet in
-            let endpoint = fleet.endpoints[0]
-            let directory = try Self.scratch()
-            defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withServerAndDirectory { endpoint, directory in
             async let first = runBench(Self.shardArguments("0/2", server: endpoint, directory: directory))
             async let second = runBench(Self.shardArguments("1/2", server: endpoint, directory: directory))
             let results = try await [first, second]
@@ -66,10 +67,7 @@ struct ShardTests {
 
     @Test("a shard whose peers never come fails at the barrier timeout with exit 2, and cleans up")
     func barrierTimeout() async throws {
-        try await withFleet { fleet in
-            let endpoint = fleet.endpoints[0]
-            let directory = try Self.scratch()
-            defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withServerAndDirectory { endpoint, directory in
             let result = try await runBench(Self.shardArguments("0/2", server: endpoint, directory: directory, extra: ["--barrier-timeout", "2s"]), boundSeconds: 60)
             #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
             #expect(result.stderr.contains("1 of 2 shards arrived"), "the message names who arrived: \(result.stderr)")
