@@ -39,32 +39,46 @@ struct ShardBarrier: Sendable {
         _ = try await send(connection, ["SADD", .string(arrivedKey), .integer(Int64(shard.index))])
         _ = try await send(connection, ["EXPIRE", .string(arrivedKey), .integer(Int64(expirySeconds))])
         let deadline = LockClock.monotonicNanos() + UInt64(shard.barrierTimeoutS * 1e9)
+        // The start key decides, once and atomically (SET NX), between "all came: start at T" and
+        // "abandoned": a shard giving up just as the last one arrives cannot leave the others running
+        // short of a shard, and every shard acts on the same value.
         var arrived = 0
-        while true {
+        var decided: String?
+        while decided == nil {
             arrived = Int(try await send(connection, ["SCARD", .string(arrivedKey)]).integer ?? 0)
-            if arrived >= shard.count { break }
-            if stopRequested() {
-                await withdraw(connection)
-                return nil
+            if arrived >= shard.count {
+                let now = try await serverMicros(connection)
+                decided = try await decide("\(now + Self.marginUs + Int64(warmupS * 1e6))", connection)
+            } else if stopRequested() || LockClock.monotonicNanos() >= deadline {
+                decided = try await decide(Self.abandoned, connection)
+                if decided == Self.abandoned {
+                    await withdraw(connection)
+                    if stopRequested() { return nil }
+                    throw DriverError(
+                        "shard \(shard): only \(arrived) of \(shard.count) shards arrived at the start barrier (\(arrivedKey)) within \(shard.barrierTimeoutS) s: start all \(shard.count) with the same --run-id (or --seed) and target, or raise --barrier-timeout.")
+                }
+            } else {
+                decided = try await send(connection, ["GET", .string(startKey)]).string
+                if decided == nil { try? await Task.sleep(for: .milliseconds(20)) }
             }
-            if LockClock.monotonicNanos() >= deadline {
-                await withdraw(connection)
-                throw DriverError(
-                    "shard \(shard): only \(arrived) of \(shard.count) shards arrived at the start barrier (\(arrivedKey)) within \(shard.barrierTimeoutS) s: start all \(shard.count) with the same --run-id (or --seed) and target, or raise --barrier-timeout.")
-            }
-            try? await Task.sleep(for: .milliseconds(20))
         }
-        let now = try await serverMicros(connection)
-        let proposed = now + Self.marginUs + Int64(warmupS * 1e6)
-        _ = try await send(connection, ["SET", .string(startKey), .integer(proposed), "NX", "EX", .integer(Int64(expirySeconds))])
-        guard let text = try await send(connection, ["GET", .string(startKey)]).string, let windowStartUs = Int64(text) else {
-            throw DriverError("shard \(shard): the barrier's start (\(startKey)) vanished from the server: another run may share this --run-id.")
+        guard let text = decided, let windowStartUs = Int64(text) else {
+            await withdraw(connection)
+            throw DriverError("shard \(shard): another shard gave up at the start barrier (\(startKey)) before all \(shard.count) arrived: start all \(shard.count) together, or raise --barrier-timeout.")
         }
         let warmupStartServerUs = Double(windowStartUs) - warmupS * 1e6
         let localMonoUs = warmupStartServerUs - mono.offsetUs
         let startNanos = UInt64(max(0, localMonoUs * 1e3))
         return (startNanos, ClockOffset(offsetUs: mono.offsetUs - wallMinusMonoUs, uncertaintyUs: mono.uncertaintyUs))
     }
+
+    /// The start key's value once set: `value` if this shard set it first, else the one already there.
+    func decide(_ value: String, _ connection: any RedisConnection) async throws(DriverError) -> String? {
+        _ = try await send(connection, ["SET", .string(startKey), .string(value), "NX", "EX", .integer(Int64(expirySeconds))])
+        return try await send(connection, ["GET", .string(startKey)]).string
+    }
+
+    static let abandoned = "abandoned"
 
     /// Takes this shard out of the count, so a later shard does not take it for present; the last to
     /// withdraw deletes the barrier (no lock key exists yet, as nobody started).
