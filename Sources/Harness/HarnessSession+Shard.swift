@@ -16,7 +16,7 @@ extension HarnessSession {
                 defer { connection.close() }
                 // Stopped while waiting: no clock, so the cleanup knows this shard never took part.
                 guard let met = try await barrier.meet(connection, stopRequested: stopRequested) else { return LockClock.monotonicNanos() }
-                clock.value.withLock { $0 = met.clock }
+                clock.value.withLock { $0 = (met.clock, met.windowStartUs) }
                 return met.startNanos
             }
         }
@@ -47,5 +47,5 @@ extension HarnessSession {
 /// The clock offset a shard's barrier estimated, handed from the start gate (run inside the load run)
 /// back to the session that reports it.
 final class ShardClock: Sendable {
-    let value = Mutex<ClockOffset?>(nil)
+    let value = Mutex<(offset: ClockOffset, windowStartUs: Int64)?>(nil)
 }

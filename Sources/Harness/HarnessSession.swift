@@ -104,7 +104,10 @@ public final class HarnessSession: Sendable {
         }
         await cleanup()
         var result = RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
-        result.clockOffset = clock.value.withLock { $0 }
+        if let met = clock.value.withLock({ $0 }) {
+            result.clockOffset = met.offset
+            result.serverWindowStartUs = met.windowStartUs
+        }
         result.cluster = await ClusterTarget.figures(
             measured, scenario: scenario, endpoints: endpoints, connector: connector, options: connection, keyPrefix: keyPrefix)
         return result

@@ -34,7 +34,7 @@ struct ShardBarrier: Sendable {
     /// arrived, when they do not all come within the timeout.
     func meet(
         _ connection: any RedisConnection, stopRequested: @Sendable () -> Bool
-    ) async throws(DriverError) -> (startNanos: UInt64, clock: ClockOffset)? {
+    ) async throws(DriverError) -> (startNanos: UInt64, clock: ClockOffset, windowStartUs: Int64)? {
         let (mono, wallMinusMonoUs) = try await estimateOffset(connection)
         _ = try await send(connection, ["SADD", .string(arrivedKey), .integer(Int64(shard.index))])
         _ = try await send(connection, ["EXPIRE", .string(arrivedKey), .integer(Int64(expirySeconds))])
@@ -69,7 +69,7 @@ struct ShardBarrier: Sendable {
         let warmupStartServerUs = Double(windowStartUs) - warmupS * 1e6
         let localMonoUs = warmupStartServerUs - mono.offsetUs
         let startNanos = UInt64(max(0, localMonoUs * 1e3))
-        return (startNanos, ClockOffset(offsetUs: mono.offsetUs - wallMinusMonoUs, uncertaintyUs: mono.uncertaintyUs))
+        return (startNanos, ClockOffset(offsetUs: mono.offsetUs - wallMinusMonoUs, uncertaintyUs: mono.uncertaintyUs), windowStartUs)
     }
 
     /// The start key's value once set: `value` if this shard set it first, else the one already there.

@@ -56,13 +56,22 @@ struct ShardTests {
             let contenders = try (0..<2).flatMap { try CSVFile(path: directory.appendingPathComponent("\($0)of2-contenders.csv").path).rows }
             #expect(contenders.compactMap { Int($0["contender"] ?? "") }.sorted() == Array(0..<8))
             #expect(contenders.allSatisfy { Int($0["key"] ?? "") == Int($0["contender"] ?? "").map { $0 % 4 } }, "fixed keys follow the global index")
+            var starts = Set<Int64>()
             for shard in 0..<2 {
                 let json = try String(contentsOf: directory.appendingPathComponent("\(shard)of2.json"), encoding: .utf8)
                 #expect(json.contains("\"clockOffset\"") && json.contains("\"shard\""), "the JSON records the shard and its clock")
+                starts.insert(try Self.windowStart(json))
             }
+            #expect(starts.count == 1, "both shards measured the same window on the server's clock: \(starts)")
             let left = try keys(matching: "lockbench:*", at: endpoint)
             #expect(left.isEmpty, "keys left after both shards: \(left.prefix(5))")
         }
+    }
+
+    /// `serverWindowStartUs` of the (single) result in a run's JSON.
+    static func windowStart(_ json: String) throws -> Int64 {
+        let range = try #require(json.range(of: #""serverWindowStartUs"\s*:\s*\d+"#, options: .regularExpression), "serverWindowStartUs in the JSON")
+        return try #require(Int64(json[range].split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""))
     }
 
     @Test("a shard whose peers never come fails at the barrier timeout with exit 2, and cleans up")
