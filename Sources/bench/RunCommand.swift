@@ -25,6 +25,14 @@ struct RunCommand: AsyncParsableCommand {
             CPU per command sent) gets a ratio: in a contended scenario, who wins each race decides \
             throughput and latency more than the client does.
 
+            With --shard I/N (or JOB_COMPLETION_INDEX and JOB_COMPLETIONS, as a Kubernetes Indexed Job \
+            sets them; I is 0-based), this process is one of N load generators of one run against \
+            --server, --cluster or --sentinel: it runs contenders I*C/N ..< (I+1)*C/N on the shared keys \
+            under the shared run id (--run-id, or derived from --seed, N and the target), waits at a \
+            barrier on the target until all N arrived (--barrier-timeout, then exit 2), starts its \
+            window at the same instant on the server's clock, reports its clock offset to the server, \
+            and the last shard out deletes the run's keys.
+
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
             started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
