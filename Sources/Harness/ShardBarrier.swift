@@ -1,4 +1,3 @@
-import Dispatch
 import LoadDriver
 import Locks
 import POSIX
