@@ -140,7 +140,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchCLITests",
-            dependencies: ["TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP", "HdrLog"],
+            dependencies: [
+                "TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP", "HdrLog",
+                // deploy/kubernetes/job.yaml is parsed as Kubernetes would read it.
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -77,18 +77,37 @@ public final class HarnessSession: Sendable {
         _ scenario: Scenario, runID: String, keyPrefix: String,
         progress: (@Sendable (ProgressSnapshot) -> Void)? = nil
     ) async throws(HarnessError) -> RunResult {
-        let (load, endpoints, connector, connection) = try await prepare(scenario, keyPrefix: keyPrefix)
+        let barrier = scenario.shard.map {
+            ShardBarrier(shard: $0, prefix: keyPrefix, warmupS: scenario.warmupS, runS: scenario.warmupS + scenario.durationS)
+        }
+        let clock = ShardClock()
+        let (load, endpoints, connector, connection) = try await prepare(
+            scenario, keyPrefix: keyPrefix, startGate: barrier.map { shardGate($0, clock: clock) })
+        // Shards share the prefix: only the last one out may delete it.
+        let cleanup: @Sendable () async -> Void = {
+            if let barrier {
+                // A shard that never passed the barrier created no key; the barrier cleaned its own.
+                guard clock.value.withLock({ $0 != nil }) else { return }
+                await self.leaveShard(barrier, endpoints: endpoints, connector: connector, options: connection)
+            } else {
+                await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+            }
+        }
         current.withLock { $0 = load }
         defer { current.withLock { $0 = nil } }
         // An interrupt that landed between runs still stops this one at once.
         if let reason = stopReason.withLock({ $0 }) { load.interrupt(reason: reason) }
         let measured: DriverOutcome
         do { measured = try await load.run(progress: progress) } catch {
-            await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+            await cleanup()
             throw HarnessError("\(scenario.client): \(error)")
         }
-        await KeyCleanup.run(prefix: keyPrefix, endpoints: endpoints, connector: connector, options: connection)
+        await cleanup()
         var result = RunResult(measured: measured, scenario: scenario, endpoints: endpoints, runID: runID, fallbackRedisVersion: servers.redisVersion)
+        if let met = clock.value.withLock({ $0 }) {
+            result.clockOffset = met.offset
+            result.serverWindowStartUs = met.windowStartUs
+        }
         result.cluster = await ClusterTarget.figures(
             measured, scenario: scenario, endpoints: endpoints, connector: connector, options: connection, keyPrefix: keyPrefix)
         return result
@@ -97,13 +116,15 @@ public final class HarnessSession: Sendable {
     /// A load run for `scenario`, not yet started, once its servers took the handshake; with what
     /// `run` needs afterwards to clean its keys.
     func prepare(
-        _ scenario: Scenario, keyPrefix: String
+        _ scenario: Scenario, keyPrefix: String,
+        startGate: ((any RedisConnector, [Endpoint], ConnectionOptions) -> StartGate)? = nil
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
         let connection = try scenarioOptions(scenario)
         let target = try await runTarget(scenario, options: connection)
         try await checkHandshake(scenario, on: target.endpoints)
         let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,
-                           keyPrefix: keyPrefix, primaryWatch: target.watch)
+                           keyPrefix: keyPrefix, primaryWatch: target.watch,
+                           startGate: startGate?(target.connector, target.endpoints, connection))
         return (load, target.endpoints, target.connector, connection)
     }
 

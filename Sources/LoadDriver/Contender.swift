@@ -7,7 +7,7 @@ struct Contender {
         case idle, parked, acquiring, holding, releasing, thinking, stopped
     }
 
-    /// Index among all contenders of the run (per-contender outputs use it).
+    /// Index among the contenders this process runs (the recorder's; a shard's outputs add its slice's start).
     let index: Int
     /// Index of the key it locks: always the same with the `fixed` key layout, else drawn anew by each
     /// acquisition (the witness and arrival order of the current one are that key's).

@@ -48,10 +48,14 @@ extension LoadRun {
         // lane-local. Drawn keys: any lane may lock any key (`SharedKeys`), so contenders just spread evenly.
         var perLane = Array(repeating: 0, count: laneCount)
         var placements: [[(index: Int, key: Int, slot: Int, offset: Int64)]] = Array(repeating: [], count: laneCount)
-        for i in 0..<scenario.contenders {
+        // A shard runs its slice of the global indices: keys and clock skew follow the global index, so
+        // the shards together place contenders exactly as one process would; the recorder counts the
+        // slice from 0 (the outputs add the slice's start back).
+        let local = scenario.localContenders
+        for i in local {
             let key = i % scenario.keys
             let laneIndex = (drawn ? i : key) % laneCount
-            placements[laneIndex].append((i, key, perLane[laneIndex], clockOffset(for: i)))
+            placements[laneIndex].append((i - local.lowerBound, key, perLane[laneIndex], clockOffset(for: i)))
             perLane[laneIndex] += 1
         }
         for (lane, placed) in zip(lanes, placements) {

@@ -6,6 +6,11 @@ import RESP
 import RedisConnection
 import Synchronization
 
+/// When a run's warm-up is to start, on the monotonic clock (`LockClock.monotonicNanos`), given a
+/// check of whether the run was asked to stop (Ctrl-C: return at once, and the run ends empty);
+/// throws when the run must not start (a shard missed its barrier).
+public typealias StartGate = @Sendable (_ stopRequested: @escaping @Sendable () -> Bool) async throws(DriverError) -> UInt64
+
 /// Runs one scenario: opens the connections, spreads contenders over lanes (serial queues), runs
 /// warm-up and the measurement window, stops and merges the recorders. Its keys are the caller's to
 /// delete (the harness does, after every run).
@@ -16,6 +21,8 @@ public final class LoadRun: Sendable {
     let connectionOptions: ConnectionOptions
     /// Where the primary moves to, for a deployment whose primary can fail over (Sentinel).
     let primaryWatch: (any PrimaryWatch)?
+    /// Decides when warm-up starts, once every connection is open (a shard's barrier).
+    let startGate: StartGate?
     /// Every key the run creates starts with this.
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
@@ -27,9 +34,10 @@ public final class LoadRun: Sendable {
     /// primary whatever endpoint it is given) and reports each one (`DriverOutcome.failovers`).
     public init(
         scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String,
-        primaryWatch: (any PrimaryWatch)? = nil
+        primaryWatch: (any PrimaryWatch)? = nil, startGate: StartGate? = nil
     ) {
         self.primaryWatch = primaryWatch
+        self.startGate = startGate
         self.scenario = scenario
         self.connector = connector
         self.endpoints = endpoints
@@ -63,7 +71,15 @@ public final class LoadRun: Sendable {
             await lane.onQueue { lane.onFatal = { message in fatal.withLock { if $0 == nil { $0 = message } } } }
         }
 
-        let startedAt = LockClock.monotonicNanos()
+        var startedAt = LockClock.monotonicNanos()
+        if let startGate {
+            // Connections are open before the barrier, so no shard's window starts with its connects.
+            let instant = try await startGate { self.stopReason != nil }
+            let now = LockClock.monotonicNanos()
+            if instant > now { try? await Task.sleep(for: .nanoseconds(Int64(instant - now))) }
+            // The window sits on the common timeline even when the sleep overslept: warm-up absorbs it.
+            startedAt = instant
+        }
         let warmupNanos = UInt64(scenario.warmupS * 1e9)
         let windowNanos = UInt64(scenario.durationS * 1e9)
         let windowStart = startedAt + warmupNanos

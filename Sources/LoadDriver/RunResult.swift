@@ -21,6 +21,11 @@ public struct RunResult: Codable, Sendable {
     public var failovers: [FailoverWindow]? = nil
     /// Redirects, retries and per-shard figures, for a run on a cluster.
     public var cluster: ClusterFigures?
+    /// A shard's clock against the target server's, estimated at its start barrier; `nil` unsharded.
+    public var clockOffset: ClockOffset? = nil
+    /// A shard's window start on the server's clock (`TIME`, µs since the epoch), the same for every
+    /// shard of the run: the instant a merge aligns per-second series and grant intervals on.
+    public var serverWindowStartUs: Int64? = nil
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

@@ -60,6 +60,11 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// Keep a histogram per latency kind per second of the window (`true` for `--hlog`; `nil`: none).
     /// Off by default: it costs a fresh histogram per kind per second, and memory for every second.
     public var intervalHistograms: Bool? = nil
+    /// This process's share of a run spread over several (`--shard I/N`); `nil`: the whole run.
+    public var shard: ShardSpec? = nil
+
+    /// The global indices of the contenders this process runs: all of them, or its shard's slice.
+    public var localContenders: Range<Int> { shard?.contenders(of: contenders) ?? 0..<contenders }
 
     /// Lanes the driver makes: each needs a connection and a key of its own.
     public var laneCount: Int { max(1, min(queues, connections, keys)) }

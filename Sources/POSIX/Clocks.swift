@@ -31,3 +31,12 @@ public enum WallClock {
         return Int64(ts.tv_sec) &* 1_000 &+ Int64(ts.tv_nsec) / 1_000_000
     }
 }
+
+extension WallClock {
+    /// Microseconds since the Unix epoch: a shard's clock offset to the server is reported in these.
+    public static func micros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) &* 1_000_000 &+ Int64(ts.tv_nsec) / 1_000
+    }
+}

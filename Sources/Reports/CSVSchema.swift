@@ -18,13 +18,14 @@ public enum CSVSchema {
     }
 
     /// The summary CSV (`--csv`): one row per scenario per client.
-    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + keyPopularity + target
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + keyPopularity + target + sharding
 
     /// Scenario columns appended after the measurements (the schema grows only at its end), each with the
     /// value a row written before the column existed implies: rows of either age then identify the same
     /// cell (`SummaryRow.scenarioKey`).
     public static let appendedScenarioColumns: [(name: String, absent: String)] = [
         ("key_dist", KeyDistribution.absentDefault.description), ("topology", "standalone"), ("tls", "off"),
+        ("shard", ""), ("shards", ""),
     ]
 
     private static let identity: [Column] = [
@@ -197,6 +198,14 @@ public enum CSVSchema {
         Column("failover_old_primary_grants", "count", "Sentinel: grants the old primary still made after the switch was heard of, before it died or was demoted.") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.oldPrimaryGrants } }) },
     ]
 
+    /// Columns added with sharded runs (`--shard I/N`); empty for a run on one process.
+    private static let sharding: [Column] = [
+        Column("shard", "index", "`--shard I/N`: this row's shard I, 0-based (as JOB_COMPLETION_INDEX). Empty for an unsharded run.") { i($0.scenario.shard?.index) },
+        Column("shards", "count", "`--shard I/N`: the run's shard count N; the shards of one run share run_id. Empty for an unsharded run.") { i($0.scenario.shard?.count) },
+        Column("clock_offset_us", "µs", "`--shard`: the server's clock minus this shard's wall clock, from the TIME round trip with the smallest RTT at the start barrier.") { f($0.clockOffset?.offsetUs, 1) },
+        Column("clock_offset_uncertainty_us", "µs", "`--shard`: half that round trip: the true offset lies within clock_offset_us ± this.") { f($0.clockOffset?.uncertaintyUs, 1) },
+    ]
+
     private static let keyPopularity: [Column] = [
         Column("key_dist", "", "Which key each acquisition locked (--key-dist): `fixed` (contender i always key i mod keys), `uniform`, `zipf:θ`, or `hotspot:P%/Q%` (P% of the keys expected to get Q% of the acquisitions).") { $0.scenario.keyDist.description },
         Column("hot_key", "index", "The key granted most often in the window (empty with no grant); every key's count is in --keys-csv.") { i($0.keyPopularity?.hottestKey) },
@@ -224,10 +233,10 @@ public enum CSVSchema {
     public static let contenders: [CSVColumn<ContenderRow>] = [
         CSVColumn("run_id", "", "Run id (joins with the summary CSV).") { $0.result.identity.runID },
         CSVColumn("client", "", "`native` or `hiredis`.") { $0.result.scenario.client.rawValue },
-        CSVColumn("contender", "index", "Contender index, 0-based.") { i($0.contender) },
+        CSVColumn("contender", "index", "Contender index, 0-based, among all contenders of the run (a shard's rows carry its slice's global indices).") { i($0.globalIndex) },
         CSVColumn("key", "index", "Index of the key it contended for (contender mod keys); empty when --key-dist drew a key per acquisition (see --keys-csv).") { r in
             guard !r.result.scenario.keyDist.drawsPerAcquisition else { return "" }
-            return i(r.result.scenario.keys > 0 ? r.contender % r.result.scenario.keys : 0)
+            return i(r.result.scenario.keys > 0 ? r.globalIndex % r.result.scenario.keys : 0)
         },
         CSVColumn("grants", "count", "Acquisitions it was granted in the window.") { r in i(r.raw.grants[safe: r.contender]) },
         CSVColumn("failed", "count", "Acquisitions it ended without the lock.") { r in i(r.raw.failedByContender[safe: r.contender]) },
@@ -259,9 +268,11 @@ public enum CSVSchema {
 public struct ContenderRow: Sendable {
     /// The run it belongs to.
     public var result: RunResult
-    /// Its index.
+    /// Its index in the recorder: among the contenders this process ran.
     public var contender: Int
     var raw: QueueRecorder { result.measurements.raw }
+    /// Its index among all contenders of the run: a shard's slice starts past the others'.
+    public var globalIndex: Int { contender + result.scenario.localContenders.lowerBound }
 }
 
 /// One key of one result: a row of the per-key CSV.

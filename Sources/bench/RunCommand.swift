@@ -25,6 +25,14 @@ struct RunCommand: AsyncParsableCommand {
             CPU per command sent) gets a ratio: in a contended scenario, who wins each race decides \
             throughput and latency more than the client does.
 
+            With --shard I/N (or JOB_COMPLETION_INDEX and JOB_COMPLETIONS, as a Kubernetes Indexed Job \
+            sets them; I is 0-based), this process is one of N load generators of one run against \
+            --server, --cluster or --sentinel: it runs contenders I*C/N ..< (I+1)*C/N on the shared keys \
+            under the shared run id (--run-id, or derived from --seed, N and the target), waits at a \
+            barrier on the target until all N arrived (--barrier-timeout, then exit 2), starts its \
+            window at the same instant on the server's clock, reports its clock offset to the server, \
+            and the last shard out deletes the run's keys.
+
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
             started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
@@ -35,6 +43,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ScenarioOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Option(help: ArgumentHelp(
         "Interleaved rounds (native, hiredis, hiredis, native, ...); each client's median round is reported (default: 3 with --client both, else 1).",
@@ -51,9 +60,9 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The scenario and rounds, planned once by `validate()` (so a refusal is a usage error naming
     /// this command) and run by `run()`; not flags.
-    var plan: (scenario: Scenario, rounds: Int)?
+    var plan: (scenario: Scenario, rounds: Int, runID: String?)?
 
-    enum CodingKeys: CodingKey { case options, output, rounds, thresholds }
+    enum CodingKeys: CodingKey { case options, output, sharding, rounds, thresholds }
 
     /// Rounds of a comparison when none are asked for: enough paired ratios for a median and a range,
     /// inside about 25 s with `comparisonWindow`.
@@ -72,12 +81,16 @@ struct RunCommand: AsyncParsableCommand {
         expressions = try Self.parseThresholds(thresholds)
         var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
         if output.hlog != nil { scenario.intervalHistograms = true }
-        plan = (scenario, count)
+        let runID: String?
+        do { runID = try options.settings.applySharding(sharding.settings, to: &scenario) } catch {
+            throw ValidationError(error.description)
+        }
+        plan = (scenario, count, runID)
     }
 
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
-        guard let (scenario, rounds) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        guard let (scenario, rounds, givenRunID) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
@@ -104,7 +117,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(shown.map(\.description).joined(separator: " "))")
         }
         let showProgress = Terminal.showsProgress
-        let runID = RunIdentity.makeRunID()
+        let runID = givenRunID ?? RunIdentity.makeRunID()
+        if let shard = scenario.shard { Terminal.note("shard \(shard) of run \(runID): contenders \(scenario.localContenders) of \(scenario.contenders), waiting up to \(Self.seconds(shard.barrierTimeoutS)) for the others") }
         let outcome = await session.rounds(
             scenario, clients: clients, rounds: rounds, runID: runID, prefix: "lockbench:\(runID):",
             starting: { _, kind in
@@ -127,6 +141,7 @@ struct RunCommand: AsyncParsableCommand {
             // rounds, picked separately, would be a third figure that need not agree with either.
             print(SummaryTable.render(results, ratios: paired.isEmpty ? .clientCost : .none), terminator: "")
             if let text = RoundSummary.render(paired) { print(text) }
+            for line in results.compactMap(Self.shardLine) { print(line) }
             if let warning = Self.insecureWarning(results[0].scenario) { print(warning) }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }
@@ -142,6 +157,13 @@ struct RunCommand: AsyncParsableCommand {
         let failures = rounds.flatMap(\.results).compactMap { result in RunChecks.failure(result).map { (result.scenario.client, $0) } }
         for (client, failure) in failures { Terminal.error("bench run (\(client)): \(failure)") }
         if !failures.isEmpty || thresholdsFailed { throw ExitCode(1) }
+    }
+
+    /// A shard's line under the summary: which slice it ran and its clock against the server's.
+    static func shardLine(_ result: RunResult) -> String? {
+        guard let shard = result.scenario.shard else { return nil }
+        let clock = result.clockOffset.map { String(format: "clock offset to the server %+.0f µs ± %.0f µs", $0.offsetUs, $0.uncertaintyUs) } ?? "clock offset not measured"
+        return "\(result.scenario.client): shard \(shard) of run \(result.identity.runID), contenders \(result.scenario.localContenders) of \(result.scenario.contenders); \(clock)"
     }
 
     /// The loud line `--tls-insecure` earns, at the start and under the summary.
