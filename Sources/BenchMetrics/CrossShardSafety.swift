@@ -34,6 +34,7 @@ public enum CrossShardSafety {
                     verdict.record(a, b)
                 }
             }
+            verdict.replayFence(holds)
         }
         return verdict
     }
@@ -55,6 +56,12 @@ public struct CrossShardVerdict: Codable, Sendable, Hashable {
     public var crossShardViolations = 0
     /// Overlaps no longer than the combined uncertainty: possibly only clock error.
     public var uncertain = 0
+    /// Fenced writes (one per hold, at its end, as the driver makes them) a resource shared by every
+    /// shard would refuse: a token lower than one already written on the key, in server-timeline order.
+    /// Each shard's own resource sees only its shard's writes, so this can exceed the shards' sum.
+    public var staleWrites = 0
+    /// Of `staleWrites`, those refused because of a higher token another shard wrote.
+    public var crossShardStaleWrites = 0
     /// Comparisons made: each hold against the later-starting holds of its key up to the first that
     /// starts after it ends.
     public var pairsChecked = 0
@@ -62,6 +69,22 @@ public struct CrossShardVerdict: Codable, Sendable, Hashable {
     public var worst: [CrossShardOverlap] = []
 
     public init() {}
+
+    mutating func replayFence(_ holds: [CrossShardSafety.Hold]) {
+        var highest: (token: Int64, shard: Int)?
+        for hold in holds.sorted(by: { $0.end < $1.end }) {
+            guard let token = hold.grant.fencingToken else { continue }
+            guard let top = highest, token <= top.token else {
+                highest = (token, hold.shard)
+                continue
+            }
+            // Equal tokens are one holder writing again; only a lower one is stale.
+            if token < top.token {
+                staleWrites += 1
+                if top.shard != hold.shard { crossShardStaleWrites += 1 }
+            }
+        }
+    }
 
     mutating func record(_ a: CrossShardSafety.Hold, _ b: CrossShardSafety.Hold) {
         let overlap = min(a.end, b.end) - b.start

@@ -1,3 +1,4 @@
+import BenchMetrics
 import LoadDriver
 import RedisConnection
 import Synchronization
@@ -107,6 +108,13 @@ public final class HarnessSession: Sendable {
         if let met = clock.value.withLock({ $0 }) {
             result.clockOffset = met.offset
             result.serverWindowStartUs = met.windowStartUs
+        }
+        if let intervals = measured.grants {
+            // Unsharded, the only clock is this machine's: offset 0, and overlaps need no margin.
+            let offset = result.clockOffset ?? ClockOffset(offsetUs: 0, uncertaintyUs: 0)
+            result.grants = GrantLog(
+                shard: scenario.shard?.index ?? 0, shards: scenario.shard?.count ?? 1,
+                offsetUs: offset.offsetUs, uncertaintyUs: offset.uncertaintyUs, grants: intervals)
         }
         result.cluster = await ClusterTarget.figures(
             measured, scenario: scenario, endpoints: endpoints, connector: connector, options: connection, keyPrefix: keyPrefix)

@@ -28,6 +28,8 @@ public struct DriverOutcome: Sendable {
     public var undrained = 0
     /// Failovers the run followed (a deployment with a `PrimaryWatch`), in order.
     public var failovers: [FailoverWindow] = []
+    /// Grants in the window on this machine's wall clock, when the scenario asked (`Scenario.recordGrants`).
+    public var grants: [GrantInterval]? = nil
 
     /// Whether the harness, not the server, limited the run (judged from the merged recorder).
     public var harness: HarnessLoad? { recorder.harness.map(HarnessLoad.init) }

@@ -18,6 +18,7 @@ extension Lane {
             failovers?.doubleGranted(entered.stillValid)
         }
         if counts, let handoff = entered.handoffNanos { recorder.recordHandoff(nanos: handoff) }
+        if grants != nil, now >= windowStart, now <= windowEnd { grants?.entered(i, grant: grant, validUntilNanos: validUntil) }
     }
 
     /// Leaves the witness and, for fenced locks, writes to the fenced resource with the grant's token
@@ -28,6 +29,7 @@ extension Lane {
         if withKey(contenders[i].key, { $0.exit(holder, fence: token, now: now) }) {
             recorder.recordStaleWriteRejected()
         }
+        grants?.exited(i, now: now)
     }
 
     func observeRedlock(_ report: RedlockAttemptReport) {

@@ -66,6 +66,8 @@ final class Lane: LockObserver, @unchecked Sendable {
     var events: LoadEventLog?
     /// Following a primary that moves (Lane+Failover.swift).
     var failovers: LaneFailovers?
+    /// `Scenario.recordGrants` (LaneGrants.swift).
+    var grants: LaneGrants?
 
     init(index: Int, scenario: Scenario, keyNames: [String], sharedKeys: SharedKeys?, sampler: KeySampler?) {
         self.index = index
@@ -78,6 +80,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         self.keys = sharedKeys == nil ? Array(repeating: KeyState(), count: scenario.keys) : []
         self.recorder = QueueRecorder(contenders: scenario.localContenders.count, keys: scenario.keys, windowStartNanos: 0)
         if scenario.intervalHistograms == true { recorder.recordIntervals() }
+        if scenario.recordGrants == true { grants = LaneGrants(contenders: scenario.localContenders.count) }
         self.rng = SplitMix64(seed: scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         self.keyRNG = SplitMix64(seed: (scenario.seed ^ 0x6B65_7964_6973_7421) &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
     }

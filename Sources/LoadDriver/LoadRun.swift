@@ -84,6 +84,7 @@ public final class LoadRun: Sendable {
         let windowNanos = UInt64(scenario.durationS * 1e9)
         let windowStart = startedAt + warmupNanos
         let windowEnd = windowStart + windowNanos
+        let wallPair = WallClockPair.now()
         let quotas = Self.split(scenario.requests, over: lanes.map { $0.contenders.count })
         for (lane, quota) in zip(lanes, quotas) {
             lane.queue.async { lane.start(windowStart: windowStart, windowEnd: windowEnd, quota: quota) }
@@ -151,7 +152,12 @@ public final class LoadRun: Sendable {
         let faults = await Self.faultFigures(lanes)
         let failovers = await Self.failovers(lanes, windowStart: windowStart)
         let partial = reason != nil
-        return DriverOutcome(
+        var grantLanes: [LaneGrants] = []
+        if scenario.recordGrants == true {
+            for lane in lanes { if let grants = await lane.onQueue({ lane.grants }) { grantLanes.append(grants) } }
+        }
+        let drainedAt = LockClock.monotonicNanos()
+        var outcome = DriverOutcome(
             recorder: QueueRecorder.merged(recorders),
             serverDeltas: deltas,
             process: processBefore.map { processAfter.delta(since: $0) },
@@ -162,6 +168,8 @@ public final class LoadRun: Sendable {
             clientCommands: commandsInWindow,
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion,
             events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained, failovers: failovers)
+        if scenario.recordGrants == true { outcome.grants = wallPair.intervals(grantLanes, end: drainedAt) }
+        return outcome
     }
 
     /// A message when a server the run depends on has gone away: any, for a single server; for

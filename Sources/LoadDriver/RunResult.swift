@@ -26,6 +26,9 @@ public struct RunResult: Codable, Sendable {
     /// A shard's window start on the server's clock (`TIME`, µs since the epoch), the same for every
     /// shard of the run: the instant a merge aligns per-second series and grant intervals on.
     public var serverWindowStartUs: Int64? = nil
+    /// Every grant in the window (`--grants-log`), with the clock offset to map it onto the server's
+    /// timeline; `nil` when not asked. Written to its own file, and left out of `--json`.
+    public var grants: GrantLog? = nil
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

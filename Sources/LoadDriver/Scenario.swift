@@ -60,6 +60,8 @@ public struct Scenario: Codable, Sendable, Hashable {
     /// Keep a histogram per latency kind per second of the window (`true` for `--hlog`; `nil`: none).
     /// Off by default: it costs a fresh histogram per kind per second, and memory for every second.
     public var intervalHistograms: Bool? = nil
+    /// Log every grant in the window with its hold's start and end (`true` for `--grants-log`; `nil`: no).
+    public var recordGrants: Bool? = nil
     /// This process's share of a run spread over several (`--shard I/N`); `nil`: the whole run.
     public var shard: ShardSpec? = nil
 

@@ -41,6 +41,12 @@ public enum JSONReportWriter {
 
     /// The JSON text for `results`.
     public static func encode(_ results: [RunResult]) throws(ReportFileError) -> Data {
+        // A grant log runs to a row per acquisition: it has its own file (`GrantLogFile`).
+        let results = results.map { result in
+            var result = result
+            result.grants = nil
+            return result
+        }
         do {
             if results.count == 1 { return try encoder().encode(results[0]) }
             return try encoder().encode(RunComparison(results: results))

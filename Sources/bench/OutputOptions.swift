@@ -25,6 +25,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the scenario and every figure as JSON to this file.", valueName: "file"))
     var json: String?
 
+    @Option(help: ArgumentHelp("Write every grant in the window (key, token, fencing token, hold start and end, valid-until, wall-clock µs, with the shard's clock offset) as JSON lines to this file; one client and one round only.", valueName: "file"))
+    var grantsLog: String?
+
     /// Checks every output path before the run starts, so a typo does not waste the run.
     func preflight() throws(ReportFileError) {
         if let csv { try CSVWriter.preflight(path: csv) }
@@ -34,6 +37,7 @@ struct OutputOptions: ParsableArguments {
         if let hgrm { try HgrmWriter.preflight(directory: hgrm) }
         if let hlog { try HlogWriter.preflight(directory: hlog) }
         if let json { try JSONReportWriter.preflight(path: json) }
+        if let grantsLog { try GrantLogFile.preflight(path: grantsLog) }
     }
 
     /// Writes every requested output; returns the paths written.
@@ -46,6 +50,7 @@ struct OutputOptions: ParsableArguments {
         if let hgrm { written += try HgrmWriter.write(results, to: hgrm) }
         if let hlog { written += try HlogWriter.write(results, to: hlog) }
         if let json { try JSONReportWriter.write(results, to: json); written.append(json) }
+        if let grantsLog, let log = results.first?.grants { try GrantLogFile.write(log, to: grantsLog); written.append(grantsLog) }
         return written
     }
 }

@@ -81,6 +81,11 @@ struct RunCommand: AsyncParsableCommand {
         expressions = try Self.parseThresholds(thresholds)
         var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
         if output.hlog != nil { scenario.intervalHistograms = true }
+        if output.grantsLog != nil {
+            // One file holds one run's grants: several clients or rounds would need several files.
+            guard options.clients.count == 1, count == 1 else { throw ValidationError("--grants-log records one run: give one --client and --rounds 1.") }
+            scenario.recordGrants = true
+        }
         let runID: String?
         do { runID = try options.settings.applySharding(sharding.settings, to: &scenario) } catch {
             throw ValidationError(error.description)

@@ -127,6 +127,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     mutating func validate() throws {
+        if output.grantsLog != nil { throw ValidationError("--grants-log records one run: use it with bench run, not bench sweep.") }
         if resume && output.csv == nil { throw ValidationError("--resume needs --csv FILE: the runs to skip are read from it.") }
         planned = try spec()
     }

@@ -66,3 +66,17 @@ extension CrossShardVerdict {
         return verdict
     }
 }
+
+@Suite struct CrossShardFenceTests {
+    @Test func aLowerTokenWrittenAfterAnotherShardsHigherOneIsStale() {
+        func grant(_ token: Int64, _ from: Int64, _ to: Int64) -> GrantInterval {
+            GrantInterval(key: "k", token: "t\(token)", fencingToken: token, grantedUs: from, endUs: to, validUntilUs: from + 10)
+        }
+        let verdict = CrossShardSafety.analyse(logs: [
+            GrantLog(shard: 0, shards: 2, offsetUs: 0, uncertaintyUs: 1, grants: [grant(1, 0, 100), grant(3, 200, 300)]),
+            GrantLog(shard: 1, shards: 2, offsetUs: 0, uncertaintyUs: 1, grants: [grant(2, 20, 50)]),
+        ])
+        #expect(verdict.staleWrites == 1)
+        #expect(verdict.crossShardStaleWrites == 1)
+    }
+}
