@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "BenchCLITests",
             dependencies: [
-                "TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP", "HdrLog",
+                "TestSupport", "Reports", "RedisFleet", "RedisConnection", "NativeClient", "RESP", "HdrLog", "BenchMetrics",
                 // deploy/kubernetes/job.yaml is parsed as Kubernetes would read it.
                 .product(name: "Yams", package: "Yams"),
             ],
