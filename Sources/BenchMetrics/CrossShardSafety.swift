@@ -120,3 +120,16 @@ public struct CrossShardOverlap: Codable, Sendable, Hashable {
         public var grant: GrantInterval
     }
 }
+
+extension CrossShardVerdict: CustomStringConvertible {
+    /// One line for a terminal: the counts, and the worst overlap if any.
+    public var description: String {
+        var text = "cross-shard safety: \(violations) violations (\(crossShardViolations) between shards), \(uncertain) uncertain, "
+            + "\(staleWrites) stale fenced writes (\(crossShardStaleWrites) between shards), \(pairsChecked) pairs checked"
+        if let worst = worst.first {
+            text += "; worst: \(worst.key) held by shards \(worst.first.shard) and \(worst.second.shard) "
+                + "for \(Int(worst.overlapUs.rounded())) µs (± \(Int(worst.uncertaintyUs.rounded())) µs)"
+        }
+        return text
+    }
+}

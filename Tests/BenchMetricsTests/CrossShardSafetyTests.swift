@@ -19,6 +19,7 @@ import Testing
         #expect(verdict.uncertain == 0)
         #expect(verdict.worst.first?.overlapUs == 1_000)
         #expect(verdict.worst.first?.first.grant.token == "a")
+        #expect(verdict.description.contains("1 violations (1 between shards)") && verdict.description.contains("for 1000 µs (± 100 µs)"), "\(verdict)")
     }
 
     @Test func overlapWithinTheUncertaintyIsUncertain() {
