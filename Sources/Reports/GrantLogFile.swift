@@ -59,6 +59,28 @@ public enum GrantLogFile {
         return GrantLog(shard: header.shard, shards: header.shards, offsetUs: header.offsetUs, uncertaintyUs: header.uncertaintyUs, grants: grants)
     }
 
+    /// The grant logs in shard output directories (each directory's files ending in `grants.jsonl`),
+    /// for `bench merge`: none at all is fine (the shards ran without `--grants-log`); one shard
+    /// index twice, or logs from only some of the directories, is refused.
+    public static func read(inShardDirectories directories: [String]) throws(ReportFileError) -> [GrantLog] {
+        var logs: [GrantLog] = []
+        var missing: [String] = []
+        for directory in directories {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix("grants.jsonl") }.sorted()
+            if names.isEmpty { missing.append(directory) }
+            for name in names { logs.append(try read(directory + "/" + name)) }
+        }
+        guard !logs.isEmpty else { return [] }
+        if !missing.isEmpty {
+            throw ReportFileError(.invalidContent, path: missing[0], message: "no grant log (*grants.jsonl) in \(missing.joined(separator: ", ")) while other shards have one: every shard must run with --grants-log, or none")
+        }
+        let shards = logs.map(\.shard)
+        if Set(shards).count != shards.count {
+            throw ReportFileError(.invalidContent, path: directories[0], message: "grant logs name shard(s) \(shards.sorted()) with repeats: give each shard's directory once")
+        }
+        return logs
+    }
+
     /// Reads the log at `path`.
     public static func read(_ path: String) throws(ReportFileError) -> GrantLog {
         let text: String

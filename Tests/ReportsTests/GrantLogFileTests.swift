@@ -39,4 +39,19 @@ import Testing
         let text = String(decoding: try JSONReportWriter.encode([result]), as: UTF8.self)
         #expect(!text.contains("cd34"))
     }
+
+    @Test func shardDirectoriesGiveTheirLogsAndRefuseGapsAndRepeats() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in ["a", "b", "c"] { try FileManager.default.createDirectory(atPath: dir + "/" + name, withIntermediateDirectories: true) }
+        #expect(try GrantLogFile.read(inShardDirectories: [dir + "/a", dir + "/b"]).isEmpty)
+        try GrantLogFile.write(Self.log, to: dir + "/a/grants.jsonl")
+        #expect(throws: ReportFileError.self) { try GrantLogFile.read(inShardDirectories: [dir + "/a", dir + "/b"]) }
+        var other = Self.log
+        other.shard = 0
+        try GrantLogFile.write(other, to: dir + "/b/shard0.grants.jsonl")
+        #expect(try GrantLogFile.read(inShardDirectories: [dir + "/a", dir + "/b"]).map(\.shard) == [1, 0])
+        try GrantLogFile.write(Self.log, to: dir + "/c/grants.jsonl")
+        #expect(throws: ReportFileError.self) { try GrantLogFile.read(inShardDirectories: [dir + "/a", dir + "/b", dir + "/c"]) }
+    }
 }
