@@ -66,4 +66,12 @@ struct CrossShardSafetyCLITests {
         #expect(result.stderr.contains("--grants-log"), "\(result.stderr)")
         #expect(result.children.isEmpty)
     }
+
+    @Test("bench sweep --grants-log is refused with exit 64")
+    func refusedForSweep() async throws {
+        let result = try await runBench(["sweep", "--grants-log", "/tmp/unused.jsonl"], boundSeconds: 30)
+        #expect(result.status == 64, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("--grants-log") && result.stderr.contains("bench run"), "\(result.stderr)")
+        #expect(result.children.isEmpty)
+    }
 }
