@@ -78,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let comparison = options.clients.count > 1 && rounds == nil
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
+        if let shards = sharding.shards { try validateLocalShards(shards) }
         expressions = try Self.parseThresholds(thresholds)
         var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
         if output.hlog != nil { scenario.intervalHistograms = true }
@@ -91,6 +92,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
         guard let (scenario, rounds, givenRunID) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        if let shards = sharding.shards {
+            do { try output.preflight() } catch { throw Terminal.environmentError("run", error) }
+            return try await runLocalShards(shards, scenario: scenario)
+        }
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
