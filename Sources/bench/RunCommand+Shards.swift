@@ -110,11 +110,17 @@ extension RunCommand {
             Terminal.error("bench run: shard \(index)/\(statuses.count) \(statuses[index]):\n  \(tail)")
         }
         if !failed.isEmpty { throw ExitCode(2) }
+        let interrupted = statuses.contains { $0.shellCode == 130 }
         let merged: RunResult
         do { merged = try ShardMerge.merge(try ShardMerge.load(directories)) } catch {
+            // Ctrl-C at the barrier: the shards withdrew before measuring, so there is nothing to merge.
+            if interrupted {
+                Terminal.error("bench run: interrupted before every shard measured: nothing merged (\(error))")
+                throw ExitCode(130)
+            }
             throw Terminal.environmentError("run", "--shards: merging the shards' outputs: \(error)")
         }
         try MergeCommand.report(merged, output: output, command: "run")
-        if statuses.contains(where: { $0.shellCode == 130 }) { throw ExitCode(130) }
+        if interrupted { throw ExitCode(130) }
     }
 }

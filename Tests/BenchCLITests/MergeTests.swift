@@ -176,3 +176,21 @@ struct MergeTests {
         }
     }
 }
+
+extension MergeTests {
+    @Test("Ctrl-C reaches every shard: the merged run is written, partial, exit 130, and no child outlives bench")
+    func interruptedShards() async throws {
+        try await Self.withDirectory { directory in
+            let arguments = Self.shardsArguments(directory, server: nil, shards: 2) + ["--duration", "60s", "--warmup", "0"]
+            let result = try await runBench(arguments, boundSeconds: 180, afterStart: { pid in
+                // The embedded server and both shards are up, then the window has run a while.
+                interrupt(pid, settleMicroseconds: 3_000_000) { childPIDs(of: pid).count >= 3 }
+            })
+            for child in result.children { #expect(isGone(child), "\(child) outlived bench run --shards") }
+            #expect(result.status == 130, "exit \(result.status): \(result.stderr)")
+            let merged = try Self.result(directory.appendingPathComponent("merged.json"))
+            #expect(merged.partial, "the merged run is marked partial")
+            #expect(merged.measurements.acquisitions > 0, "what the shards measured before Ctrl-C is kept")
+        }
+    }
+}
