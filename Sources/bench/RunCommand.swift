@@ -33,6 +33,11 @@ struct RunCommand: AsyncParsableCommand {
             window at the same instant on the server's clock, reports its clock offset to the server, \
             and the last shard out deletes the run's keys.
 
+            With --shards N, this process starts N shard processes of this binary (--shard i/N, one run \
+            id and seed) against the target, or against a standalone or Redlock server it starts when \
+            none is given, forwards Ctrl-C to them, and merges their outputs as bench merge does: the \
+            summary and every output flag are the merged run's (--shards-dir keeps each shard's).
+
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
             started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
