@@ -1,5 +1,6 @@
 import BenchMetrics
 import Foundation
+import HdrLog
 import LoadDriver
 import RedisConnection
 import RedisFleet
@@ -33,6 +34,13 @@ struct MergeTests {
 
     static func shardDirectory(_ directory: URL, _ index: Int) -> URL {
         directory.appendingPathComponent("shards/shard-\(index)")
+    }
+
+    /// The one interval log in `directory`.
+    static func hlog(in directory: URL) throws -> IntervalLog {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".hlog") }
+        try #require(names.count == 1, "one .hlog in \(directory.path): \(names)")
+        return try IntervalLog(parsing: String(contentsOf: directory.appendingPathComponent(names[0]), encoding: .utf8))
     }
 
     /// The `value:count` pairs a histogram's JSON holds, summed into `counts`: a bucket-by-bucket sum
@@ -84,8 +92,13 @@ struct MergeTests {
                     let total = shards.reduce(0) { $0 + (s < $1.measurements.raw.timeline.seconds ? $1.measurements.raw.timeline.acquisitions[s] : 0) }
                     #expect(merged.measurements.raw.timeline.acquisitions[s] == total, "second \(s)")
                 }
-                let hlogs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("hlog").path)
-                #expect(hlogs.count == 1 && hlogs[0].hasSuffix(".hlog"), "the merged run's interval log: \(hlogs)")
+                // The merged .hlog's acquire intervals add up to the shards' own .hlog files, bucket by bucket.
+                let mergedLog = try Self.hlog(in: directory.appendingPathComponent("hlog"))
+                let shardTotals = try (0..<3).map { try #require(try Self.hlog(in: Self.shardDirectory(directory, $0)).total(tag: "acquire")) }
+                var shardSum = shardTotals[0]
+                for total in shardTotals.dropFirst() { shardSum.add(total) }
+                let mergedTotal = try #require(mergedLog.total(tag: "acquire"))
+                #expect(mergedTotal.totalCount > 0 && mergedTotal == shardSum, "merged .hlog \(mergedTotal.totalCount) vs shards' \(shardSum.totalCount)")
                 let left = try keys(matching: "lockbench:*", at: fleet.endpoints[0])
                 #expect(left.isEmpty, "keys left after the shards: \(left.prefix(5))")
             }
