@@ -91,6 +91,7 @@ public enum ShardMerge {
         let errors = ordered.compactMap { s in s.result.error.map { "shard \(s.result.scenario.shard!.index): \($0)" } }
         merged.error = errors.isEmpty ? nil : errors.joined(separator: "; ")
         merged.failovers = results.lazy.compactMap(\.failovers).first
+        merged.cluster = clusterFigures(results.compactMap(\.cluster))
         merged.serverWindowStartUs = first.serverWindowStartUs
         return merged
     }
@@ -104,5 +105,24 @@ public enum ShardMerge {
             userCPUS: costs.map(\.userCPUS).reduce(0, +), systemCPUS: costs.map(\.systemCPUS).reduce(0, +),
             wallS: costs.map(\.wallS).max() ?? 0, peakRSSBytes: costs.map(\.peakRSSBytes).reduce(0, +),
             peakThreads: costs.map(\.peakThreads).reduce(0, +))
+    }
+
+    /// Redirects and retries each shard's clients met, summed; per primary, grants summed, while its
+    /// slots and server CPU (the server's own, seen alike by every shard) are taken once.
+    static func clusterFigures(_ figures: [ClusterFigures]) -> ClusterFigures? {
+        guard var total = figures.first else { return nil }
+        for other in figures.dropFirst() {
+            total.moved += other.moved
+            total.ask += other.ask
+            total.tryAgain += other.tryAgain
+            total.clusterDown += other.clusterDown
+            total.crossSlot += other.crossSlot
+            for theirs in other.shards {
+                guard let i = total.shards.firstIndex(where: { $0.primary == theirs.primary }) else { total.shards.append(theirs); continue }
+                if let grants = theirs.grants { total.shards[i].grants = (total.shards[i].grants ?? 0) + grants }
+                if let rate = theirs.grantsPerSecond { total.shards[i].grantsPerSecond = (total.shards[i].grantsPerSecond ?? 0) + rate }
+            }
+        }
+        return total
     }
 }

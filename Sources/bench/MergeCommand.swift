@@ -41,14 +41,14 @@ struct MergeCommand: ParsableCommand {
             Terminal.error("bench merge: \(error.description)")
             throw ExitCode(error.kind == .usage ? 64 : 2)
         }
-        try Self.report(merged, output: output, command: "merge")
+        try Self.report(merged, shards: shards.count, output: output, command: "merge")
     }
 
     /// Prints the merged run as `bench run` prints one run, writes the requested outputs, and exits 1
     /// when the merged run shows a failure.
-    static func report(_ merged: RunResult, output: OutputOptions, command: String) throws {
+    static func report(_ merged: RunResult, shards: Int, output: OutputOptions, command: String) throws {
         print(SummaryTable.render([merged], ratios: .clientCost), terminator: "")
-        print("merged run \(merged.identity.runID): \(merged.scenario.contenders) contenders\(merged.partial ? "; PARTIAL: \(merged.partialReason ?? "")" : "")")
+        print("merged run \(merged.identity.runID): \(shards) shards, \(merged.scenario.contenders) contenders in all\(merged.partial ? "; PARTIAL: \(merged.partialReason ?? "")" : "")")
         do {
             try output.preflight()
             for path in try output.write([merged]) { Terminal.note("wrote \(path)") }

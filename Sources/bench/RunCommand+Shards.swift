@@ -120,7 +120,7 @@ extension RunCommand {
             }
             throw Terminal.environmentError("run", "--shards: merging the shards' outputs: \(error)")
         }
-        try MergeCommand.report(merged, output: output, command: "run")
+        try MergeCommand.report(merged, shards: directories.count, output: output, command: "run")
         if interrupted { throw ExitCode(130) }
     }
 }
