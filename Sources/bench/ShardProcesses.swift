@@ -69,13 +69,8 @@ final class ShardProcesses: Sendable {
     private func reap(_ pid: pid_t) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread { [self] in
-                // WNOWAIT first, then reap under the lock, so `signal` never reaches a recycled pid.
-                var info = siginfo_t()
-                _ = retryingEINTR { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
-                statuses.withLock { s in
-                    var status: Int32 = 0
-                    _ = retryingEINTR { waitpid(pid, &status, 0) }
-                    s[pid] = WaitStatus(raw: status)
+                WaitStatus.awaitExit(pid) {
+                    statuses.withLock { $0[pid] = WaitStatus.reap(pid) }
                 }
                 continuation.resume()
             }
