@@ -25,6 +25,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the scenario and every figure as JSON to this file.", valueName: "file"))
     var json: String?
 
+    /// Every flag above: `bench run --shards N` keeps them for the merged run and gives none to its
+    /// shards, which would otherwise all write one file. Add a new output flag here too.
+    static let flagNames: Set<String> = ["--csv", "--contenders-csv", "--keys-csv", "--timeseries-csv", "--hgrm", "--hlog", "--json"]
+
     /// Checks every output path before the run starts, so a typo does not waste the run.
     func preflight() throws(ReportFileError) {
         if let csv { try CSVWriter.preflight(path: csv) }

@@ -13,10 +13,7 @@ import Glibc
 extension RunCommand {
     /// Flags the parent owns: outputs are the merged run's, the seed and run id are chosen once, and
     /// `--unix` chose the embedded server's transport, which the children reach by `--server`.
-    static let parentOnlyFlags: Set<String> = [
-        "--shards", "--shards-dir", "--seed", "--run-id", "--rounds", "--threshold", "--csv", "--json", "--hlog", "--hgrm",
-        "--contenders-csv", "--keys-csv", "--timeseries-csv",
-    ]
+    static let parentOnlyFlags: Set<String> = OutputOptions.flagNames.union(["--shards", "--shards-dir", "--seed", "--run-id", "--rounds", "--threshold"])
     static let parentOnlySwitches: Set<String> = ["--unix"]
 
     /// This invocation's arguments for one child: the parent's own, less the flags it owns.
