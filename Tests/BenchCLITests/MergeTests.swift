@@ -95,6 +95,8 @@ struct MergeTests {
                 // The merged .hlog's acquire intervals add up to the shards' own .hlog files, bucket by bucket.
                 let mergedLog = try Self.hlog(in: directory.appendingPathComponent("hlog"))
                 let shardTotals = try (0..<3).map { try #require(try Self.hlog(in: Self.shardDirectory(directory, $0)).total(tag: "acquire")) }
+                let starts = try (0..<3).map { try Self.hlog(in: Self.shardDirectory(directory, $0)).startTime }
+                #expect(Set(starts + [mergedLog.startTime]).count == 1, "every log starts at the window's start on the server's clock: \(starts), \(mergedLog.startTime)")
                 var shardSum = shardTotals[0]
                 for total in shardTotals.dropFirst() { shardSum.add(total) }
                 let mergedTotal = try #require(mergedLog.total(tag: "acquire"))
