@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "Harness", "Reports", "Plots", "Stats",
+                "RedisConnection", "RedisFleet", "Locks", "LoadDriver", "BenchMetrics", "Harness", "Reports", "Plots", "Stats",
                 "Calibration", "Gate", "Sweep", "Chaos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,9 +1,10 @@
 extension QueueRecorder {
     /// Adds another queue's (or machine's) recorder to this one. Per-contender arrays add element by
     /// element (a longer one extends them), timelines add second by second from each one's window start,
-    /// and `windowStartNanos` stays this recorder's.
-    public mutating func merge(_ other: QueueRecorder) {
-        contenders = Swift.max(contenders, other.contenders)
+    /// and `windowStartNanos` stays this recorder's. `contenderOffset` places another shard's
+    /// per-contender arrays (indexed from its slice's start) at their global indices.
+    public mutating func merge(_ other: QueueRecorder, contenderOffset: Int = 0) {
+        contenders = Swift.max(contenders, contenderOffset + other.contenders)
         acquisitions += other.acquisitions
         failedAcquires += other.failedAcquires
         errors.merge(other.errors, uniquingKeysWith: +)
@@ -13,10 +14,10 @@ extension QueueRecorder {
         releaseLatency.merge(other.releaseLatency)
         extendLatency.merge(other.extendLatency)
         attempts.merge(other.attempts)
-        Self.add(other.grants, into: &grants)
-        Self.add(other.failedByContender, into: &failedByContender)
-        Self.add(other.attemptsByContender, into: &attemptsByContender)
-        Self.add(other.acquireNanosByContender, into: &acquireNanosByContender)
+        Self.add(other.grants, into: &grants, at: contenderOffset)
+        Self.add(other.failedByContender, into: &failedByContender, at: contenderOffset)
+        Self.add(other.attemptsByContender, into: &attemptsByContender, at: contenderOffset)
+        Self.add(other.acquireNanosByContender, into: &acquireNanosByContender, at: contenderOffset)
         if let theirs = other.grantsByKey {
             var mine = grantsByKey ?? []
             Self.add(theirs, into: &mine)
@@ -43,8 +44,9 @@ extension QueueRecorder {
         return total
     }
 
-    private static func add<T: FixedWidthInteger>(_ other: [T], into mine: inout [T]) {
-        if other.count > mine.count { mine.append(contentsOf: repeatElement(0, count: other.count - mine.count)) }
-        for i in other.indices { mine[i] += other[i] }
+    private static func add<T: FixedWidthInteger>(_ other: [T], into mine: inout [T], at offset: Int = 0) {
+        let end = offset + other.count
+        if end > mine.count { mine.append(contentsOf: repeatElement(0, count: end - mine.count)) }
+        for i in other.indices { mine[offset + i] += other[i] }
     }
 }

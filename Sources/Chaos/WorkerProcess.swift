@@ -78,14 +78,12 @@ final class WorkerProcess: Sendable {
     /// Blocks (on the waiter thread) until the child exits, then reaps it under the lock, so a signal
     /// can never reach a pid the kernel has handed to someone else.
     private func waitForExit() {
-        var info = siginfo_t()
-        _ = retryingEINTR { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
-        state.withLock { s in
-            var status: Int32 = 0
-            _ = retryingEINTR { waitpid(pid, &status, 0) }
-            s.exited = true
-            s.status = status
-            if s.stdinFD >= 0 { close(s.stdinFD); s.stdinFD = -1 }
+        WaitStatus.awaitExit(pid) {
+            state.withLock { s in
+                s.exited = true
+                s.status = WaitStatus.reap(pid).raw
+                if s.stdinFD >= 0 { close(s.stdinFD); s.stdinFD = -1 }
+            }
         }
     }
 

@@ -30,3 +30,23 @@ public struct WaitStatus: Sendable, Hashable, CustomStringConvertible {
         return "wait status \(raw)"
     }
 }
+
+extension WaitStatus {
+    /// Blocks until `pid` has exited, without reaping it, then calls `reap` (which takes the caller's
+    /// lock and calls `reap(_:)` inside it) and returns what that returns.
+    ///
+    /// Reaping frees the pid for the kernel to hand out again: whoever may still signal the child must
+    /// reap it under the same lock its `kill` takes, so a signal never reaches a stranger.
+    public static func awaitExit<T>(_ pid: pid_t, thenUnderLock reap: () -> T) -> T {
+        var info = siginfo_t()
+        _ = retryingEINTR { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
+        return reap()
+    }
+
+    /// Reaps an exited `pid` (`waitpid`); call it inside `awaitExit`'s closure.
+    public static func reap(_ pid: pid_t) -> WaitStatus {
+        var status: Int32 = 0
+        _ = retryingEINTR { waitpid(pid, &status, 0) }
+        return WaitStatus(raw: status)
+    }
+}

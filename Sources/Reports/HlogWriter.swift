@@ -18,11 +18,14 @@ public enum HlogWriter {
     }
 
     /// The log of one result; `nil` when the run kept no per-second histograms (`Scenario.intervalHistograms`).
-    /// StartTime is the run's start plus its warm-up, to the second `RunIdentity.time` gives.
+    /// StartTime is the window's start: on the server's clock for a shard or a merged run (so every
+    /// shard's log starts at the same instant), else the run's start plus its warm-up, to the second
+    /// `RunIdentity.time` gives.
     public static func log(_ result: RunResult) -> IntervalLog? {
         guard let intervals = result.measurements.raw.intervals else { return nil }
         let started = ISO8601DateFormatter().date(from: result.identity.time)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
-        var log = IntervalLog(startTime: started + result.scenario.warmupS)
+        let windowStart = result.serverWindowStartUs.map { Double($0) / 1_000_000 } ?? started + result.scenario.warmupS
+        var log = IntervalLog(startTime: windowStart)
         for second in 0..<intervals.seconds {
             for kind in LatencyKind.allCases {
                 let histogram = intervals.histograms(kind)[second]

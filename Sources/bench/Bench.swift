@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure Redis locks: acquire latency, fairness, Redlock TTL budget, safety and client cost.",
         subcommands: [
             RunCommand.self, SweepCommand.self, GateCommand.self, ReportCommand.self, ChaosCommand.self, ChaosWorkerCommand.self,
-            ServersCommand.self, CalibrateCommand.self, SchemaCommand.self,
+            ServersCommand.self, CalibrateCommand.self, SchemaCommand.self, MergeCommand.self,
         ]
     )
 

@@ -28,6 +28,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write every grant in the window (key, token, fencing token, hold start and end, valid-until, wall-clock µs, with the shard's clock offset) as JSON lines to this file; one client and one round only.", valueName: "file"))
     var grantsLog: String?
 
+    /// Every flag above: `bench run --shards N` keeps them for the merged run and gives none to its
+    /// shards, which would otherwise all write one file. Add a new output flag here too.
+    static let flagNames: Set<String> = ["--csv", "--contenders-csv", "--keys-csv", "--timeseries-csv", "--hgrm", "--hlog", "--json", "--grants-log"]
+
     /// Checks every output path before the run starts, so a typo does not waste the run.
     func preflight() throws(ReportFileError) {
         if let csv { try CSVWriter.preflight(path: csv) }

@@ -33,6 +33,11 @@ struct RunCommand: AsyncParsableCommand {
             window at the same instant on the server's clock, reports its clock offset to the server, \
             and the last shard out deletes the run's keys.
 
+            With --shards N, this process starts N shard processes of this binary (--shard i/N, one run \
+            id and seed) against the target, or against a standalone or Redlock server it starts when \
+            none is given, forwards Ctrl-C to them, and merges their outputs as bench merge does: the \
+            summary and every output flag are the merged run's (--shards-dir keeps each shard's).
+
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
             started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
@@ -78,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         let comparison = options.clients.count > 1 && rounds == nil
         let count = rounds ?? (comparison ? Self.comparisonRounds : 1)
         guard (1...50).contains(count) else { throw ValidationError("--rounds must be 1...50, not \(count).") }
+        if let shards = sharding.shards { try validateLocalShards(shards) }
         expressions = try Self.parseThresholds(thresholds)
         var scenario = try options.scenario(defaults: comparison ? Self.comparisonWindow : { _ in })
         if output.hlog != nil { scenario.intervalHistograms = true }
@@ -96,6 +102,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Validated here, once: a refusal is still a usage error (exit 64) before any server starts.
         guard let (scenario, rounds, givenRunID) = plan else { preconditionFailure("ArgumentParser calls validate(), which plans the scenario, before run()") }
+        if let shards = sharding.shards {
+            do { try output.preflight() } catch { throw Terminal.environmentError("run", error) }
+            return try await runLocalShards(shards, scenario: scenario)
+        }
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }

@@ -19,6 +19,16 @@ struct ShardOptions: ParsableArguments {
         valueName: "time"))
     var barrierTimeout = "30s"
 
+    @Option(name: .customLong("shards"), help: ArgumentHelp(
+        "Run N shard processes of this binary on this machine against one target (--server, --cluster, --sentinel, or a standalone/Redlock server started here), then merge their outputs into one run (as bench merge). Needs one --client.",
+        valueName: "N"))
+    var shards: Int?
+
+    @Option(name: .customLong("shards-dir"), help: ArgumentHelp(
+        "--shards: keep each shard's outputs in DIR/shard-I (run.json, output.txt, .hlog) for a later bench merge (default: a temporary directory, removed).",
+        valueName: "dir"))
+    var shardsDirectory: String?
+
     /// The settings, with the Indexed Job's variables from this process's environment.
     var settings: ShardSettings {
         let environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("JOB_COMPLETION") }

@@ -118,6 +118,22 @@ private func apply(_ e: Event, to r: inout QueueRecorder) {
         #expect(QueueRecorder.merged([]).acquisitions == 0)
     }
 
+    @Test func shardsLandAtTheirGlobalContenderIndices() {
+        // Shard 1 of 2 over 5 contenders runs global 2..<5, recorded at local 0..<3.
+        var first = QueueRecorder(contenders: 2, windowStartNanos: 0)
+        first.recordAcquired(contender: 1, latencyNanos: 40_000, attempts: 1, completedAtNanos: 1_000)
+        var second = QueueRecorder(contenders: 3, windowStartNanos: 0)
+        second.recordAcquired(contender: 0, latencyNanos: 60_000, attempts: 3, completedAtNanos: 2_000)
+        second.recordAcquired(contender: 2, latencyNanos: 70_000, attempts: 1, completedAtNanos: 3_000)
+        var merged = QueueRecorder(contenders: 5, windowStartNanos: 0)
+        merged.merge(first, contenderOffset: 0)
+        merged.merge(second, contenderOffset: 2)
+        #expect(merged.contenders == 5)
+        #expect(merged.grants == [0, 1, 1, 0, 1])
+        #expect(merged.attemptsByContender == [0, 1, 3, 0, 1])
+        #expect(merged.acquisitions == 3 && merged.acquireLatency.count == 3)
+    }
+
     @Test func recorderSurvivesJSON() throws {
         var r = QueueRecorder(contenders: 5, windowStartNanos: Self.start)
         for e in events(count: 3_000, contenders: 5, start: Self.start, seed: 7) { apply(e, to: &r) }
