@@ -9,8 +9,10 @@ import Reports
 /// With the restart delayed past the TTL (the remedy proposed for Redlock), it cannot.
 extension ChaosRun {
     static let restartSpec = LockSpec(
-        // Long enough that a restart on a loaded machine still lands inside the first lease.
-        algorithm: .redlock, wait: .fixed(delay: 5), ttlMs: 6_000,
+        // Long enough that a restart on a loaded machine still lands inside the first lease: with 6 s,
+        // restarting three nodes under a full test suite took long enough that the second grant came
+        // after the first lease had ended.
+        algorithm: .redlock, wait: .fixed(delay: 5), ttlMs: 12_000,
         redlock: RedlockSpec(retryDelayMinMs: 0, retryDelayMaxMs: 5, perNodeTimeoutMs: 100))
 
     func redlockRestart(_ client: RedisClientKind, delayed: Bool) async throws(ChaosEnvironmentError) -> SafetyRow {
