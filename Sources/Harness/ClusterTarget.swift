@@ -69,21 +69,18 @@ enum ClusterTarget {
         throw HarnessError("no --cluster seed gave a slot map: \(failures.joined(separator: "; ")). Check the addresses and that the cluster is up (cluster_state:ok).")
     }
 
-    /// Refuses a server of the wrong kind before anything is measured: a standalone server named by
-    /// `--cluster`, or a cluster node named by `--server` (whose MOVED replies would be counted as lock
-    /// errors). Embedded servers are what lockbench started, so they are not asked.
+    /// Refuses a cluster node named by `--server` before anything is measured: its MOVED replies would
+    /// be counted as lock errors. (`--cluster` at a standalone server is refused by `resolve`, whose
+    /// slot map read fails first; the endpoints a cluster run gets are primaries from that map.)
+    /// Embedded servers are what lockbench started, so they are not asked.
     static func checkKind(
         _ deployment: Deployment, endpoints: [Endpoint], connector: any RedisConnector, options: ConnectionOptions
     ) async throws(HarnessError) {
-        let wantsCluster: Bool
         switch deployment {
-        case .standalone(.external), .redlock(.external): wantsCluster = false
-        case .cluster(.external): wantsCluster = true
+        case .standalone(.external), .redlock(.external): break
         default: return
         }
-        for endpoint in endpoints {
-            guard let enabled = await clusterEnabled(endpoint, connector: connector, options: options), enabled != wantsCluster else { continue }
-            if wantsCluster { throw HarnessError(notClusterMessage(endpoint)) }
+        for endpoint in endpoints where await clusterEnabled(endpoint, connector: connector, options: options) == true {
             throw HarnessError(
                 "--server \(endpoint) is a Redis Cluster node (INFO cluster: cluster_enabled:1): a standalone run would get MOVED for every key on another shard. Use --cluster \(endpoint) instead.")
         }
@@ -93,15 +90,13 @@ enum ClusterTarget {
         "--cluster \(endpoint) is not a Redis Cluster node (INFO cluster: cluster_enabled:0). Give a node of a cluster as --cluster, or use --server \(endpoint) for a standalone server."
     }
 
-    /// `cluster_enabled` from `INFO cluster`; `nil` when the server did not say (the handshake already
-    /// reported an unreachable one).
+    /// Whether `INFO cluster` says `cluster_enabled:1`; `nil` when the server did not answer (the
+    /// handshake already reported an unreachable one).
     private static func clusterEnabled(_ endpoint: Endpoint, connector: any RedisConnector, options: ConnectionOptions) async -> Bool? {
         guard let connection = try? await connector.connect(to: endpoint, options: options) else { return nil }
         defer { connection.close() }
         guard let text = try? await connection.send(["INFO", "cluster"]).string else { return nil }
-        if text.contains("cluster_enabled:1") { return true }
-        if text.contains("cluster_enabled:0") { return false }
-        return nil
+        return text.contains("cluster_enabled:1")
     }
 
     /// Redirects by kind (over the whole run, warm-up included: a migration in the warm-up still
