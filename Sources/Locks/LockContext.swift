@@ -21,6 +21,8 @@ public final class LockContext: @unchecked Sendable {
     public let connections: [any RedisConnection]
     /// The subscriber connection for `pubsub`/`fifo`, shared by every waiter on this queue.
     public let subscriber: (any RedisConnection)?
+    /// The consensus store's session for `etcd-*` and `zk-*` algorithms (which have no command connection).
+    public let store: (any LockStoreSession)?
     /// Client-side counts (read on `queue`).
     public internal(set) var counters = LockCounters()
 
@@ -62,9 +64,10 @@ public final class LockContext: @unchecked Sendable {
     ///   - connections: `spec.commandConnections` of them (Redlock: one per master, node order).
     ///   - subscriber: required for `pubsub` and `fifo`; a connection used for nothing else.
     ///   - seed: seeds backoff jitter and Redlock retry delays (tokens stay unique whatever the seed).
+    ///   - store: the session a consensus store's algorithm runs over, made on `wheel.queue`.
     public init(
         spec: LockSpec, wheel: TimerWheel, connections: [any RedisConnection],
-        subscriber: (any RedisConnection)? = nil, seed: UInt64
+        subscriber: (any RedisConnection)? = nil, seed: UInt64, store: (any LockStoreSession)? = nil
     ) throws(LockSetupError) {
         do { try spec.validate() } catch { throw LockSetupError(reason: error.description) }
         guard connections.count == spec.commandConnections else {
@@ -74,6 +77,14 @@ public final class LockContext: @unchecked Sendable {
         for connection in connections + (subscriber.map { [$0] } ?? []) where connection.queue !== queue {
             throw LockSetupError(reason: "connection to \(connection.endpoint) runs on another queue; make every connection of a context on its wheel's queue")
         }
+        if spec.algorithm.store != .redis {
+            guard let store else {
+                throw LockSetupError(reason: "\(spec.algorithm) runs on \(spec.algorithm.store): give the context a store session")
+            }
+            guard store.queue === queue else {
+                throw LockSetupError(reason: "the store session for \(store.endpointDescription) runs on another queue; make it on the wheel's queue")
+            }
+        }
         if spec.needsSubscriber && subscriber == nil {
             throw LockSetupError(reason: "wait '\(spec.wait.kind)' needs a subscriber connection")
         }
@@ -82,6 +93,7 @@ public final class LockContext: @unchecked Sendable {
         self.spec = spec
         self.connections = connections
         self.subscriber = subscriber
+        self.store = store
         self.shards = connections.first as? any ShardedConnection
         if spec.algorithm == .redlock, let shards, shards.shardCount < spec.redlock.nodes {
             throw LockSetupError(reason: "redlock with \(spec.redlock.nodes) nodes needs that many cluster primaries; the cluster has \(shards.shardCount)")

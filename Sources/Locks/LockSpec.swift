@@ -10,8 +10,24 @@ public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable
     case fenced
     /// Redlock over N independent masters, quorum N/2+1, validity = ttl − elapsed − drift.
     case redlock
+    /// etcd's `concurrency.Mutex` recipe: a key under the lock's prefix with the session's lease; wait
+    /// for the key of the next-lower create revision to be deleted (a watch). FIFO by construction.
+    case etcdMutex = "etcd-mutex"
+    /// etcd's server-side `v3lock.Lock` RPC (the same recipe, run by the server for the client).
+    case etcdLockRPC = "etcd-lock-rpc"
+    /// ZooKeeper's lock recipe: an ephemeral sequential znode; watch the next-lower sibling (no herd).
+    case zkRecipe = "zk-recipe"
 
     public var description: String { rawValue }
+
+    /// The store the algorithm runs on: its recipes are written against that store's API.
+    public var store: LockStoreKind {
+        switch self {
+        case .setnxPX, .legacyGetset, .naiveGetdel, .fenced, .redlock: return .redis
+        case .etcdMutex, .etcdLockRPC: return .etcd
+        case .zkRecipe: return .zookeeper
+        }
+    }
 
     /// The wait strategies this algorithm supports.
     ///
@@ -21,14 +37,21 @@ public enum LockAlgorithmKind: String, CaseIterable, Codable, Sendable, Hashable
     /// sleeping strategies only (plus its own random retry delay).
     public var supportedWaits: [WaitStrategy.Kind] {
         switch self {
-        case .setnxPX, .fenced: return WaitStrategy.Kind.allCases
+        case .setnxPX, .fenced: return WaitStrategy.Kind.allCases.filter { $0 != .watch }
         case .naiveGetdel, .legacyGetset: return [.spin, .fixed, .backoff, .pubsub]
         case .redlock: return [.spin, .fixed, .backoff]
+        case .etcdMutex, .etcdLockRPC, .zkRecipe: return [.watch]
         }
     }
 
+    /// The wait used when none is named: `backoff` on Redis, the store's own queue elsewhere.
+    public var defaultWait: WaitStrategy.Kind { store == .redis ? .backoff : .watch }
+
     /// Whether the algorithm has an `extend` (legacy-getset has none: its expiry is a value, not a TTL).
-    public var supportsExtend: Bool { self != .legacyGetset }
+    public var supportsExtend: Bool { self != .legacyGetset && store == .redis }
+
+    /// Whether grants carry a fencing token (`fenced`'s counter, etcd's revision, ZooKeeper's czxid).
+    public var fences: Bool { self == .fenced || store != .redis }
 }
 
 /// Redlock parameters.
@@ -99,7 +122,11 @@ public struct LockSpec: Codable, Sendable, Hashable {
     }
 
     /// How many command connections a context for this spec needs (one per Redlock master, else one).
-    public var commandConnections: Int { algorithm == .redlock ? redlock.nodes : 1 }
+    /// A consensus store's recipe needs none: it runs over a `LockStoreSession`.
+    public var commandConnections: Int {
+        if algorithm.store != .redis { return 0 }
+        return algorithm == .redlock ? redlock.nodes : 1
+    }
 
     /// Whether a context for this spec needs a subscriber connection.
     public var needsSubscriber: Bool { wait.needsSubscriber }

@@ -6,7 +6,7 @@ extension LockAlgorithmKind {
     /// `naive-getdel` and `legacy-getset` are modelled pitfalls: their overlaps are the finding.
     public var promisesExclusion: Bool {
         switch self {
-        case .setnxPX, .fenced, .redlock: return true
+        case .setnxPX, .fenced, .redlock, .etcdMutex, .etcdLockRPC, .zkRecipe: return true
         case .naiveGetdel, .legacyGetset: return false
         }
     }

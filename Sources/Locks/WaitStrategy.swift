@@ -43,10 +43,14 @@ public enum WaitStrategy: Sendable, Hashable {
     /// the ticket refresh, so it is longer than pubsub's: a 64-deep queue waits longer than 200 ms. A
     /// ticket not refreshed for `ticketTTL` is abandoned and skipped at the next hand-off.
     case fifo(fallback: Milliseconds = defaultFIFOFallback, linger: Milliseconds = defaultLinger, ticketTTL: Milliseconds = defaultTicketTTL)
+    /// The store queues the waiter itself (etcd, ZooKeeper): one attempt joins the queue, and the store's
+    /// watch on the predecessor (or the server-side Lock RPC) ends it. Nothing is retried, so the strategy
+    /// has no parameters; it is the only wait the consensus stores' recipes have.
+    case watch
 
     /// The strategy's name, as the CLI takes it and the CSV `wait` column prints it.
     public enum Kind: String, CaseIterable, Codable, Sendable, Hashable, CustomStringConvertible {
-        case spin, fixed, backoff, pubsub, fifo
+        case spin, fixed, backoff, pubsub, fifo, watch
         public var description: String { rawValue }
     }
 
@@ -73,6 +77,7 @@ public enum WaitStrategy: Sendable, Hashable {
         case .backoff: self = .backoff(base: backoffBase, cap: backoffCap)
         case .pubsub: self = .pubsub(fallback: fallback ?? Self.defaultPubSubFallback)
         case .fifo: self = .fifo(fallback: fallback ?? Self.defaultFIFOFallback)
+        case .watch: self = .watch
         }
     }
 
@@ -83,13 +88,14 @@ public enum WaitStrategy: Sendable, Hashable {
         case .backoff: return .backoff
         case .pubsub: return .pubsub
         case .fifo: return .fifo
+        case .watch: return .watch
         }
     }
 
     /// The parameters as the CSV `wait_params` column prints them, e.g. `base=1ms cap=50ms`.
     public var parameters: String {
         switch self {
-        case .spin: return ""
+        case .spin, .watch: return ""
         case .fixed(let delay): return "delay=\(delay)"
         case .backoff(let base, let cap): return "base=\(base) cap=\(cap)"
         case .pubsub(let fallback, let wakeAll, let linger): return "fallback=\(fallback) wake=\(wakeAll ? "all" : "oldest") linger=\(linger)"
@@ -101,7 +107,7 @@ public enum WaitStrategy: Sendable, Hashable {
     public var needsSubscriber: Bool {
         switch self {
         case .pubsub, .fifo: return true
-        case .spin, .fixed, .backoff: return false
+        case .spin, .fixed, .backoff, .watch: return false
         }
     }
 
@@ -109,7 +115,7 @@ public enum WaitStrategy: Sendable, Hashable {
     var linger: Milliseconds {
         switch self {
         case .pubsub(_, _, let linger), .fifo(_, let linger, _): return linger
-        case .spin, .fixed, .backoff: return 0
+        case .spin, .fixed, .backoff, .watch: return 0
         }
     }
 
@@ -123,7 +129,7 @@ public enum WaitStrategy: Sendable, Hashable {
     func validate() throws(LockSpecError) {
         func fail(_ field: String, _ reason: String) -> LockSpecError { LockSpecError(field: "wait.\(field)", reason: reason) }
         switch self {
-        case .spin:
+        case .spin, .watch:
             break
         case .fixed(let delay):
             guard delay.count >= 0 else { throw fail("delay", "must not be negative") }
@@ -160,6 +166,8 @@ extension WaitStrategy: Codable {
         switch try c.decode(Kind.self, forKey: .kind) {
         case .spin:
             self = .spin
+        case .watch:
+            self = .watch
         case .fixed:
             self = .fixed(delay: try ms(.fixedDelayMs, Self.defaultFixedDelay))
         case .backoff:
@@ -178,7 +186,7 @@ extension WaitStrategy: Codable {
         var fixedDelay = Self.defaultFixedDelay, base = Self.defaultBackoffBase, cap = Self.defaultBackoffCap
         var fallback = Self.defaultPubSubFallback, wakeAll = false, linger = Self.defaultLinger, ticketTTL = Self.defaultTicketTTL
         switch self {
-        case .spin: break
+        case .spin, .watch: break
         case .fixed(let delay): fixedDelay = delay
         case .backoff(let b, let c): (base, cap) = (b, c)
         case .pubsub(let f, let w, let l): (fallback, wakeAll, linger) = (f, w, l)

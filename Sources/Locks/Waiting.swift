@@ -37,6 +37,10 @@ extension AcquireOperation {
         case .fifo(let fallback, _, let ticketTTL):
             // FIFO attempts are polls that wait on their own; a plain attempt does not happen.
             return fifoPoll(fallback: fallback, ticketTTL: ticketTTL)
+        case .watch:
+            // The store queued the waiter and ends the acquisition itself; a failed attempt is not a thing.
+            assertionFailure("wait 'watch' never retries")
+            return end(.gaveUp)
         }
         nanos &+= context.algorithm.retryDelayNanos(context)
         if nanos == 0 {
@@ -95,7 +99,7 @@ extension ReleaseOperation {
                 return DerivedNames(
                     channel: LockKeys.channel(key), queue: LockKeys.queue(key), deadlines: LockKeys.queueDeadlines(key),
                     fence: spec.algorithm == .fenced ? LockKeys.fence(key) : "")
-            case .spin, .fixed, .backoff:
+            case .spin, .fixed, .backoff, .watch:
                 return nil
             }
         }
@@ -107,7 +111,7 @@ extension ReleaseOperation {
         switch spec.wait {
         case .pubsub: return ScriptCall(LockScripts.releaseAndPublish, keys: 1, args: 2)
         case .fifo: return ScriptCall(LockScripts.fifoRelease, keys: spec.algorithm == .fenced ? 4 : 3, args: 4)
-        case .spin, .fixed, .backoff: return ScriptCall(LockScripts.compareAndDelete, keys: 1, args: 1)
+        case .spin, .fixed, .backoff, .watch: return ScriptCall(LockScripts.compareAndDelete, keys: 1, args: 1)
         }
     }
 
@@ -135,7 +139,7 @@ extension ReleaseOperation {
             writer.argument(Int64(spec.ttlMs))
             writer.argument(names.channel)
             writer.argument("")
-        case .spin, .fixed, .backoff:
+        case .spin, .fixed, .backoff, .watch:
             writer.argument(grant.key)
             writer.argument(grant.token)
         }

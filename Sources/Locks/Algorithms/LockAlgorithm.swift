@@ -57,6 +57,7 @@ extension LockAlgorithmKind {
         case .naiveGetdel: return NaiveGetdelAlgorithm()
         case .fenced: return FencedAlgorithm()
         case .redlock: return RedlockAlgorithm()
+        case .etcdMutex, .etcdLockRPC, .zkRecipe: return StoreRecipeAlgorithm()
         }
     }
 }
