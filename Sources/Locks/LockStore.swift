@@ -87,3 +87,18 @@ public struct StoreLiveness: Sendable, Hashable, Codable {
 
     public init() {}
 }
+
+/// Opens a consensus store's sessions, one per lane queue, and removes what a run left in the store.
+///
+/// The harness holds one connector per run, made from the deployment (`--target etcd`, `--etcd URL...`,
+/// `--target zookeeper`); the driver calls `open` once per lock context, on nothing in particular.
+public protocol LockStoreConnector: Sendable {
+    /// Which store it opens sessions on.
+    var kind: LockStoreKind { get }
+    /// Opens a session on `queue` for `spec` (its algorithm picks the recipe; its TTL is the lease or
+    /// session timeout). Lock keys arrive as the driver names them (under the run's prefix), so a store
+    /// maps them onto its own namespace (an etcd key prefix, a znode path) the same way for every session.
+    func open(spec: LockSpec, queue: DispatchQueue) async throws -> any LockStoreSession
+    /// Deletes everything under the run's key prefix that this run made (never anything else).
+    func cleanup(prefix: String) async throws
+}
