@@ -5,6 +5,9 @@ public struct Measurements: Codable, Sendable {
     public var windowS: Double
     /// Acquisitions granted in the window.
     public var acquisitions: Int
+    /// Every grant of the run, warm-up and drain included (`QueueRecorder.grantsTotal`); `nil` in
+    /// results saved before it was counted.
+    public var grantsTotal: Int?
     /// Acquisitions per second over the window (0 for an empty window).
     public var acquisitionsPerSecond: Double
     /// Acquisitions that ended without the lock.
@@ -51,6 +54,7 @@ public struct Measurements: Codable, Sendable {
         self.raw = raw
         self.windowS = windowS
         acquisitions = raw.acquisitions
+        grantsTotal = raw.grantsTotal
         acquisitionsPerSecond = windowS > 0 ? Double(raw.acquisitions) / windowS : 0
         failedAcquires = raw.failedAcquires
         errors = raw.errorCount

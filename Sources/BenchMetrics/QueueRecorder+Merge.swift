@@ -6,6 +6,8 @@ extension QueueRecorder {
     public mutating func merge(_ other: QueueRecorder, contenderOffset: Int = 0) {
         contenders = Swift.max(contenders, contenderOffset + other.contenders)
         acquisitions += other.acquisitions
+        // Unknown for either (a recorder saved before the figure existed): unknown for the sum.
+        grantsTotal = grantsTotal.flatMap { mine in other.grantsTotal.map { mine + $0 } }
         failedAcquires += other.failedAcquires
         errors.merge(other.errors, uniquingKeysWith: +)
         acquireLatency.merge(other.acquireLatency)

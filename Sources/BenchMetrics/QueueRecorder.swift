@@ -15,6 +15,10 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
 
     /// Acquisitions granted.
     public internal(set) var acquisitions = 0
+    /// Every grant since the queue started, warm-up and drain included, where `acquisitions` counts
+    /// only those that started and ended in the window: the figure a server's own count of the run's
+    /// successful `SET NX`s equals. Optional only so recorders saved before it existed still decode.
+    public internal(set) var grantsTotal: Int? = 0
     /// Acquisitions that ended without the lock (timed out, gave up, or failed).
     public internal(set) var failedAcquires = 0
     /// Errors by kind (e.g. `transport connection reset`), including ones that did not end an acquisition.
@@ -76,11 +80,14 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
         grantsByKey = Array(repeating: 0, count: keys)
     }
 
-    /// Discards everything recorded so far (the warm-up) and starts the window at `windowStartNanos`.
+    /// Discards everything recorded so far (the warm-up) and starts the window at `windowStartNanos`;
+    /// `grantsTotal` is the whole run's, so it stays.
     public mutating func reset(windowStartNanos: UInt64) {
         let recordsIntervals = intervals != nil
+        let total = grantsTotal
         self = QueueRecorder(contenders: contenders, keys: grantsByKey?.count ?? 0, windowStartNanos: windowStartNanos)
         if recordsIntervals { intervals = IntervalHistograms() }
+        grantsTotal = total
     }
 
     /// Starts keeping a histogram per latency kind per second (see `IntervalHistograms`); kept by `reset`.
@@ -115,6 +122,12 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
         timeline.recordAcquisition(second: s, latencyNanos: latencyNanos)
         intervals?.advance(to: s)
         recordInterval(.acquire, latencyNanos)
+    }
+
+    /// Any grant of the run, in the window or not (`recordAcquired` records the window's beside it).
+    @inline(__always)
+    public mutating func recordGrant() {
+        grantsTotal? &+= 1
     }
 
     /// A grant in the window on key `key` (beside `recordAcquired`).

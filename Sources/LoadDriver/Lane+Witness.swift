@@ -67,7 +67,7 @@ extension Lane {
     func snapshot() -> Snapshot {
         let histogram = recorder.latency(.acquire)
         let p99 = histogram.count > 0 ? Double(histogram.value(atPercentile: 99)) / 1_000 : nil
-        return Snapshot(acquisitions: acquisitionsSoFar, errors: errorsSoFar, p99Us: p99)
+        return Snapshot(acquisitions: recorder.grantsTotal ?? 0, errors: errorsSoFar, p99Us: p99)
     }
 }
 

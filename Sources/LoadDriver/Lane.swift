@@ -57,8 +57,7 @@ final class Lane: LockObserver, @unchecked Sendable {
     var parked: [[Int]] = []
     var parkedHead: [Int] = []
 
-    // Progress (read through `snapshot()` on `queue`).
-    var acquisitionsSoFar = 0
+    // Progress (read through `snapshot()` on `queue`; grants so far are `recorder.grantsTotal`).
     var errorsSoFar = 0
 
     // Fault experiments (Lane+Faults.swift): reopening dead connections, and the event log.
@@ -205,7 +204,7 @@ final class Lane: LockObserver, @unchecked Sendable {
                 recorder.recordKeyGrant(key: key)
                 counted += 1
             }
-            acquisitionsSoFar += 1
+            recorder.recordGrant()
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: grant.validityMs, granted: true))
             if failovers != nil { failovers?.granted(at: now, on: contenders[i].locker.context.connections.first?.endpoint) }
             witnessEnter(i, grant: grant, now: now, counts: counts)

@@ -198,12 +198,14 @@ public enum CSVSchema {
         Column("failover_old_primary_grants", "count", "Sentinel: grants the old primary still made after the switch was heard of, before it died or was demoted.") { r in i(r.failovers.map { $0.reduce(0) { $0 + $1.oldPrimaryGrants } }) },
     ]
 
-    /// Columns added with sharded runs (`--shard I/N`); empty for a run on one process.
+    /// Columns added with sharded runs (`--shard I/N`): the shard and clock columns are empty for a run
+    /// on one process; `grants_total`, which a merge is checked against the server by, is every run's.
     private static let sharding: [Column] = [
         Column("shard", "index", "`--shard I/N`: this row's shard I, 0-based (as JOB_COMPLETION_INDEX). Empty for an unsharded run.") { i($0.scenario.shard?.index) },
         Column("shards", "count", "`--shard I/N`: the run's shard count N; the shards of one run share run_id. Empty for an unsharded run.") { i($0.scenario.shard?.count) },
         Column("clock_offset_us", "µs", "`--shard`: the server's clock minus this shard's wall clock, from the TIME round trip with the smallest RTT at the start barrier.") { f($0.clockOffset?.offsetUs, 1) },
         Column("clock_offset_uncertainty_us", "µs", "`--shard`: half that round trip: the true offset lies within clock_offset_us ± this.") { f($0.clockOffset?.uncertaintyUs, 1) },
+        Column("grants_total", "count", "Every grant of the run, warm-up and drain included (`acquisitions` counts the window's): for `setnx-px` on one server, the server's own count of successful `SET NX` on the run's lock keys; a merge sums the shards'.") { i($0.measurements.grantsTotal) },
     ]
 
     private static let keyPopularity: [Column] = [

@@ -49,7 +49,9 @@ struct MergeCommand: ParsableCommand {
     /// when the merged run shows a failure.
     static func report(_ merged: RunResult, shards: [String], output: OutputOptions, command: String) throws {
         print(SummaryTable.render([merged], ratios: .clientCost), terminator: "")
-        print("merged run \(merged.identity.runID): \(shards.count) shards, \(merged.scenario.contenders) contenders in all\(merged.partial ? "; PARTIAL: \(merged.partialReason ?? "")" : "")")
+        // Warm-up and drain grants too: what the server saw, where the window's acquisitions are a subset.
+        let grants = merged.measurements.grantsTotal.map { ", \($0) grants in the run (\(merged.measurements.acquisitions) in the window)" } ?? ""
+        print("merged run \(merged.identity.runID): \(shards.count) shards, \(merged.scenario.contenders) contenders in all\(grants)\(merged.partial ? "; PARTIAL: \(merged.partialReason ?? "")" : "")")
         // Shards run with --grants-log: every hold on the server's timeline, across shards.
         do {
             let logs = try GrantLogFile.read(inShardDirectories: shards.map { ($0 as NSString).pathExtension == "json" ? ($0 as NSString).deletingLastPathComponent : $0 })
