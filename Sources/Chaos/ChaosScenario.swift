@@ -29,7 +29,7 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     /// network faults are about one server (and its replica), so they run the single-instance locks.
     public var supportedAlgorithms: [LockAlgorithmKind] {
         switch self {
-        case .clientPause: return LockAlgorithmKind.allCases
+        case .clientPause: return LockAlgorithmKind.allCases.filter { $0.store == .redis }
         case .failover, .network, .sentinelFailover, .clusterFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
         case .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
