@@ -66,8 +66,12 @@ struct LocksUnitTests {
 
     @Test("spec: raw names, Codable round trip, unsupported combinations rejected with a fix")
     func spec() throws {
-        #expect(LockAlgorithmKind.allCases.map(\.rawValue) == ["setnx-px", "legacy-getset", "naive-getdel", "fenced", "redlock"])
-        #expect(WaitStrategy.Kind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo"])
+        #expect(LockAlgorithmKind.allCases.map(\.rawValue) == ["setnx-px", "legacy-getset", "naive-getdel", "fenced", "redlock", "etcd-mutex", "etcd-lock-rpc", "zk-recipe"])
+        #expect(WaitStrategy.Kind.allCases.map(\.rawValue) == ["spin", "fixed", "backoff", "pubsub", "fifo", "watch"])
+        #expect(LockAlgorithmKind.allCases.filter { $0.store != .redis }.allSatisfy { $0.supportedWaits == [.watch] && $0.fences && !$0.supportsExtend })
+        #expect(!LockAlgorithmKind.allCases.filter { $0.store == .redis }.contains { $0.supportedWaits.contains(.watch) })
+        #expect(throws: LockSpecError.self) { try LockSpec(algorithm: .etcdMutex, wait: .backoff()).validate() }
+        #expect(LockSpec(algorithm: .zkRecipe, wait: .watch).commandConnections == 0)
         let spec = LockSpec(algorithm: .redlock, wait: .backoff(), ttlMs: 3_000)
         let data = try JSONEncoder().encode(spec)
         #expect(try JSONDecoder().decode(LockSpec.self, from: data) == spec)
@@ -104,7 +108,7 @@ struct LocksUnitTests {
 
     @Test("safety rules: which algorithms promise exclusion, and when their overlaps are violations")
     func safetyRules() {
-        #expect(LockAlgorithmKind.allCases.filter(\.promisesExclusion) == [.setnxPX, .fenced, .redlock])
+        #expect(LockAlgorithmKind.allCases.filter(\.promisesExclusion) == [.setnxPX, .fenced, .redlock, .etcdMutex, .etcdLockRPC, .zkRecipe])
         #expect(LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 1_000, ttlMs: 10))
         #expect(!LockAlgorithmKind.setnxPX.overlapsAreViolations(maxHoldUs: 10_000, ttlMs: 10), "a hold as long as the TTL outlives the lease")
         #expect(!LockAlgorithmKind.fenced.overlapsAreViolations(maxHoldUs: nil, ttlMs: 10), "an unbounded hold may outlive the lease")
