@@ -18,9 +18,15 @@ struct ZooKeeperRecipeTests {
         defer { ensemble.stop() }
         let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 4)
         let ledger = HolderLedger()
+        let before = ZooKeeperServerStats.read(ensemble).compactMap { $0 }
         try await contend(await lanes.lockers(perLane: 5), key: uniqueKey(), rounds: 4, ledger: ledger)
+        let after = ZooKeeperServerStats.read(ensemble).compactMap { $0 }
         await lanes.close()
         #expect(ledger.grants == 80)
+        // Each acquisition is at least a create and a listing, and each release a delete.
+        let received = zip(after, before).map { $0.since($1).packetsReceived }.reduce(0, +)
+        #expect(before.count == servers && received >= 80 * 3)
+        #expect(after.allSatisfy { $0.cpuSeconds != nil })
         #expect(ledger.overlaps == 0)
         #expect(ledger.fencesStrictlyIncrease)
     }
