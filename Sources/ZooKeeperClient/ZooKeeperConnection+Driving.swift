@@ -33,7 +33,10 @@ extension ZooKeeperConnection {
         var fd: Int32 = -1
         var interest: Int32 = 0
         var wait = timeval()
+        inClientCall += 1
         let rc = zookeeper_interest(handle, &fd, &interest, &wait)
+        inClientCall -= 1
+        guard self.handle != nil else { return }
         if rc == ZSESSIONEXPIRED.rawValue || rc == ZINVALIDSTATE.rawValue || zoo_state(handle) == ZOO_EXPIRED_SESSION_STATE {
             return sessionExpired()
         }
@@ -85,7 +88,9 @@ extension ZooKeeperConnection {
 
     private func process(_ events: Int32) {
         guard let handle else { return }
+        inClientCall += 1
         _ = zookeeper_process(handle, events)
+        inClientCall -= 1
         pump()
     }
 
@@ -98,7 +103,9 @@ extension ZooKeeperConnection {
             counters.worstLatenessMs = max(counters.worstLatenessMs, latenessMs)
             if latenessMs > Double(negotiatedTimeoutMs) / 3 { counters.late += 1 }
         }
+        inClientCall += 1
         _ = zookeeper_process(handle, 0)
+        inClientCall -= 1
         pump()
     }
 

@@ -5,7 +5,9 @@ import Dispatch
 public struct ZooKeeperStat: Sendable, Hashable {
     /// The zxid of the transaction that created the znode: unique and increasing across the ensemble.
     public var czxid: Int64
+    /// Data version, bumped by each set.
     public var version: Int32
+    /// The session id owning an ephemeral znode; 0 for a persistent one.
     public var ephemeralOwner: Int64
 
     init(_ stat: Stat) {
@@ -17,6 +19,7 @@ public struct ZooKeeperStat: Sendable, Hashable {
 
 /// How a znode is created.
 public enum ZooKeeperCreateMode: Sendable, Hashable {
+    /// Outlives the session: the lock directories.
     case persistent
     /// Deleted with the session, named with a 10-digit sequence number appended by the server.
     case ephemeralSequential
@@ -51,7 +54,9 @@ extension ZooKeeperConnection {
             return
         }
         let typed = Unmanaged.passRetained(CompletionBox<ZooResult<Value>>(completion))
+        inClientCall += 1
         let rc = call(handle, UnsafeRawPointer(typed.toOpaque()))
+        inClientCall -= 1
         if rc != ZOK.rawValue {
             typed.release()
             let code = isExpired ? ZooKeeperError.Code.sessionExpired : ZooKeeperError.Code(rc)

@@ -26,6 +26,9 @@ public final class ZooKeeperConnection: @unchecked Sendable {
     public internal(set) var counters = ZooKeeperSessionCounters()
 
     var handle: OpaquePointer?
+    /// Nonzero while a C client call is on the stack: completions run inside `zookeeper_process`, and one
+    /// that closes the connection must not free the handle under it.
+    var inClientCall = 0
     var io = ZooKeeperIOSources()
     var timerDueNanos: UInt64 = 0
     var connected = false
@@ -99,7 +102,12 @@ public final class ZooKeeperConnection: @unchecked Sendable {
         timer.cancel()
         self.handle = nil
         // The single-threaded close waits (bounded) for the server to confirm the session's end.
-        zookeeper_close(handle)
+        if inClientCall > 0 {
+            let later = QueueConfined(handle)
+            queue.async { zookeeper_close(later.value) }
+        } else {
+            zookeeper_close(handle)
+        }
         failConnectWaiters(ZooKeeperError(.closing, operation: "connect", servers: servers))
         watches.removeAll()
     }
@@ -113,6 +121,7 @@ public final class ZooKeeperConnection: @unchecked Sendable {
 
 /// A session state change.
 public enum ZooKeeperSessionEvent: Sendable, Hashable {
+    /// The handshake completed (first connect or a reconnect within the session).
     case connected
     /// The connection dropped; the client is reconnecting within the session timeout.
     case connecting
@@ -122,8 +131,11 @@ public enum ZooKeeperSessionEvent: Sendable, Hashable {
 
 /// A watch that fired on a path.
 public enum ZooKeeperWatchEvent: Sendable, Hashable {
+    /// The watched znode was deleted: for the lock recipe, the next-lower contender left.
     case deleted
+    /// A watched absent path was created.
     case created
+    /// Data or children changed.
     case changed
     /// The session ended before the watch fired.
     case sessionLost
@@ -139,5 +151,6 @@ public struct ZooKeeperSessionCounters: Sendable, Hashable {
     public var worstLatenessMs = 0.0
     /// Connection losses while the session lived.
     public var connectionLosses = 0
+    /// Sessions the server expired (at most one per connection).
     public var expirations = 0
 }

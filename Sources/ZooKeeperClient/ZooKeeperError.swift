@@ -4,6 +4,7 @@ import CZooKeeper
 public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The C client's return code (`ZCONNECTIONLOSS`, `ZNONODE`, …), or one of the harness's own below.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The `ZOO_ERRORS` value (negative), as the C client returned it.
         public let rawValue: Int32
         public init(_ rawValue: Int32) { self.rawValue = rawValue }
 
@@ -11,8 +12,11 @@ public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible
         public static let connectionLoss = Code(ZCONNECTIONLOSS.rawValue)
         /// The server expired the session: every ephemeral znode of it is gone.
         public static let sessionExpired = Code(ZSESSIONEXPIRED.rawValue)
+        /// The znode is not there (released, or dropped with an expired session).
         public static let noNode = Code(ZNONODE.rawValue)
+        /// A create found the path taken: a persistent parent made earlier, which the recipe expects.
         public static let nodeExists = Code(ZNODEEXISTS.rawValue)
+        /// A delete of a znode that still has children.
         public static let notEmpty = Code(ZNOTEMPTY.rawValue)
         /// The handle is closing (the connection was closed with the request pending).
         public static let closing = Code(ZCLOSING.rawValue)
@@ -21,6 +25,7 @@ public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible
         /// No ZooKeeper handshake within the connect deadline (the harness's own code, outside the C range).
         public static let handshakeTimeout = Code(-10_001)
 
+        /// The C constant's name, e.g. `ZCONNECTIONLOSS`.
         public var description: String {
             switch self {
             case .connectionLoss: return "ZCONNECTIONLOSS"
@@ -36,6 +41,7 @@ public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// What the C client (or the connect deadline) said.
     public var code: Code
     /// The request, e.g. `create /lockbench/k/lock-`.
     public var operation: String
@@ -51,6 +57,7 @@ public struct ZooKeeperError: Error, Sendable, Hashable, CustomStringConvertible
         self.hint = hint
     }
 
+    /// The request, the servers, the code with the C client's words, and what to try.
     public var description: String {
         var text = "\(operation) on ZooKeeper \(servers): \(code)"
         if code.rawValue > -10_000, let message = zerror(code.rawValue) { text += " (\(String(cString: message)))" }

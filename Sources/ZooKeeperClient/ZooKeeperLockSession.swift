@@ -11,6 +11,7 @@ import POSIX
 /// again when that one goes. FIFO by construction; the fencing token is the znode's `czxid`.
 public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
     public let queue: DispatchQueue
+    /// The connect string, `host:port,host:port`.
     public let servers: String
     /// The session timeout asked for (the lock TTL); the server clamps it to 2 to 20 ticks.
     public let requestedTimeoutMs: Int
@@ -58,6 +59,9 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
         }
     }
 
+    /// Renewals are the client's timer wakeups while connected (where it pings when one is due), late
+    /// ones came a third of the session timeout past schedule, missed are connection losses, and
+    /// expired counts sessions the server dropped; summed over every session the lane had.
     public var liveness: StoreLiveness {
         var counters = earlier
         if let current = connection?.counters {
