@@ -138,6 +138,10 @@ extension ZooKeeperConnection {
                 onSessionEvent?(.connected)
             } else if state == ZOO_EXPIRED_SESSION_STATE {
                 sessionExpired()
+            } else if state == ZOO_CONNECTING_STATE, connected {
+                connected = false
+                counters.connectionLosses += 1
+                onSessionEvent?(.connecting)
             }
             return
         }

@@ -109,8 +109,12 @@ struct ZooKeeperRecipeTests {
             killed.append(leader)
             ensemble.kill(server: leader)
         }
+        var dropped = 0
+        for (context, session) in zip(lanes.contexts, lanes.sessions) { dropped += await context.onQueue { session.liveness.missed } }
         await lanes.close()
         #expect(killed.count == 1)
+        // Every client lost its server for the election: the followers drop their clients too.
+        #expect(dropped >= lanes.sessions.count)
         #expect(ledger.grants == 54)
         #expect(ledger.overlaps == 0)
         #expect(ledger.fencesStrictlyIncrease)
