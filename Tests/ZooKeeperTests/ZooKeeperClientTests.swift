@@ -20,7 +20,7 @@ struct ZooKeeperClientTests {
         let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
         defer { ensemble.stop() }
         let queue = DispatchQueue(label: "zk.test")
-        let servers = ensemble.clientEndpoints.map(\.description).joined(separator: ",")
+        let servers = ZooKeeperConnector(endpoints: ensemble.clientEndpoints).servers
         // 100 s asks for more than 20 ticks: the server clamps it to 20 × 200 ms.
         let connection = try await ZooKeeperConnection.connect(servers: servers, sessionTimeoutMs: 100_000, queue: queue)
         #expect(await onQueue(queue) { $0(connection.negotiatedTimeoutMs) } == 4_000)

@@ -145,7 +145,7 @@ struct ZooKeeperRecipeTests {
 
     static func children(path: String, on ensemble: ZooKeeperEnsemble) async throws -> [String] {
         let queue = DispatchQueue(label: "zk.test.inspect")
-        let servers = ensemble.clientEndpoints.map(\.description).joined(separator: ",")
+        let servers = ZooKeeperConnector(endpoints: ensemble.clientEndpoints).servers
         let connection = try await ZooKeeperConnection.connect(servers: servers, sessionTimeoutMs: 4_000, queue: queue)
         let result = await onQueue(queue) { done in
             connection.children(path) { result in
