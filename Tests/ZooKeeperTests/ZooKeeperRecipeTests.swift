@@ -69,6 +69,34 @@ struct ZooKeeperRecipeTests {
         #expect(order.items == lockers.dropFirst().map(\.id))
     }
 
+    @Test("a waiter whose deadline passes withdraws its znode, and the queue moves on without it")
+    func deadline() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 2)
+        let lockers = await lanes.lockers(perLane: 2)
+        let key = uniqueKey()
+        guard case .granted(let held) = await lockers[0].acquire(key: key, timeoutMs: 30_000) else {
+            Issue.record("the holder got no grant")
+            return
+        }
+        let late = await lockers[1].acquire(key: key, timeoutMs: 300)
+        guard case .timedOut = late else {
+            Issue.record("a waiter behind a held lock ended \(late), not timed out")
+            return
+        }
+        #expect(await eventually { (try? await Self.children(of: key, on: ensemble).count) == 1 })
+        let next = Task { await lockers[2].acquire(key: key, timeoutMs: 30_000) }
+        #expect(await eventually { (try? await Self.children(of: key, on: ensemble).count) == 2 })
+        #expect(await lockers[0].release(held).outcome == .released)
+        guard case .granted(let grant) = await next.value else {
+            Issue.record("the contender after the withdrawn one got no grant")
+            return
+        }
+        #expect(await lockers[2].release(grant).outcome == .released)
+        await lanes.close()
+    }
+
     @Test("a client paused past its session timeout loses its lock to the next contender, and its release says notOwner")
     func sessionExpiry() async throws {
         let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
