@@ -132,7 +132,13 @@ struct EtcdRecipeTests {
         let book = HolderBook()
         let killed = KilledLeader()
         _ = try await hammer(lanes: lanes, contendersPerLane: 3, rounds: 6, key: "test:kill:\(algorithm)", book: book) {
-            guard let leader = try? await cluster.leaderIndex() else { return }
+            // An election may still be settling right after start: ask again for a few seconds.
+            var found: Int?
+            for _ in 0..<50 where found == nil {
+                found = try? await cluster.leaderIndex()
+                if found == nil { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+            guard let leader = found else { return }
             cluster.kill(member: leader)
             await killed.set(leader, grantsBefore: await book.grants)
         }
