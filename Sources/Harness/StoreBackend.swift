@@ -1,0 +1,37 @@
+import LoadDriver
+import Locks
+import RedisConnection
+
+/// A consensus store's processes lockbench started for a session (an `EtcdCluster`, a
+/// `ZooKeeperEnsemble`): what the harness needs of them beyond their own fault controls.
+public protocol EmbeddedStore: AnyObject, Sendable {
+    /// The endpoints clients connect to, one per member.
+    var clientEndpoints: [Endpoint] { get }
+    /// A line for the terminal: `started etcd 3.4.23, 3 members: 127.0.0.1:… …`.
+    var startedSummary: String { get }
+    /// Stops every member and removes its data directory. Idempotent.
+    func stop() async
+}
+
+/// Everything lockbench does with one kind of consensus store, in one place: start it, open lock
+/// sessions on it, read its counters. The only code that names the store clients and fleets.
+public protocol StoreBackend: Sendable {
+    /// Starts `members` members on loopback, each with a data directory of its own.
+    func start(members: Int) async throws -> any EmbeddedStore
+    /// The connector a run opens its sessions with, for a store at `endpoints`.
+    func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector
+    /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures.
+    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)?
+}
+
+/// The backend of each consensus store this build has.
+public enum StoreBackends {
+    /// The backend for `kind`; throws for Redis or a store this build lacks.
+    public static func backend(for kind: LockStoreKind) throws(HarnessError) -> any StoreBackend {
+        if let backend = built[kind] { return backend }
+        throw HarnessError("this build of lockbench has no \(kind.displayName) client yet: run on Redis (drop --target and --\(kind)).")
+    }
+
+    /// Filled as the store clients land.
+    static let built: [LockStoreKind: any StoreBackend] = [:]
+}
