@@ -5,7 +5,7 @@ import RedisConnection
 extension ScenarioSettings {
     /// The store the target flags name: `--etcd` or `--zookeeper` endpoints, else `--target`.
     /// Never throws for a store named twice the same way (`--target etcd --etcd URL`).
-    func targetStore() throws(ScenarioSettingsError) -> LockStoreKind {
+    public func targetStore() throws(ScenarioSettingsError) -> LockStoreKind {
         typealias E = ScenarioSettingsError
         if !etcdEndpoints.isEmpty && !zookeeperEndpoints.isEmpty {
             throw E("--etcd and --zookeeper name two different stores: give one.", flag: "zookeeper")

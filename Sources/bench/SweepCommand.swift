@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import LoadDriver
+import Locks
 import Reports
 import Stats
 import Sweep
@@ -37,6 +38,9 @@ struct SweepCommand: AsyncParsableCommand {
             server unreachable, output not writable); 64 usage error; 130 interrupted by Ctrl-C.
             """
     )
+
+    @Option(help: ArgumentHelp("Axis: stores, e.g. redis,etcd,etcd:3,zookeeper,zookeeper:3 (each algorithm runs only on targets of its store).", valueName: "list"))
+    var target: String?
 
     @Option(help: ArgumentHelp("Axis: clients (native, hiredis; both = the two).", valueName: "list"))
     var client: String?
@@ -122,7 +126,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology, tls
+        case target, client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology, tls
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -154,7 +158,7 @@ struct SweepCommand: AsyncParsableCommand {
 
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
-            .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
+            .target: target, .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
             .keyDist: keyDist, .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl, .topology: topology,
             .tls: tls,
         ]
@@ -166,8 +170,11 @@ struct SweepCommand: AsyncParsableCommand {
         for (axis, value) in given { if let value { lists[axis] = value } }
         // Strategy and client always label the cells, so they are axes even with one value.
         if lists[.client] == nil { lists[.client] = "both" }
-        if lists[.algorithm] == nil { lists[.algorithm] = defaults.algorithm.rawValue }
-        if lists[.wait] == nil { lists[.wait] = defaults.wait.rawValue }
+        if lists[.algorithm] == nil { lists[.algorithm] = Self.defaultAlgorithms(defaults, targets: lists[.target]) }
+        // A grid with a consensus store leaves the wait to each algorithm's default (watch there, backoff on Redis).
+        if lists[.wait] == nil, let wait = defaults.wait ?? (lists[.algorithm].map(Self.allRedis) == true ? .backoff : nil) {
+            lists[.wait] = wait.rawValue
+        }
 
         let grid: SweepGrid
         do { grid = try SweepGrid(lists: lists) } catch { throw ValidationError(error.message) }
@@ -191,6 +198,20 @@ struct SweepCommand: AsyncParsableCommand {
         }
         return Spec(plan: plan, repeats: repeatCount, criteria: KneeCriteria(sloUs: Double(sloUs), maxErrorRate: fraction),
                     seed: defaults.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
+    }
+
+    /// The algorithm axis when none is given: `--algorithm`'s scenario default, else each target's store's
+    /// default algorithm.
+    static func defaultAlgorithms(_ defaults: ScenarioOptions, targets: String?) -> String {
+        if let algorithm = defaults.algorithm { return algorithm.rawValue }
+        let stores = (targets ?? defaults.target.description).split(separator: ",").map { TargetChoice(parsing: $0.trimmingCharacters(in: .whitespaces))?.store ?? .redis }
+        var names: [String] = []
+        for store in stores where !names.contains(store.defaultAlgorithm.rawValue) { names.append(store.defaultAlgorithm.rawValue) }
+        return names.joined(separator: ",")
+    }
+
+    static func allRedis(_ algorithms: String) -> Bool {
+        algorithms.split(separator: ",").allSatisfy { LockAlgorithmKind(rawValue: $0.trimmingCharacters(in: .whitespaces))?.store ?? .redis == .redis }
     }
 
     /// `0.01` or `1%` as a fraction in [0, 1].
