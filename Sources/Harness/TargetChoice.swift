@@ -77,7 +77,8 @@ public enum StoreEndpoints {
             }
             if kind == .etcd, value.lowercased().hasPrefix("http://") { value = String(value.dropFirst("http://".count)) }
             if value.hasSuffix("/") { value.removeLast() }
-            guard !value.isEmpty else { throw .bad(flag, String(item), "use \(forms)") }
+            // A scheme left over (zookeeper://, grpc://) would otherwise parse as part of the host name.
+            guard !value.isEmpty, !value.contains("/") || value.hasPrefix("unix:") else { throw .bad(flag, String(item), "use \(forms)") }
             let endpoint: Endpoint
             do { endpoint = try Endpoint(parsing: value) } catch { throw .bad(flag, String(item), "\(error.reason); use \(forms)") }
             guard case .tcp = endpoint else { throw .bad(flag, String(item), "\(kind.displayName) is reached over TCP; use \(forms)") }
