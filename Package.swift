@@ -152,6 +152,7 @@ let package = Package(
             dependencies: ["TestSupport", "Harness", "LoadDriver", "Locks", "RESP", "RedisConnection", "RedisFleet"],
             swiftSettings: strict
         ),
+        .testTarget(name: "EtcdTests", dependencies: ["RedisFleet", "RedisConnection", "POSIX"], swiftSettings: strict),
         .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(
