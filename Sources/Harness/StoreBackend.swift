@@ -1,3 +1,4 @@
+import Dispatch
 import LoadDriver
 import Locks
 import RedisConnection
@@ -22,6 +23,18 @@ public protocol StoreBackend: Sendable {
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector
     /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures.
     func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)?
+    /// Checks before anything is measured that `connector` reaches the store and it serves `spec`'s
+    /// recipe (etcd: the v3lock service); throws the store client's own message.
+    func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws
+}
+
+extension StoreBackend {
+    /// Opens one session and closes it: reachable, and speaking the store's protocol.
+    func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws {
+        let queue = DispatchQueue(label: "lockbench.store-probe")
+        let session = try await connector.open(spec: spec, queue: queue)
+        queue.async { session.close() }
+    }
 }
 
 /// The backend of each consensus store this build has.
@@ -33,5 +46,5 @@ public enum StoreBackends {
     }
 
     /// Filled as the store clients land.
-    static let built: [LockStoreKind: any StoreBackend] = [:]
+    static let built: [LockStoreKind: any StoreBackend] = [.etcd: EtcdBackend()]
 }
