@@ -88,8 +88,9 @@ public struct SweepPlan: Sendable {
         return SweepPlan(cells: cells, skipped: skipped)
     }
 
-    /// Servers the embedded fleet needs: the most any cell uses (0 when every cell names its servers).
+    /// Redis servers the embedded fleet needs: the most any cell uses (0 when every cell names its
+    /// servers or runs on a consensus store, whose members are started per shape).
     public var embeddedServers: Int {
-        cells.filter { $0.scenario.deployment.isEmbedded }.map(\.scenario.deployment.serverCount).max() ?? 0
+        cells.filter { $0.scenario.deployment.isEmbedded && $0.scenario.deployment.store == .redis }.map(\.scenario.deployment.serverCount).max() ?? 0
     }
 }
