@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `bench run --target etcd|zookeeper` end to end through the binary, against real members it starts:
+/// the same driver, witness, summary and CSV as Redis, with the store's fencing and keep-alive figures,
+/// and no member left behind.
+@Suite("bench run on etcd and ZooKeeper", .serialized)
+struct StoreRunTests {
+    @Test("a short run on an embedded store grants, never overlaps, fences, and leaves no process", arguments: ["etcd", "zookeeper"])
+    func embedded(target: String) async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("run.csv").path
+        let json = dir.appendingPathComponent("run.json").path
+        let result = try await runBench(
+            ["run", "--target", target, "--duration", "2s", "--warmup", "0.5s", "--contenders", "20", "--keys", "4",
+             "--connections", "2", "--hold", "1ms", "--ttl", "10s", "--seed", "5", "--csv", csv, "--json", json],
+            boundSeconds: 180)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("runs once"), "the run says --client does not apply: \(result.stderr)")
+        #expect(result.stdout.contains("stale writes rejected (fencing)") && result.stdout.contains("lease keep-alives"), "\(result.stdout)")
+        let rows = try CSVFile(path: csv).rows
+        #expect(rows.count == 1, "one client, one row")
+        let row = try #require(rows.first)
+        #expect(row["topology"] == "\(target):1")
+        #expect(row["algorithm"] == (target == "etcd" ? "etcd-mutex" : "zk-recipe") && row["wait"] == "watch")
+        #expect(Int(row["acquisitions"] ?? "") ?? 0 > 0, "acquisitions: \(row["acquisitions"] ?? "-")")
+        #expect(row["mutex_violations"] == "0" && row["stale_writes_rejected"] == "0", "a store's lock never overlaps inside its lease")
+        #expect(row["store_keepalives"].flatMap(Int.init) != nil, "the keep-alive figures are filled: \(row["store_keepalives"] ?? "-")")
+        #expect(row["store_sessions_expired"] == "0")
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(text.contains("\"storeLiveness\"") && text.contains("\"topology\" : \"\(target)\""))
+        for child in result.children { #expect(isGone(child), "\(target) member \(child) outlived the run") }
+    }
+
+    @Test("a Redis port or a closed port given as --etcd / --zookeeper stops the run with the store's message (exit 2)")
+    func notTheStore() async throws {
+        try await withFleet { fleet in
+            let redis = fleet.endpoints[0].description
+            for arguments in [["--etcd", redis], ["--etcd", "127.0.0.1:1"], ["--zookeeper", redis], ["--zookeeper", "127.0.0.1:1"]] {
+                let result = try await runBench(["run"] + arguments + ["--duration", "1s"], boundSeconds: 90)
+                #expect(result.status == 2, "bench run \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+                #expect(result.stderr.contains(arguments[1]), "the message names the endpoint: \(result.stderr)")
+            }
+        }
+    }
+}
