@@ -160,6 +160,7 @@ let package = Package(
             dependencies: ["TestSupport", "Gate", "Calibration", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
+        .testTarget(name: "ZooKeeperTests", dependencies: ["TestSupport", "RedisFleet", "RedisConnection", "POSIX"], swiftSettings: strict),
         .testTarget(
             name: "ChaosTests",
             dependencies: ["TestSupport", "Chaos", "LoadDriver", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],

@@ -75,6 +75,18 @@ enum ChildRegistry {
         }
     }
 
+    /// SIGKILLs the process group `pid` leads (a child spawned with `ownProcessGroup`), then reaps `pid`:
+    /// nothing the child started itself outlives it.
+    @discardableResult
+    static func killGroupAndReap(_ pid: pid_t) -> ReapOutcome {
+        state.withLock { state in
+            guard state.pids.contains(pid) else { return .notOurs }
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            return waitLocked(pid, options: 0, pids: &state.pids)
+        }
+    }
+
     /// SIGSTOPs `pid` and returns once it is stopped.
     ///
     /// Confirming makes the pause certain before the caller probes: without it a request sent
