@@ -46,5 +46,5 @@ public enum StoreBackends {
     }
 
     /// Filled as the store clients land.
-    static let built: [LockStoreKind: any StoreBackend] = [.etcd: EtcdBackend()]
+    static let built: [LockStoreKind: any StoreBackend] = [.etcd: EtcdBackend(), .zookeeper: ZooKeeperBackend()]
 }
