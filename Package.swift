@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // etcd's v3 API is gRPC: the client runtime, its HTTP/2 transport over NIO, and protobuf messages.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "RESP", swiftSettings: hotPath),
@@ -45,6 +50,27 @@ let package = Package(
         .target(name: "RedisCluster", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
+        // Code generated from Protos/etcd by Scripts/generate-etcd-protos and committed: CI runs no generator.
+        .target(
+            name: "EtcdProto",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        // The etcd v3 client (lease, KV, watch, v3lock over gRPC) and the etcd lock recipes as LockStoreSessions.
+        .target(
+            name: "EtcdClient",
+            dependencies: [
+                "EtcdProto", "Locks", "RedisConnection", "POSIX",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
         // Pure statistics (median, percentile, bootstrap, knee): no I/O, no dependency.
         .target(name: "Stats", swiftSettings: strict),
         .target(
@@ -152,7 +178,11 @@ let package = Package(
             dependencies: ["TestSupport", "Harness", "LoadDriver", "Locks", "RESP", "RedisConnection", "RedisFleet"],
             swiftSettings: strict
         ),
-        .testTarget(name: "EtcdTests", dependencies: ["RedisFleet", "RedisConnection", "POSIX"], swiftSettings: strict),
+        .testTarget(
+            name: "EtcdTests",
+            dependencies: ["EtcdClient", "EtcdProto", "Locks", "RedisFleet", "RedisConnection", "POSIX", .product(name: "GRPCCore", package: "grpc-swift-2")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["TestSupport", "Sweep", "Harness", "Reports", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"], swiftSettings: strict),
         .testTarget(

@@ -1,0 +1,114 @@
+import EtcdProto
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import enum RedisConnection.Endpoint
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+typealias Transport = HTTP2ClientTransport.Posix
+
+/// One gRPC channel to an etcd cluster and the v3 calls the lock recipes make: lease, KV, watch, v3lock.
+///
+/// The channel connects to every member and spreads calls round robin over the ready ones (what
+/// clientv3's balancer does), so a killed member costs the calls in flight on it, not the session.
+/// Calls are async; the lock sessions bridge them to their Dispatch queue.
+public final class EtcdConnection: Sendable {
+    /// The members it talks to.
+    public let endpoints: [Endpoint]
+    /// `127.0.0.1:2379,127.0.0.1:22379`, for messages.
+    public let endpointList: String
+
+    let client: GRPCClient<Transport>
+    let kv: Etcdserverpb_KV.Client<Transport>
+    let watchService: Etcdserverpb_Watch.Client<Transport>
+    let lease: Etcdserverpb_Lease.Client<Transport>
+    let lockService: V3lockpb_Lock.Client<Transport>
+    private let runner: Task<Void, Never>
+
+    /// Unary calls wait for a connection (a member restarting) but not forever: a paused member or a
+    /// lost quorum fails the call after this long instead of hanging an acquisition.
+    static let unaryTimeout = Duration.seconds(5)
+
+    /// Opens the channel (connections are made lazily, by the first call) to `endpoints`, IPv4 or IPv6
+    /// literals or one host name.
+    public init(endpoints: [Endpoint]) throws(EtcdError) {
+        let list = endpoints.map { $0.description }.joined(separator: ",")
+        var pairs: [(host: String, port: Int)] = []
+        for endpoint in endpoints {
+            guard case .tcp(let host, let port) = endpoint else {
+                throw EtcdError(.invalidArgument, call: "etcd \(list)", detail: "\(endpoint) is not a TCP endpoint",
+                                hint: "etcd serves gRPC on TCP: give host:port (etcd listens on 2379)")
+            }
+            pairs.append((host, port))
+        }
+        guard !pairs.isEmpty else {
+            throw EtcdError(.invalidArgument, call: "etcd", detail: "no endpoint given", hint: "Give at least one etcd URL (127.0.0.1:2379)")
+        }
+        let target: any ResolvableTarget
+        if pairs.allSatisfy({ Self.isIPv4($0.host) }) {
+            target = .ipv4(pairs: pairs)
+        } else if pairs.allSatisfy({ $0.host.contains(":") }) {
+            target = .ipv6(pairs: pairs)
+        } else if pairs.count == 1 {
+            target = .dns(host: pairs[0].host, port: pairs[0].port)
+        } else {
+            throw EtcdError(.invalidArgument, call: "etcd \(list)", detail: "several endpoints must all be IP addresses",
+                            hint: "Give the members as IPv4 or IPv6 literals, or a single host name")
+        }
+        let transport: Transport
+        do {
+            transport = try HTTP2ClientTransport.Posix(
+                target: target, transportSecurity: .plaintext, serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin]))
+        } catch {
+            throw EtcdError(.invalidArgument, call: "etcd \(list)", detail: "cannot make the gRPC transport: \(error)")
+        }
+        let client = GRPCClient(transport: transport)
+        self.endpoints = endpoints
+        self.endpointList = list
+        self.client = client
+        self.kv = Etcdserverpb_KV.Client(wrapping: client)
+        self.watchService = Etcdserverpb_Watch.Client(wrapping: client)
+        self.lease = Etcdserverpb_Lease.Client(wrapping: client)
+        self.lockService = V3lockpb_Lock.Client(wrapping: client)
+        self.runner = Task { try? await client.runConnections() }
+    }
+
+    /// Closes the channel; calls still running fail with `cancelled`.
+    public func close() {
+        client.beginGracefulShutdown()
+        // Watches and keep-alive streams never end by themselves, so a graceful shutdown alone would wait on them.
+        runner.cancel()
+    }
+
+    private static func isIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    static var unaryOptions: CallOptions {
+        var options = CallOptions.defaults
+        options.timeout = unaryTimeout
+        options.waitForReady = true
+        return options
+    }
+
+    static var streamOptions: CallOptions {
+        var options = CallOptions.defaults
+        options.waitForReady = true
+        return options
+    }
+
+    /// Runs `body`, reading what it throws as an `EtcdError` for `call`.
+    func call<T: Sendable>(_ call: String, _ body: () async throws -> T) async throws(EtcdError) -> T {
+        do {
+            return try await body()
+        } catch let error as EtcdError {
+            throw error
+        } catch {
+            throw EtcdError.from(error, call: call, endpoints: endpointList)
+        }
+    }
+}

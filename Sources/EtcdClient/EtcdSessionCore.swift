@@ -1,0 +1,70 @@
+import Dispatch
+import EtcdProto
+import Locks
+import POSIX
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What both etcd recipes' sessions share: the queue, the channel, the leases, and the waits bounded by
+/// an acquisition's deadline.
+struct EtcdSessionCore: Sendable {
+    let queue: DispatchQueue
+    let connection: EtcdConnection
+    let keeper: EtcdLeaseKeeper
+
+    var endpointDescription: String { "etcd \(connection.endpointList)" }
+
+    /// Runs `body` until `deadlineNanos` (monotonic; nil: no bound). Returns nil when the deadline came
+    /// first, after cancelling `body` (a gRPC call in it is cancelled on the wire too).
+    static func bounded<T: Sendable>(
+        by deadlineNanos: UInt64?, _ body: @escaping @Sendable () async throws(EtcdError) -> T
+    ) async throws(EtcdError) -> T? {
+        guard let deadlineNanos else { return try await body() }
+        let now = MonotonicClock.nanos()
+        guard deadlineNanos > now else { return nil }
+        let remaining = deadlineNanos - now
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: remaining)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch let error as EtcdError {
+            throw error
+        } catch {
+            throw EtcdError(.cancelled, call: "etcd wait", detail: "\(error)")
+        }
+    }
+
+    /// Whether an error is worth another try within the deadline: the member serving the call died or
+    /// the stream broke, and the channel has others (or the member comes back).
+    static func isTransient(_ error: EtcdError) -> Bool {
+        error.code == .unavailable
+    }
+
+    /// Deletes `key` if it exists; the number deleted (0 or 1).
+    func delete(_ key: Data) async throws(EtcdError) -> Int64 {
+        try await connection.deleteRange(key: key)
+    }
+
+    /// A release: deletes the claim's key, `.notOwner` when it was already gone (its lease expired).
+    func release(token: String, key: String, completion: @escaping (StoreReleaseResult) -> Void) {
+        let done = QueueCompletion(queue: queue, body: completion)
+        let connection = self.connection
+        Task {
+            do throws(EtcdError) {
+                let deleted = try await connection.deleteRange(key: Data(token.utf8))
+                done(deleted > 0 ? .released : .notOwner)
+            } catch {
+                done(.failed(error.lockFailure(operation: "release \(key)")))
+            }
+        }
+    }
+}
