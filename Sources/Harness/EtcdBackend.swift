@@ -1,3 +1,4 @@
+import EtcdClient
 import LoadDriver
 import Locks
 import RedisConnection
@@ -17,7 +18,14 @@ struct EtcdBackend: StoreBackend {
     }
 
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector {
-        throw HarnessError("this build of lockbench has no etcd client yet: run on Redis (drop --target and --etcd).")
+        try EtcdConnector(endpoints: endpoints)
+    }
+
+    /// etcd's own check: the endpoints speak etcd (a Redis port is named as such), and serve v3lock for
+    /// `etcd-lock-rpc`.
+    func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws {
+        guard let etcd = connector as? EtcdConnector else { return }
+        try await etcd.check(algorithm: spec.algorithm)
     }
 
     func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)? { nil }
