@@ -1,3 +1,4 @@
+import BenchMetrics
 import EtcdClient
 import LoadDriver
 import Locks
@@ -28,5 +29,11 @@ struct EtcdBackend: StoreBackend {
         try await etcd.check(algorithm: spec.algorithm)
     }
 
-    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)? { nil }
+    /// gRPC calls started (unary requests and streams opened) stand for the commands Redis counts.
+    func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)? {
+        StoreStatsSource(endpoints: endpoints) { endpoint in
+            guard let read = try? EtcdServerStats.scrape([endpoint], timeoutMs: 1_000) else { return nil }
+            return ServerStats(usedCPUSysS: 0, usedCPUUserS: read.cpuSeconds, totalCommandsProcessed: Int(read.grpcStarted))
+        }
+    }
 }
