@@ -37,6 +37,22 @@ struct StoreRunTests {
         for child in result.children { #expect(isGone(child), "\(target) member \(child) outlived the run") }
     }
 
+    @Test("a sweep with the store as an axis runs each algorithm on its own store, one CSV row per cell")
+    func sweep() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("sweep.csv").path
+        let result = try await runBench(
+            ["sweep", "--target", "redis,etcd", "--algorithm", "setnx-px,etcd-mutex", "--client", "native", "--contenders", "10",
+             "--duration", "1s", "--warmup", "0.2s", "--seed", "9", "--csv", csv],
+            boundSeconds: 180)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        let rows = try CSVFile(path: csv).rows
+        #expect(Set(rows.map { "\($0["topology"] ?? "")/\($0["algorithm"] ?? "")/\($0["wait"] ?? "")" }) == ["standalone/setnx-px/backoff", "etcd:1/etcd-mutex/watch"])
+        #expect(rows.allSatisfy { Int($0["acquisitions"] ?? "") ?? 0 > 0 && $0["mutex_violations"] == "0" })
+        for child in result.children { #expect(isGone(child), "\(child) outlived the sweep") }
+    }
+
     @Test("a Redis port or a closed port given as --etcd / --zookeeper stops the run with the store's message (exit 2)")
     func notTheStore() async throws {
         try await withFleet { fleet in
