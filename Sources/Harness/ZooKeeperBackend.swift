@@ -6,10 +6,7 @@ import RedisConnection
 import RedisFleet
 
 extension ZooKeeperEnsemble: EmbeddedStore {
-    /// `started ZooKeeper, 3 servers: 127.0.0.1:… …`.
-    public var startedSummary: String {
-        "started ZooKeeper, \(serverCount) server\(serverCount == 1 ? "" : "s"): \(clientEndpoints.map(\.description).joined(separator: " "))"
-    }
+    public var memberNoun: String { "ZooKeeper server" }
 }
 
 /// ZooKeeper through the `ZooKeeperEnsemble` fleet, the C client's `ZooKeeperConnector` and `mntr`.
