@@ -1,4 +1,5 @@
 import LoadDriver
+import Locks
 import RedisConnection
 
 /// Where one run's commands go: its servers, the connector that opens connections to them, and, for a
@@ -7,6 +8,8 @@ struct RunTarget: Sendable {
     var endpoints: [Endpoint]
     var connector: any RedisConnector
     var watch: (any PrimaryWatch)?
+    /// A consensus store's connector and counters; `nil` on Redis.
+    var store: StoreRunTarget? = nil
 }
 
 extension HarnessSession {
@@ -14,6 +17,7 @@ extension HarnessSession {
     /// run: an earlier run may have seen it fail over.
     func runTarget(_ scenario: Scenario, options: ConnectionOptions) async throws(HarnessError) -> RunTarget {
         let base = ClientConnectors.connector(for: scenario.client)
+        if scenario.deployment.store != .redis { return try storeTarget(scenario, connector: base) }
         guard let sentinel = try sentinelTarget(scenario, dataOptions: options) else {
             let (endpoints, connector) = try await ClusterTarget.resolve(
                 scenario, endpoints: try servers.endpoints(for: scenario.deployment, tls: options.tls != nil), connector: base, options: options)
@@ -22,6 +26,20 @@ extension HarnessSession {
         let primary = try await sentinel.resolve()
         let follower = SentinelFollower(target: sentinel, primary: primary)
         return RunTarget(endpoints: [primary], connector: SentinelConnector(base: base, follower: follower), watch: follower)
+    }
+
+    /// An etcd or ZooKeeper run's target: the store's endpoints, the connector its sessions open with and
+    /// its counters. `connector` is carried only so the run's Redis-shaped plumbing has one.
+    func storeTarget(_ scenario: Scenario, connector: any RedisConnector) throws(HarnessError) -> RunTarget {
+        let endpoints = try servers.endpoints(for: scenario.deployment)
+        let backend = try StoreBackends.backend(for: scenario.deployment.store)
+        let storeConnector: any LockStoreConnector
+        do { storeConnector = try backend.connector(endpoints: endpoints) } catch {
+            throw HarnessError("\(error)")
+        }
+        return RunTarget(
+            endpoints: endpoints, connector: connector, watch: nil,
+            store: StoreRunTarget(connector: storeConnector, stats: backend.stats(endpoints: endpoints, embedded: servers.embeddedStore(for: scenario.deployment))))
     }
 
     /// The sentinels of a Sentinel deployment with the options to ask them (their password read once

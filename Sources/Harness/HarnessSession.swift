@@ -84,9 +84,13 @@ public final class HarnessSession: Sendable {
         let clock = ShardClock()
         let (load, endpoints, connector, connection) = try await prepare(
             scenario, keyPrefix: keyPrefix, startGate: barrier.map { shardGate($0, clock: clock) })
+        let store = load.store
         // Shards share the prefix: only the last one out may delete it.
         let cleanup: @Sendable () async -> Void = {
-            if let barrier {
+            if let store {
+                // The store's own cleanup: only what this run made under its prefix.
+                try? await store.connector.cleanup(prefix: keyPrefix)
+            } else if let barrier {
                 // A shard that never passed the barrier created no key; the barrier cleaned its own.
                 guard clock.value.withLock({ $0 != nil }) else { return }
                 await self.leaveShard(barrier, endpoints: endpoints, connector: connector, options: connection)
@@ -132,7 +136,7 @@ public final class HarnessSession: Sendable {
         try await checkHandshake(scenario, on: target.endpoints)
         let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,
                            keyPrefix: keyPrefix, primaryWatch: target.watch,
-                           startGate: startGate?(target.connector, target.endpoints, connection))
+                           startGate: startGate?(target.connector, target.endpoints, connection), store: target.store)
         return (load, target.endpoints, target.connector, connection)
     }
 
@@ -143,6 +147,11 @@ public final class HarnessSession: Sendable {
         if let resolved { endpoints = resolved } else { endpoints = try await runTarget(scenario, options: options).endpoints }
         let key = "\(scenario.client) \(endpoints) \(scenario.connection)"
         guard !checked.withLock({ $0.contains(key) }) else { return }
+        if scenario.deployment.store != .redis {
+            try await StoreProbe.check(scenario, target: try storeTarget(scenario, connector: ClientConnectors.connector(for: scenario.client)))
+            checked.withLock { _ = $0.insert(key) }
+            return
+        }
         let connector = ClientConnectors.connector(for: scenario.client)
         try await Handshake.check(endpoints, connector: connector, options: options)
         try await ClusterTarget.checkKind(scenario.deployment, endpoints: endpoints, connector: connector, options: options)

@@ -17,5 +17,6 @@ extension RunResult {
         self.init(identity: identity, scenario: scenario, endpoints: endpoints, measurements: measurements,
                   partial: measured.partial, partialReason: measured.partialReason, error: measured.fatalError)
         if case .sentinel = scenario.deployment { failovers = measured.failovers }
+        storeLiveness = measured.storeLiveness
     }
 }

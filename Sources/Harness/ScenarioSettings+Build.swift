@@ -9,6 +9,7 @@ extension ScenarioSettings {
     /// only checked for presence here; the harness reads it once, when it connects.
     public func scenario(client: RedisClientKind) throws(ScenarioSettingsError) -> Scenario {
         typealias E = ScenarioSettingsError
+        let (algorithm, wait) = try resolvedStrategy()
         guard algorithm.supportedWaits.contains(wait) else {
             throw E.bad("wait", wait.rawValue, "\(algorithm) supports \(algorithm.supportedWaits.map(\.rawValue).joined(separator: ", "))")
         }
@@ -45,12 +46,12 @@ extension ScenarioSettings {
         let queueCount = queues ?? ProcessInfo.processInfo.activeProcessorCount
         guard (1...64).contains(queueCount) else { throw E.bad("queues", "\(queueCount)", "use 1...64") }
         try checkPasswordSource()
-        try checkTLS(client: client)
+        if algorithm.store == .redis { try checkTLS(client: client) }
 
         let redlock = RedlockSpec(nodes: redlockNodes, driftFactor: driftFactor, driftFixedMs: driftFixedMs)
-        let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(), ttlMs: Int(ttlMs), redlock: redlock)
+        let lock = LockSpec(algorithm: algorithm, wait: try waitStrategy(wait), ttlMs: Int(ttlMs), redlock: redlock)
         do { try lock.validate() } catch { throw E("\(error)") }
-        let deployment = try deployment(for: lock)
+        let deployment = algorithm.store == .redis ? try deployment(for: lock) : try storeDeployment(algorithm.store, client: client)
         var connection = ConnectionSettings(db: db, user: user, password: password, commandTimeoutMs: Int(commandTimeoutMs), tls: tls)
         try sentinelAuth(for: deployment, into: &connection)
         return Scenario(

@@ -33,6 +33,11 @@ extension ScenarioSettings {
         }
         let timeoutS = try Self.fixedMs("barrier-timeout", given.barrierTimeout, min: 1) / 1_000
         guard let (index, count) = parsed else { return given.runID }
+        if scenario.deployment.store != .redis {
+            throw ScenarioSettingsError(
+                "--shard \(index)/\(count): the shards meet at a barrier on a Redis server's clock, which a \(scenario.deployment.store.displayName) run has not: run it unsharded (drop --shard and JOB_COMPLETION_INDEX).",
+                flag: "shard")
+        }
         let target = (servers + clusterSeeds + sentinels).map(\.description).joined(separator: ",")
         guard !target.isEmpty else {
             throw ScenarioSettingsError(

@@ -2,7 +2,7 @@ import Locks
 
 // The one place wait-strategy flags become a wait strategy.
 extension ScenarioSettings {
-    func waitStrategy() throws(ScenarioSettingsError) -> WaitStrategy {
+    func waitStrategy(_ wait: WaitStrategy.Kind) throws(ScenarioSettingsError) -> WaitStrategy {
         let t = waitTimes
         func ms(_ flag: String, _ text: String, min: Double = 0) throws(ScenarioSettingsError) -> Milliseconds {
             Milliseconds(max(Int(min), Int(try Self.fixedMs(flag, text, min: min))))

@@ -24,8 +24,16 @@ public enum ClientChoice: String, Sendable, Hashable, CaseIterable {
 /// `Scenario` the same way for both. Times stay as the user wrote them (`2ms`, `exp:2ms`) so a
 /// refusal can quote them.
 public struct ScenarioSettings: Sendable, Hashable {
-    public var algorithm = LockAlgorithmKind.setnxPX
-    public var wait = WaitStrategy.Kind.backoff
+    /// `nil`: the target store's default (`setnx-px`, `etcd-mutex`, `zk-recipe`).
+    public var algorithm: LockAlgorithmKind?
+    /// `nil`: the algorithm's default (`backoff` on Redis, `watch` on a consensus store).
+    public var wait: WaitStrategy.Kind?
+    /// `--target`: the store the run locks on (Redis unless a consensus store is named).
+    public var target = TargetChoice.redis
+    /// `--etcd`: client endpoints of an etcd cluster someone else runs.
+    public var etcdEndpoints: [Endpoint] = []
+    /// `--zookeeper`: client endpoints of a ZooKeeper ensemble someone else runs.
+    public var zookeeperEndpoints: [Endpoint] = []
     public var contenders = 400
     public var keys = 40
     /// `--key-dist` as given: `fixed`, `uniform`, `zipf:θ`, `hotspot:P%/Q%`.

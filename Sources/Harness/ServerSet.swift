@@ -19,6 +19,8 @@ public final class ServerSet: Sendable {
     /// The embedded cluster, if a scenario runs on one (a fleet of its own: cluster nodes cannot serve
     /// standalone scenarios).
     public let cluster: RedisFleet?
+    /// The consensus stores started for the session's etcd and ZooKeeper scenarios, by shape.
+    let stores: [StoreShape: any EmbeddedStore]
     let owned: Bool
 
     /// Uses `fleet` for embedded deployments (for cluster ones too when it runs as a cluster); the
@@ -28,6 +30,7 @@ public final class ServerSet: Sendable {
         self.sentinel = nil
         self.plainSentinel = nil
         self.cluster = fleet.clusterLayout == nil ? nil : fleet
+        self.stores = [:]
         self.owned = false
     }
 
@@ -37,11 +40,16 @@ public final class ServerSet: Sendable {
         self.sentinel = sentinel
         self.plainSentinel = nil
         self.cluster = nil
+        self.stores = [:]
         self.owned = false
     }
 
-    init(started fleet: RedisFleet?, sentinel: SentinelTopology? = nil, plainSentinel: SentinelTopology? = nil, cluster: RedisFleet? = nil) {
+    init(
+        started fleet: RedisFleet?, sentinel: SentinelTopology? = nil, plainSentinel: SentinelTopology? = nil, cluster: RedisFleet? = nil,
+        stores: [StoreShape: any EmbeddedStore] = [:]
+    ) {
         self.fleet = fleet
+        self.stores = stores
         self.sentinel = sentinel
         self.plainSentinel = plainSentinel
         self.cluster = cluster
@@ -89,13 +97,19 @@ public final class ServerSet: Sendable {
             }
         }
         let extra = serverConfig.map { ConfigDirective($0.name, $0.value) }
+        let stores = try await startStores(for: uses.map(\.deployment))
+        let stopStores: @Sendable () async -> Void = { for store in stores.values { await store.stop() } }
         var sentinel: SentinelTopology?
         var plainSentinel: SentinelTopology?
         if let shape = sentinelShape {
-            sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: sentinelTLS.contains(true))
+            do { sentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: sentinelTLS.contains(true)) } catch {
+                await stopStores()
+                throw error
+            }
             if sentinelTLS.count == 2 {
                 do { plainSentinel = try await Self.startSentinel(replicas: shape.replicas, sentinels: shape.sentinels, serverConfig: extra, tls: false) } catch {
                     await sentinel?.stop()
+                    await stopStores()
                     throw error
                 }
             }
@@ -104,16 +118,20 @@ public final class ServerSet: Sendable {
         do { cluster = try await ClusterTarget.start(clusterShape, serverConfig: serverConfig, tls: clusterTLS) } catch {
             await sentinel?.stop()
             await plainSentinel?.stop()
+            await stopStores()
             throw error
         }
-        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, plainSentinel: plainSentinel, cluster: cluster) }
+        guard count > 0 else { return ServerSet(started: nil, sentinel: sentinel, plainSentinel: plainSentinel, cluster: cluster, stores: stores) }
         do {
             let options = RedisServerOptions(transport: transport == .unix ? .unix : .tcp, extraConfig: extra, tls: serversTLS ? ServerTLS() : nil)
-            return ServerSet(started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, plainSentinel: plainSentinel, cluster: cluster)
+            return ServerSet(
+                started: try await RedisFleet.start(count: count, options: options), sentinel: sentinel, plainSentinel: plainSentinel,
+                cluster: cluster, stores: stores)
         } catch {
             await sentinel?.stop()
             await plainSentinel?.stop()
             await cluster?.stop()
+            await stopStores()
             throw HarnessError("cannot start \(count) redis-server: \(error)")
         }
     }
@@ -136,6 +154,8 @@ public final class ServerSet: Sendable {
         case .sentinel:
             // Wherever the sentinels say the primary is now: `HarnessSession` asks them for each run.
             throw HarnessError("\(deployment): the primary is found through the sentinels (HarnessSession.runTarget), not listed")
+        case .etcd, .zookeeper:
+            return try storeEndpoints(deployment)
         }
     }
 
@@ -174,5 +194,6 @@ public final class ServerSet: Sendable {
         await plainSentinel?.stop()
         await cluster?.stop()
         await fleet?.stop()
+        for store in stores.values { await store.stop() }
     }
 }

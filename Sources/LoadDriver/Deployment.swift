@@ -1,3 +1,4 @@
+import Locks
 import RedisConnection
 
 /// Where a scenario's servers come from and how they are arranged. Each case names a topology; its
@@ -13,6 +14,27 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
     case cluster(ClusterSource)
     /// A primary found through Sentinel and followed across failovers.
     case sentinel(SentinelSource)
+    /// An etcd v3 cluster: the `etcd-*` algorithms run over its lease, KV, Watch and Lock services.
+    case etcd(StoreSource)
+    /// A ZooKeeper ensemble: `zk-recipe` runs over its ephemeral sequential znodes.
+    case zookeeper(StoreSource)
+
+    /// The store the deployment serves: Redis for every Redis topology.
+    public var store: LockStoreKind {
+        switch self {
+        case .standalone, .redlock, .cluster, .sentinel: return .redis
+        case .etcd: return .etcd
+        case .zookeeper: return .zookeeper
+        }
+    }
+
+    /// The consensus store's source, for etcd and ZooKeeper deployments.
+    public var storeSource: StoreSource? {
+        switch self {
+        case .etcd(let source), .zookeeper(let source): return source
+        default: return nil
+        }
+    }
 
     /// Whether lockbench starts (and stops) the servers itself.
     public var isEmbedded: Bool {
@@ -22,6 +44,8 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
         case .cluster(let source):
             if case .embedded = source { return true }
         case .sentinel(let source):
+            if case .embedded = source { return true }
+        case .etcd(let source), .zookeeper(let source):
             if case .embedded = source { return true }
         }
         return false
@@ -36,10 +60,12 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
         case .cluster(.external(let seeds)): return seeds.count
         case .sentinel(.embedded(let replicas, _)): return 1 + replicas
         case .sentinel(.external(let sentinels, _)): return sentinels.count
+        case .etcd(let source), .zookeeper(let source): return source.count
         }
     }
 
-    /// The embedded topology this deployment starts, if lockbench starts it.
+    /// The embedded Redis topology this deployment starts, if lockbench starts one (a store's own
+    /// processes are `storeSource`'s).
     public var embeddedTopology: EmbeddedTopology? {
         switch self {
         case .standalone(.embedded(let count, let transport)), .redlock(.embedded(let count, let transport)):
@@ -58,11 +84,14 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
         case .redlock(let source): return "redlock(\(source))"
         case .cluster(let source): return "cluster(\(source))"
         case .sentinel(let source): return "sentinel(\(source))"
+        case .etcd(let source): return "etcd(\(source))"
+        case .zookeeper(let source): return "zookeeper(\(source))"
         }
     }
 
     /// The short name the `topology` CSV column and `--topology` use: `standalone`, `redlock:5`,
-    /// `cluster:3x1`, `sentinel:1x2` (external ones: `cluster`, `sentinel`).
+    /// `cluster:3x1`, `sentinel:1x2`, `etcd:3`, `zookeeper:1` (external ones: `cluster`, `sentinel`,
+    /// `etcd`, `zookeeper`). A store's is also the `--target` value that starts it.
     public var topologyName: String {
         switch self {
         case .standalone: return "standalone"
@@ -71,6 +100,10 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
         case .cluster(.external): return "cluster"
         case .sentinel(.embedded(let r, _)): return "sentinel:1x\(r)"
         case .sentinel(.external): return "sentinel"
+        case .etcd(.embedded(let members)): return "etcd:\(members)"
+        case .etcd(.external): return "etcd"
+        case .zookeeper(.embedded(let servers)): return "zookeeper:\(servers)"
+        case .zookeeper(.external): return "zookeeper"
         }
     }
 }
@@ -78,8 +111,8 @@ public enum Deployment: Codable, Sendable, Hashable, CustomStringConvertible {
 /// In JSON, `{"topology": "redlock", "servers": {...}}`: a flat object a reader can follow, where the
 /// synthesized form would nest the source under `_0`.
 extension Deployment {
-    private enum CodingKeys: String, CodingKey { case topology, servers, cluster, sentinel }
-    private enum Topology: String, Codable { case standalone, redlock, cluster, sentinel }
+    private enum CodingKeys: String, CodingKey { case topology, servers, cluster, sentinel, store }
+    private enum Topology: String, Codable { case standalone, redlock, cluster, sentinel, etcd, zookeeper }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,6 +121,8 @@ extension Deployment {
         case .redlock: self = .redlock(try container.decode(ServerSource.self, forKey: .servers))
         case .cluster: self = .cluster(try container.decode(ClusterSource.self, forKey: .cluster))
         case .sentinel: self = .sentinel(try container.decode(SentinelSource.self, forKey: .sentinel))
+        case .etcd: self = .etcd(try container.decode(StoreSource.self, forKey: .store))
+        case .zookeeper: self = .zookeeper(try container.decode(StoreSource.self, forKey: .store))
         }
     }
 
@@ -106,6 +141,12 @@ extension Deployment {
         case .sentinel(let source):
             try container.encode(Topology.sentinel, forKey: .topology)
             try container.encode(source, forKey: .sentinel)
+        case .etcd(let source):
+            try container.encode(Topology.etcd, forKey: .topology)
+            try container.encode(source, forKey: .store)
+        case .zookeeper(let source):
+            try container.encode(Topology.zookeeper, forKey: .topology)
+            try container.encode(source, forKey: .store)
         }
     }
 }

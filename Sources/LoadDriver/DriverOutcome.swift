@@ -1,4 +1,5 @@
 import BenchMetrics
+import Locks
 
 /// What a run measured, before formatting.
 public struct DriverOutcome: Sendable {
@@ -30,6 +31,8 @@ public struct DriverOutcome: Sendable {
     public var failovers: [FailoverWindow] = []
     /// Grants in the window on this machine's wall clock, when the scenario asked (`Scenario.recordGrants`).
     public var grants: [GrantInterval]? = nil
+    /// How the store sessions kept their leases alive, summed over lanes; `nil` on Redis.
+    public var storeLiveness: StoreLiveness? = nil
 
     /// Whether the harness, not the server, limited the run (judged from the merged recorder).
     public var harness: HarnessLoad? { recorder.harness.map(HarnessLoad.init) }

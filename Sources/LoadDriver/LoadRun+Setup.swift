@@ -32,17 +32,26 @@ extension LoadRun {
         do {
             for c in 0..<scenario.connections {
                 let lane = lanes[c % laneCount]
+                let seed = scenario.seed &+ UInt64(c) &* 7919
+                if let store {
+                    lane.contexts.append(try await lane.openStoreContext(store, spec: scenario.lock, seed: seed))
+                    continue
+                }
                 let context = try await LockContext.open(
                     spec: scenario.lock, connector: connector, endpoints: activeEndpoints, wheel: lane.wheel,
-                    seed: scenario.seed &+ UInt64(c) &* 7919, options: options)
+                    seed: seed, options: options)
                 lane.contexts.append(context)
             }
         } catch let error as RedisError {
             for lane in lanes { lane.closeAll() }
             throw DriverError("cannot connect: \(error)")
-        } catch {
+        } catch let error as LockSetupError {
             for lane in lanes { lane.closeAll() }
             throw DriverError("cannot set up the lock contexts: \(error)")
+        } catch {
+            for lane in lanes { lane.closeAll() }
+            // A store's own error says which endpoint refused and what to do.
+            throw DriverError(store == nil ? "cannot set up the lock contexts: \(error)" : "\(error)")
         }
         // Fixed keys: contenders of one key share a lane, so the witness, hand-off and FIFO order stay
         // lane-local. Drawn keys: any lane may lock any key (`SharedKeys`), so contenders just spread evenly.
@@ -86,8 +95,10 @@ extension LoadRun {
         return Int64((-Double(scenario.clockSkewMs) + span * Double(i) / Double(scenario.contenders - 1)).rounded())
     }
 
-    /// One connection per server for INFO snapshots and the final key cleanup, off the lanes.
+    /// One connection per server for INFO snapshots and the final key cleanup, off the lanes; none on a
+    /// consensus store (its counters come from `StoreRunTarget.stats`).
     func openControl() async throws(DriverError) -> [any RedisConnection] {
+        guard store == nil else { return [] }
         let queue = DispatchQueue(label: "lockbench.control")
         var opened: [any RedisConnection] = []
         for endpoint in statsEndpoints {

@@ -23,6 +23,8 @@ public final class LoadRun: Sendable {
     let primaryWatch: (any PrimaryWatch)?
     /// Decides when warm-up starts, once every connection is open (a shard's barrier).
     let startGate: StartGate?
+    /// The consensus store the run's lock contexts open sessions on (`nil`: Redis, over `connector`).
+    public let store: StoreRunTarget?
     /// Every key the run creates starts with this.
     public let keyPrefix: String
     let stopRequest = Mutex<String?>(nil)
@@ -31,11 +33,14 @@ public final class LoadRun: Sendable {
 
     /// Prepares a run; nothing connects until `run`. With a `primaryWatch`, the run follows the primary
     /// across failovers (reopening connections through `connector`, which must connect to the current
-    /// primary whatever endpoint it is given) and reports each one (`DriverOutcome.failovers`).
+    /// primary whatever endpoint it is given) and reports each one (`DriverOutcome.failovers`). With a
+    /// `store`, every lock context runs over a session of that store instead, and `connector` and
+    /// `endpoints` serve only for messages.
     public init(
         scenario: Scenario, connector: any RedisConnector, endpoints: [Endpoint], connectionOptions: ConnectionOptions, keyPrefix: String,
-        primaryWatch: (any PrimaryWatch)? = nil, startGate: StartGate? = nil
+        primaryWatch: (any PrimaryWatch)? = nil, startGate: StartGate? = nil, store: StoreRunTarget? = nil
     ) {
+        self.store = store
         self.primaryWatch = primaryWatch
         self.startGate = startGate
         self.scenario = scenario
@@ -90,7 +95,7 @@ public final class LoadRun: Sendable {
             lane.queue.async { lane.start(windowStart: windowStart, windowEnd: windowEnd, quota: quota) }
         }
 
-        var serverBefore: [ServerStats?] = Array(repeating: nil, count: control.count)
+        var serverBefore: [ServerStats?] = []
         var commandsBefore = 0
         var processBefore: ProcessStats?
         var peak = ProcessStats.sample()
@@ -104,7 +109,7 @@ public final class LoadRun: Sendable {
             let now = LockClock.monotonicNanos()
             if !measuring && now >= windowStart {
                 measuring = true
-                serverBefore = await Self.snapshotServers(control)
+                serverBefore = await snapshotServers(control)
                 processBefore = ProcessStats.sample()
                 commandsBefore = await Self.commandsSent(lanes)
             }
@@ -134,7 +139,7 @@ public final class LoadRun: Sendable {
             }
         }
         // The window closes now: take the server and process snapshots before the drain adds work.
-        let serverAfter = measuring ? await Self.snapshotServers(control) : []
+        let serverAfter = measuring ? await snapshotServers(control) : []
         let commandsInWindow = measuring ? await Self.commandsSent(lanes) - commandsBefore : 0
         let processAfter = ProcessStats.max(peak, ProcessStats.sample())
         let actualEnd = min(endedAt, LockClock.monotonicNanos())
@@ -146,10 +151,12 @@ public final class LoadRun: Sendable {
         var recorders: [QueueRecorder] = []
         for lane in lanes { recorders.append(await lane.onQueue { lane.recorder }) }
         let deltas: [ServerStatsDelta?] = serverAfter.indices.map { i in
-            guard let before = serverBefore[i], let after = serverAfter[i] else { return nil }
+            guard i < serverBefore.count, let before = serverBefore[i], let after = serverAfter[i] else { return nil }
             return after.delta(since: before)
         }
         let faults = await Self.faultFigures(lanes)
+        var liveness: [StoreLiveness] = []
+        for lane in lanes { liveness += await lane.onQueue { lane.storeLiveness() } }
         let failovers = await Self.failovers(lanes, windowStart: windowStart)
         let partial = reason != nil
         var grantLanes: [LaneGrants] = []
@@ -169,6 +176,7 @@ public final class LoadRun: Sendable {
             redisVersion: serverAfter.first??.redisVersion ?? serverBefore.first??.redisVersion,
             events: faults.events, reconnects: faults.reconnects, undrained: faults.undrained, failovers: failovers)
         if scenario.recordGrants == true { outcome.grants = wallPair.intervals(grantLanes, end: drainedAt) }
+        outcome.storeLiveness = StoreLiveness.summed(liveness)
         return outcome
     }
 
@@ -209,7 +217,9 @@ public final class LoadRun: Sendable {
         return result
     }
 
-    static func snapshotServers(_ control: [any RedisConnection]) async -> [ServerStats?] {
+    /// The servers' counters now: INFO over `control` on Redis, the store's own source elsewhere.
+    func snapshotServers(_ control: [any RedisConnection]) async -> [ServerStats?] {
+        if let store { return await store.stats?.snapshot() ?? [] }
         var result: [ServerStats?] = []
         for connection in control {
             guard let reply = try? await connection.send(["INFO", "server", "stats", "cpu", "commandstats"]),

@@ -1,4 +1,5 @@
 import BenchMetrics
+import Locks
 import RedisConnection
 
 /// One scenario run on one client: what was asked, where it ran, what was measured, and whether it finished.
@@ -29,6 +30,9 @@ public struct RunResult: Codable, Sendable {
     /// Every grant in the window (`--grants-log`), with the clock offset to map it onto the server's
     /// timeline; `nil` when not asked. Written to its own file, and left out of `--json`.
     public var grants: GrantLog? = nil
+    /// etcd and ZooKeeper: how the sessions kept their lease or session alive (keep-alives, lateness,
+    /// misses, expiries), the counterpart of the Redis watchdog's figures; `nil` on Redis.
+    public var storeLiveness: StoreLiveness? = nil
 
     public init(
         identity: RunIdentity, scenario: Scenario, endpoints: [Endpoint] = [], measurements: Measurements,

@@ -112,11 +112,17 @@ public struct Scenario: Codable, Sendable, Hashable {
 }
 
 extension Deployment {
-    /// The topology `lock` needs, started by lockbench: Redlock's masters, else one server.
+    /// The topology `lock` needs, started by lockbench: Redlock's masters, one member of a store's
+    /// algorithm's store, else one server.
     public static func embedded(for lock: LockSpec, transport: EmbeddedTransport = .tcp) -> Deployment {
-        lock.algorithm == .redlock
-            ? .redlock(.embedded(count: lock.redlock.nodes, transport: transport))
-            : .standalone(.embedded(count: 1, transport: transport))
+        switch lock.algorithm.store {
+        case .etcd: return .etcd(.embedded(members: 1))
+        case .zookeeper: return .zookeeper(.embedded(members: 1))
+        case .redis:
+            return lock.algorithm == .redlock
+                ? .redlock(.embedded(count: lock.redlock.nodes, transport: transport))
+                : .standalone(.embedded(count: 1, transport: transport))
+        }
     }
 
     /// The topology `lock` needs over servers someone else runs.

@@ -18,7 +18,7 @@ public enum CSVSchema {
     }
 
     /// The summary CSV (`--csv`): one row per scenario per client.
-    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + keyPopularity + target + sharding
+    public static let summary: [CSVColumn<RunResult>] = identity + scenario + measurements + status + harness + keyPopularity + target + sharding + storeLiveness
 
     /// Scenario columns appended after the measurements (the schema grows only at its end), each with the
     /// value a row written before the column existed implies: rows of either age then identify the same
@@ -36,24 +36,24 @@ public enum CSVSchema {
         Column("cores", "count", "Active processor cores on that machine.") { i($0.identity.cores) },
         Column("os", "", "Operating system and kernel.") { $0.identity.os },
         Column("swift_version", "", "Swift compiler the harness was built with.") { $0.identity.swiftVersion },
-        Column("redis_version", "", "`redis_version` reported by the server(s).") { $0.identity.redisVersion },
+        Column("redis_version", "", "`redis_version` reported by the server(s); on etcd or ZooKeeper, the store's version when its counters give one, else `unknown`.") { $0.identity.redisVersion },
     ]
 
     private static let scenario: [Column] = [
-        Column("client", "", "`native` (Swift RESP client) or `hiredis`.") { $0.scenario.client.rawValue },
-        Column("algorithm", "", "Lock algorithm: `setnx-px`, `legacy-getset`, `naive-getdel`, `fenced`, `redlock`.") { $0.scenario.lock.algorithm.rawValue },
-        Column("wait", "", "Wait strategy: `spin`, `fixed`, `backoff`, `pubsub`, `fifo`.") { $0.scenario.lock.wait.kind.rawValue },
+        Column("client", "", "`native` (Swift RESP client) or `hiredis`; `native` on etcd and ZooKeeper, whose runs use lockbench's own client of the store.") { $0.scenario.client.rawValue },
+        Column("algorithm", "", "Lock algorithm: `setnx-px`, `legacy-getset`, `naive-getdel`, `fenced`, `redlock` on Redis; `etcd-mutex`, `etcd-lock-rpc` on etcd; `zk-recipe` on ZooKeeper.") { $0.scenario.lock.algorithm.rawValue },
+        Column("wait", "", "Wait strategy: `spin`, `fixed`, `backoff`, `pubsub`, `fifo`; `watch` (the store queues its waiters) on etcd and ZooKeeper.") { $0.scenario.lock.wait.kind.rawValue },
         Column("wait_params", "", "The wait strategy's parameters, e.g. `base=1ms cap=50ms` (empty for `spin`).") { $0.scenario.lock.wait.parameters },
-        Column("servers", "count", "Redis servers (Redlock: masters).") { i($0.endpoints.count) },
+        Column("servers", "count", "Redis servers (Redlock: masters); etcd members or ZooKeeper servers.") { i($0.endpoints.count) },
         Column("embedded", "true/false", "Whether lockbench started the servers itself.") { $0.scenario.deployment.isEmbedded ? "true" : "false" },
         Column("endpoints", "", "The servers, space-separated `host:port` or `unix:path`.") { $0.endpoints.map(\.description).joined(separator: " ") },
         Column("contenders", "count", "Concurrent contenders (state machines, not threads).") { i($0.scenario.contenders) },
         Column("keys", "count", "Distinct lock keys; contenders/keys is the contention per key.") { i($0.scenario.keys) },
-        Column("connections", "count", "Command connections per server, shared by the contenders.") { i($0.scenario.connections) },
+        Column("connections", "count", "Command connections per server, shared by the contenders; on etcd and ZooKeeper, store sessions (each with its own lease or session).") { i($0.scenario.connections) },
         Column("pipeline", "acquisitions", "Most acquisitions in progress on one connection (0: no cap); a release is never held back, since a holder queued behind its own waiters would stall them.") { i($0.scenario.pipeline) },
         Column("queues", "count", "Serial Dispatch queues the contenders ran on.") { i($0.scenario.queues) },
         Column("reply_wait_us", "µs", "How long a queue waited in poll(2) for owed replies before returning its thread to Dispatch (0: it never did; see --reply-wait).") { i($0.scenario.effectiveReplyWaitUs) },
-        Column("ttl_ms", "ms", "Lock time-to-live.") { i($0.scenario.lock.ttlMs) },
+        Column("ttl_ms", "ms", "Lock time-to-live; on etcd and ZooKeeper, the lease TTL or session timeout (etcd counts leases in whole seconds).") { i($0.scenario.lock.ttlMs) },
         Column("hold", "duration", "Time a holder keeps the lock: `2ms`, `exp:2ms` (mean) or `uniform:1ms-5ms`.") { $0.scenario.hold.description },
         Column("think", "duration", "Pause between a release and the next acquire, same syntax as `hold`.") { $0.scenario.think.description },
         Column("mode", "", "`closed` (each contender waits for its own cycle) or `open` (arrivals at `rate`).") { $0.scenario.mode.name },
@@ -167,7 +167,7 @@ public enum CSVSchema {
 
     /// Columns added with Cluster, Sentinel and TLS targets; appended, so older files keep their order.
     private static let target: [Column] = [
-        Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR` or `sentinel:1xR` for servers lockbench started; `cluster` or `sentinel` for ones it was given.") { $0.scenario.deployment.topologyName },
+        Column("topology", "", "`standalone`, `redlock:N`, `cluster:PxR`, `sentinel:1xR`, `etcd:N` or `zookeeper:N` for servers lockbench started; `cluster`, `sentinel`, `etcd` or `zookeeper` for ones it was given. The store a row locked on.") { $0.scenario.deployment.topologyName },
         Column("tls", "", "`off`, `verified` (`--tls`: the server's certificate checked against the CA and name) or `insecure` (`--tls-insecure`: nothing checked).") { r in
             r.scenario.connection.tls.map { $0.insecure ? "insecure" : "verified" } ?? "off"
         },

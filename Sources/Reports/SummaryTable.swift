@@ -67,6 +67,7 @@ public enum SummaryTable {
             row("release p99 (µs)") { $0.measurements.release?.p99Us },
         ]
         if anyExtend { latency.append(row("extend p99 (µs)") { $0.measurements.extend?.p99Us }) }
+        if results.contains(where: { $0.storeLiveness != nil }) { latency += storeLivenessRows }
         if anyWatchdog {
             latency += [
                 row("watchdog renewal lateness p99 (µs)") { $0.measurements.watchdog?.lateness?.p99Us },
@@ -166,7 +167,7 @@ public enum SummaryTable {
         out += "\n"
 
         let showRatio = ratios != .none && results.count == 2 && results[0].scenario.client != results[1].scenario.client
-        var columns = results.map { $0.scenario.client.rawValue }
+        var columns = results.map(columnName)
         if showRatio { columns.append("\(columns[0])/\(columns[1])") }
 
         var lines: [[String]] = [[""] + columns]
@@ -214,11 +215,19 @@ public enum SummaryTable {
         if lock.algorithm == .redlock {
             first += ", \(lock.redlock.nodes) masters, drift \(lock.redlock.driftFactor)·ttl + \(NumberText.fixed(lock.redlock.driftFixedMs, 1)) ms"
         }
-        first += "; redis \(r.identity.redisVersion), git \(r.identity.gitSHA)"
+        let version = r.identity.redisVersion
+        if s.deployment.store == .redis { first += "; redis \(version)" } else {
+            first += "; \(s.deployment.topologyName)" + (version == "unknown" ? "" : " \(version)")
+        }
+        first += ", git \(r.identity.gitSHA)"
 
         var servers = "\(r.endpoints.count) server\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : "")"
         if case .cluster = s.deployment { servers = "\(s.deployment.topologyName): \(r.endpoints.count) primaries" + (s.deployment.isEmbedded ? " (embedded)" : "") }
         if case .sentinel = s.deployment { servers += ", the primary of \(s.deployment.topologyName) found through Sentinel" }
+        if s.deployment.store != .redis {
+            let member = s.deployment.store == .etcd ? "etcd member" : "ZooKeeper server"
+            servers = "\(r.endpoints.count) \(member)\(r.endpoints.count == 1 ? "" : "s")\(s.deployment.isEmbedded ? " (embedded)" : ""), \(s.connections) session\(s.connections == 1 ? "" : "s")"
+        }
         if let tls = s.connection.tls { servers += tls.insecure ? " over TLS, NOT VERIFIED (--tls-insecure)" : " over TLS" }
         var load = "\(s.contenders) contenders on \(s.keys) key\(s.keys == 1 ? "" : "s")"
         if s.keyDist.drawsPerAcquisition { load += " drawn \(s.keyDist) per acquisition" }

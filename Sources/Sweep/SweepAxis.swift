@@ -1,6 +1,9 @@
 /// A scenario flag a sweep can vary: given a comma list (`--contenders 10,100,1000`), each value
 /// becomes one coordinate of the grid.
 public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
+    /// The store: `redis`, `etcd`, `etcd:3`, `zookeeper`, `zookeeper:3`. Each algorithm pairs only with
+    /// targets of its own store; other pairs are not cells.
+    case target
     /// Where the servers are: `standalone`, `cluster:PxR`, `sentinel:1xR` (embedded shapes).
     case topology
     /// `off` or `on` (`bench run --tls`; embedded servers: the run's CA). Part of the deployment, so it
@@ -39,7 +42,7 @@ public enum SweepAxis: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Axes in the order cells nest (the last varies fastest): strategy first, the load last, so a
     /// listing reads series by series.
-    public static let nesting: [SweepAxis] = [.topology, .tls, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
+    public static let nesting: [SweepAxis] = [.target, .topology, .tls, .algorithm, .wait, .client, .contention, .keys, .keyDist, .connections, .pipeline, .hold, .think, .ttl, .contenders, .rate]
 
     /// The axes that are loads rather than series coordinates.
     public var isLoad: Bool { self == .contenders || self == .rate }

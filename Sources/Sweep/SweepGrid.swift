@@ -62,6 +62,7 @@ public struct SweepGrid: Sendable, Hashable {
 
     private static func example(_ axis: SweepAxis) -> String {
         switch axis {
+        case .target: return "redis,etcd,etcd:3,zookeeper"
         case .topology: return "standalone,cluster:3x0,sentinel:1x1"
         case .tls: return "off,on"
         case .algorithm: return "setnx-px,redlock"
@@ -121,6 +122,9 @@ public struct SweepCellValues: Sendable, Hashable {
         for axis in SweepAxis.nesting {
             guard let value = values[axis] else { continue }
             switch axis {
+            case .target:
+                guard let target = TargetChoice(parsing: value) else { throw bad(axis, value, "use \(TargetChoice.forms)") }
+                s.target = target
             case .topology:
                 guard let topology = TopologyChoice(parsing: value) else { throw bad(axis, value, "use \(TopologyChoice.forms)") }
                 s.topology = topology
@@ -168,11 +172,12 @@ public struct SweepCellValues: Sendable, Hashable {
     /// other axes in `shown`.
     public func label(showing shown: [SweepAxis]) -> String {
         var parts: [String] = []
+        if let target = values[.target], shown.contains(.target) { parts.append(target) }
         if let topology = values[.topology], shown.contains(.topology) { parts.append(topology) }
         let strategy = [values[.algorithm], values[.wait]].compactMap { $0 }.joined(separator: "/")
         if !strategy.isEmpty { parts.append(strategy) }
         if let client = values[.client] { parts.append(client) }
-        for axis in SweepAxis.nesting where ![.topology, .algorithm, .wait, .client].contains(axis) && shown.contains(axis) {
+        for axis in SweepAxis.nesting where ![.target, .topology, .algorithm, .wait, .client].contains(axis) && shown.contains(axis) {
             if let value = values[axis] { parts.append("\(axis.rawValue)=\(value)") }
         }
         return parts.isEmpty ? "base scenario" : parts.joined(separator: " ")

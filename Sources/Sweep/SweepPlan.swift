@@ -54,7 +54,8 @@ public struct SweepPlan: Sendable {
         var cells: [PlannedCell] = []
         var skipped: [SkippedCell] = []
         var failures: [(SweepCellValues, String)] = []
-        for values in grid.cells {
+        try SweepStorePairs.checkPartners(grid, base: base)
+        for values in grid.cells where !SweepStorePairs.isMismatch(values, base: base) {
             let label = values.label(showing: shown)
             do {
                 let (settings, client) = try values.settings(base: base)
@@ -74,7 +75,7 @@ public struct SweepPlan: Sendable {
             // `both` names whichever clients can run: one that none can is a note, not a typo.
             if axis == .client && grid.clientsFromBoth && !cells.isEmpty { continue }
             for value in grid.axes[axis] ?? [] {
-                let containing = grid.cells.filter { $0.values[axis] == value }
+                let containing = grid.cells.filter { $0.values[axis] == value && !SweepStorePairs.isMismatch($0, base: base) }
                 let failed = failures.filter { $0.0.values[axis] == value }
                 if !containing.isEmpty && failed.count == containing.count {
                     let reason = failed[0].1
@@ -87,8 +88,9 @@ public struct SweepPlan: Sendable {
         return SweepPlan(cells: cells, skipped: skipped)
     }
 
-    /// Servers the embedded fleet needs: the most any cell uses (0 when every cell names its servers).
+    /// Redis servers the embedded fleet needs: the most any cell uses (0 when every cell names its
+    /// servers or runs on a consensus store, whose members are started per shape).
     public var embeddedServers: Int {
-        cells.filter { $0.scenario.deployment.isEmbedded }.map(\.scenario.deployment.serverCount).max() ?? 0
+        cells.filter { $0.scenario.deployment.isEmbedded && $0.scenario.deployment.store == .redis }.map(\.scenario.deployment.serverCount).max() ?? 0
     }
 }

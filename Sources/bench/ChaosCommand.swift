@@ -63,6 +63,9 @@ struct ChaosCommand: AsyncParsableCommand {
         var algorithms: [LockAlgorithmKind]?
         if let algorithm {
             algorithms = try Self.list(algorithm, flag: "--algorithm", LockAlgorithmKind.allCases.map(\.rawValue)).map { LockAlgorithmKind(rawValue: $0)! }
+            if let store = algorithms?.first(where: { $0.store != .redis }) {
+                throw ValidationError("--algorithm \(store) runs on \(store.store): bench chaos injects its faults into Redis deployments only so far; list Redis algorithms (\(LockAlgorithmKind.allCases.filter { $0.store == .redis }.map(\.rawValue).joined(separator: ", "))).")
+            }
         }
         let clients: [RedisClientKind]
         switch client {

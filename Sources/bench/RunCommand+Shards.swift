@@ -36,6 +36,9 @@ extension RunCommand {
     /// Refusals of `--shards N` that need no server: usage errors before anything starts.
     func validateLocalShards(_ count: Int) throws {
         guard (1...64).contains(count) else { throw ValidationError("--shards must be 1...64, not \(count).") }
+        if options.settings.namesStore {
+            throw ValidationError("--shards N: the shards meet at a barrier on a Redis server's clock, which an etcd or ZooKeeper run has not: drop --shards.")
+        }
         if sharding.shard != nil || ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"] != nil {
             throw ValidationError("--shards N starts the shards itself: drop --shard (and JOB_COMPLETION_INDEX), or run each shard with --shard I/N.")
         }

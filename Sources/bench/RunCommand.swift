@@ -38,6 +38,14 @@ struct RunCommand: AsyncParsableCommand {
             none is given, forwards Ctrl-C to them, and merges their outputs as bench merge does: the \
             summary and every output flag are the merged run's (--shards-dir keeps each shard's).
 
+            With --target etcd or zookeeper (or --etcd / --zookeeper URLs of running ones), the same \
+            driver, witness and reports run over a consensus store's lock recipe (etcd-mutex, \
+            etcd-lock-rpc, zk-recipe; the wait is the store's own queue, watch). Embedded members (1, \
+            or 3 with etcd:3 / zookeeper:3) start on loopback with their own data directories and are \
+            removed at the end. The run uses lockbench's own client of the store, once; --client, \
+            --tls, --server, --cluster, --sentinel, --topology and --shard are Redis settings and are \
+            refused with it.
+
             Exit codes: 0 the run completed; 1 the run failed or was cut short (a server died, a safe \
             algorithm showed a mutual-exclusion violation, or errors exceeded 1% of the acquisitions \
             started), or a --threshold did not hold; 2 environment error (no redis-server, server unreachable or refusing the \
@@ -108,6 +116,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
+        if scenario.deployment.store != .redis, options.client == .both {
+            Terminal.note("a \(scenario.deployment.store.displayName) run uses lockbench's own \(scenario.deployment.store.displayName) client and runs once: --client does not apply.")
+        }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
         do { try output.preflight() } catch {
             throw Terminal.environmentError("run", error)
@@ -127,6 +138,8 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.note("started \(fleet.count) redis-server \(fleet.redisVersion): \(shown)\(tls ? " (TLS; run CA \(fleet.certificates?.caCertificate ?? "?"))" : "")")
         }
         if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
+        if let summary = session.servers.storeSummary { Terminal.note(summary) }
+        if let note = session.servers.storeTTLNote(for: scenario) { Terminal.note(note) }
         if let cluster = session.servers.cluster, session.servers.fleet !== cluster {
             let shown = scenario.connection.tls != nil ? cluster.tlsEndpoints : cluster.endpoints
             Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(shown.map(\.description).joined(separator: " "))")
@@ -190,6 +203,6 @@ struct RunCommand: AsyncParsableCommand {
     static func seconds(_ s: Double) -> String { s.rounded() == s ? "\(Int(s)) s" : String(format: "%.1f s", s) }
 
     static func describe(_ s: Scenario, on kind: RedisClientKind) -> String {
-        "\(kind): \(s.contenders) contenders on \(s.keys) keys, \(s.lock.algorithm)/\(s.lock.wait.kind), \(seconds(s.warmupS)) warm-up + \(seconds(s.durationS))"
+        "\(s.deployment.store == .redis ? kind.rawValue : s.deployment.topologyName): \(s.contenders) contenders on \(s.keys) keys, \(s.lock.algorithm)/\(s.lock.wait.kind), \(seconds(s.warmupS)) warm-up + \(seconds(s.durationS))"
     }
 }

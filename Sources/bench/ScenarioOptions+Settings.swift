@@ -18,6 +18,21 @@ extension TopologyChoice {
     }
 }
 
+extension TargetChoice {
+    /// `--target`'s parser: the refusal names the value and the accepted forms.
+    static func argument(_ text: String) throws -> TargetChoice {
+        guard let target = TargetChoice(parsing: text) else { throw ValidationError("--target '\(text)' is invalid: use \(forms).") }
+        return target
+    }
+}
+
+extension StoreEndpoints {
+    /// `--etcd`'s and `--zookeeper`'s parser.
+    static func argument(_ text: String, for kind: LockStoreKind) throws -> [Endpoint] {
+        do { return try parse(text, for: kind) } catch { throw ValidationError(error.description) }
+    }
+}
+
 extension ScenarioOptions {
     /// The flags as settings; the wait strategy's times go to `WaitTimes` here and nowhere else.
     var settings: ScenarioSettings { settings(over: ScenarioSettings()) }
@@ -25,8 +40,11 @@ extension ScenarioOptions {
     /// The flags given, over `base` where a flag is optional and was not given.
     func settings(over base: ScenarioSettings) -> ScenarioSettings {
         var s = base
-        s.algorithm = algorithm
-        s.wait = wait
+        if let algorithm { s.algorithm = algorithm }
+        if let wait { s.wait = wait }
+        s.target = target
+        s.etcdEndpoints = etcd.flatMap { $0 }
+        s.zookeeperEndpoints = zookeeper.flatMap { $0 }
         s.contenders = contenders
         s.keys = keys
         s.keyDist = keyDist
@@ -86,8 +104,10 @@ extension ScenarioOptions {
         do { return try s.scenario(client: clients[0]) } catch { throw ValidationError(error.description) }
     }
 
-    /// The clients to run: `--client both --tls` runs native only (`droppedForTLS` says why).
+    /// The clients to run: `--client both --tls` runs native only (`droppedForTLS` says why); an etcd or
+    /// ZooKeeper run has one client, lockbench's own (`--client hiredis` is refused by validation).
     var clients: [RedisClientKind] {
+        if settings.namesStore { return client == .both ? [.native] : client.clients }
         guard tls, client == .both else { return client.clients }
         return client.clients.filter { $0.tlsRefusal == nil }
     }

@@ -6,14 +6,31 @@ import RedisConnection
 
 /// The scenario flags shared by `bench run` and `bench sweep` (whose axes override them per cell).
 struct ScenarioOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Client: native, hiredis, or both (the same scenario on each, in turn).", valueName: "client"))
+    @Option(help: ArgumentHelp("Client: native, hiredis, or both (the same scenario on each, in turn). etcd and ZooKeeper runs use lockbench's own client of the store and run once.", valueName: "client"))
     var client = ClientChoice.both
 
-    @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var algorithm = LockAlgorithmKind.setnxPX
+    @Option(help: ArgumentHelp("Lock algorithm: \(LockAlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: setnx-px on Redis, etcd-mutex on etcd, zk-recipe on ZooKeeper).", valueName: "name"))
+    var algorithm: LockAlgorithmKind?
 
-    @Option(help: ArgumentHelp("Wait strategy: \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var wait = WaitStrategy.Kind.backoff
+    @Option(help: ArgumentHelp("Wait strategy: \(WaitStrategy.Kind.allCases.map(\.rawValue).joined(separator: ", ")) (default: backoff on Redis; watch, the store's own queue, on etcd and ZooKeeper).", valueName: "name"))
+    var wait: WaitStrategy.Kind?
+
+    @Option(
+        help: ArgumentHelp("The store to lock on: \(TargetChoice.forms). etcd and ZooKeeper members are started on loopback unless --etcd or --zookeeper names running ones.", valueName: "store"),
+        transform: TargetChoice.argument)
+    var target = TargetChoice.redis
+
+    @Option(
+        name: .customLong("etcd"),
+        help: ArgumentHelp("A running etcd's client URLs, http://host:port or host:port, comma-separated or repeated (implies --target etcd).", valueName: "urls"),
+        transform: { text throws in try StoreEndpoints.argument(text, for: .etcd) })
+    var etcd: [[Endpoint]] = []
+
+    @Option(
+        name: .customLong("zookeeper"),
+        help: ArgumentHelp("A running ZooKeeper ensemble's client ports, host:port, comma-separated or repeated (implies --target zookeeper).", valueName: "endpoints"),
+        transform: { text throws in try StoreEndpoints.argument(text, for: .zookeeper) })
+    var zookeeper: [[Endpoint]] = []
 
     @Option(help: ArgumentHelp("Concurrent contenders (state machines, not threads).", valueName: "n"))
     var contenders = 400

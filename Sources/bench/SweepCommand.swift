@@ -32,11 +32,18 @@ struct SweepCommand: AsyncParsableCommand {
             with every lower load passing too. Open loop judges the p99 measured from each request's \
             intended start.
 
+            --target redis,etcd,etcd:3,zookeeper,zookeeper:3 takes the store as an axis: each algorithm \
+            runs only on the targets of its own store (etcd-mutex and etcd-lock-rpc on etcd, zk-recipe on \
+            ZooKeeper), other pairs are not cells, and store cells run once on lockbench's own client.
+
             Exit codes: 0 the sweep completed; 1 a run failed (a server died; resume with --resume) or a \
             safe algorithm showed a mutual-exclusion violation; 2 environment error (no redis-server, \
             server unreachable, output not writable); 64 usage error; 130 interrupted by Ctrl-C.
             """
     )
+
+    @Option(help: ArgumentHelp("Axis: stores, e.g. redis,etcd,etcd:3,zookeeper,zookeeper:3 (each algorithm runs only on targets of its store).", valueName: "list"))
+    var target: String?
 
     @Option(help: ArgumentHelp("Axis: clients (native, hiredis; both = the two).", valueName: "list"))
     var client: String?
@@ -122,7 +129,7 @@ struct SweepCommand: AsyncParsableCommand {
     var planned: Spec?
 
     enum CodingKeys: CodingKey {
-        case client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology, tls
+        case target, client, algorithm, wait, contenders, contention, keys, keyDist, connections, pipeline, rate, hold, think, ttl, topology, tls
         case file, repeats, slo, maxErrorRate, kneeCsv, resume, dryRun, output, scenarioFlags
     }
 
@@ -154,7 +161,7 @@ struct SweepCommand: AsyncParsableCommand {
 
         var lists: [SweepAxis: String] = sweepFile?.axes ?? [:]
         let given: [SweepAxis: String?] = [
-            .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
+            .target: target, .client: client, .algorithm: algorithm, .wait: wait, .contenders: contenders, .contention: contention, .keys: keys,
             .keyDist: keyDist, .connections: connections, .pipeline: pipeline, .rate: rate, .hold: hold, .think: think, .ttl: ttl, .topology: topology,
             .tls: tls,
         ]
@@ -166,8 +173,11 @@ struct SweepCommand: AsyncParsableCommand {
         for (axis, value) in given { if let value { lists[axis] = value } }
         // Strategy and client always label the cells, so they are axes even with one value.
         if lists[.client] == nil { lists[.client] = "both" }
-        if lists[.algorithm] == nil { lists[.algorithm] = defaults.algorithm.rawValue }
-        if lists[.wait] == nil { lists[.wait] = defaults.wait.rawValue }
+        if lists[.algorithm] == nil { lists[.algorithm] = Self.defaultAlgorithms(defaults, targets: lists[.target]) }
+        // A grid with a consensus store leaves the wait to each algorithm's default (watch there, backoff on Redis).
+        if lists[.wait] == nil, let wait = defaults.wait ?? (lists[.algorithm].map(Self.allRedis) == true ? .backoff : nil) {
+            lists[.wait] = wait.rawValue
+        }
 
         let grid: SweepGrid
         do { grid = try SweepGrid(lists: lists) } catch { throw ValidationError(error.message) }
