@@ -49,6 +49,11 @@ let package = Package(
         // client's connections.
         .target(name: "RedisCluster", dependencies: ["RESP", "RedisConnection"], swiftSettings: hotPath),
         .target(name: "HiredisClient", dependencies: ["RESP", "RedisConnection", "POSIX", "CHiredis"], swiftSettings: hotPath),
+        // The single-threaded ZooKeeper C client from /usr/include/zookeeper (libzookeeper-st-dev; Scripts/bootstrap
+        // installs it), declared like CHiredis.
+        .systemLibrary(name: "CZooKeeper"),
+        // A Dispatch adapter over it and the zk-recipe lock as a LockStoreSession.
+        .target(name: "ZooKeeperClient", dependencies: ["CZooKeeper", "Locks", "RedisConnection", "POSIX"], swiftSettings: strict),
         .target(name: "RedisFleet", dependencies: ["RESP", "POSIX", "RedisConnection"], swiftSettings: strict),
         // Code generated from Protos/etcd by Scripts/generate-etcd-protos and committed: CI runs no generator.
         .target(
@@ -190,7 +195,7 @@ let package = Package(
             dependencies: ["TestSupport", "Gate", "Calibration", "Reports", "Stats", "LoadDriver", "BenchMetrics", "Locks", "RedisConnection"],
             swiftSettings: strict
         ),
-        .testTarget(name: "ZooKeeperTests", dependencies: ["TestSupport", "RedisFleet", "RedisConnection", "POSIX"], swiftSettings: strict),
+        .testTarget(name: "ZooKeeperTests", dependencies: ["TestSupport", "RedisFleet", "RedisConnection", "POSIX", "ZooKeeperClient", "Locks"], swiftSettings: strict),
         .testTarget(
             name: "ChaosTests",
             dependencies: ["TestSupport", "Chaos", "LoadDriver", "Reports", "Locks", "RedisFleet", "RedisConnection", "RESP"],

@@ -205,12 +205,13 @@ public final class LockContext: @unchecked Sendable {
         for operation in active.operations { operation.cancel() }
     }
 
-    /// Cancels everything and closes every connection. Call on `queue`. The wheel stays the caller's.
+    /// Cancels everything and closes every connection and the store session. Call on `queue`. The wheel stays the caller's.
     public func close() {
         assertOnQueue()
         cancelAll()
         for connection in connections { connection.close() }
         subscriber?.close()
+        store?.close()
     }
 
     /// Runs `body` on `queue` and returns its result, for tests and setup code off the queue.

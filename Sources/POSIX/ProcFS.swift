@@ -85,6 +85,13 @@ public struct ProcStat: Sendable, Hashable {
     /// Field 20, `num_threads`.
     public var threads: Int? { Int(fields[17]) }
 
+    /// Fields 14 and 15, `utime` + `stime`, in seconds: the CPU a process used so far (for servers
+    /// that report none themselves, such as ZooKeeper's JVM).
+    public var cpuSeconds: Double? {
+        guard let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Field 22, `starttime` in clock ticks since boot: with the pid, it names one process for its
     /// whole life, since the kernel may hand a freed pid to another process.
     public var startTime: UInt64? { UInt64(fields[19]) }

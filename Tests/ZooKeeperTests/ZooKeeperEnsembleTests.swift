@@ -2,6 +2,7 @@ import Foundation
 import RedisConnection
 import RedisFleet
 import Testing
+import TestSupport
 
 @Suite("ZooKeeper ensemble", .serialized)
 struct ZooKeeperEnsembleTests {
@@ -28,6 +29,12 @@ struct ZooKeeperEnsembleTests {
         #expect(next != leader)
         try await ensemble.restart(server: leader)
         #expect(ZooKeeperFourLetter.mode(of: ensemble.clientEndpoints[leader]) == "follower")
+        // A paused server answers nothing until resumed; the quorum keeps its leader meanwhile.
+        ensemble.pause(server: leader)
+        #expect(ZooKeeperFourLetter.mode(of: ensemble.clientEndpoints[leader], timeoutMs: 300) == nil)
+        #expect(try await ensemble.leaderIndex() == next)
+        ensemble.resume(server: leader)
+        #expect(await eventually { ZooKeeperFourLetter.mode(of: ensemble.clientEndpoints[leader]) == "follower" })
     }
 
     @Test("no java or no server jar is an error naming apt-get install zookeeper")

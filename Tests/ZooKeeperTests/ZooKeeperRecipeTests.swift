@@ -1,0 +1,158 @@
+import Dispatch
+import Foundation
+import Locks
+import RedisConnection
+import RedisFleet
+import TestSupport
+import Testing
+import ZooKeeperClient
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("zk-recipe", .serialized)
+struct ZooKeeperRecipeTests {
+    @Test("many contenders on one key, on 1 server and on a 3-server ensemble: never two holders, czxid fences rise", arguments: [1, 3])
+    func mutualExclusion(servers: Int) async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: servers)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 4)
+        let ledger = HolderLedger()
+        let before = ZooKeeperServerStats.read(ensemble).compactMap { $0 }
+        try await contend(await lanes.lockers(perLane: 5), key: uniqueKey(), rounds: 4, ledger: ledger)
+        let after = ZooKeeperServerStats.read(ensemble).compactMap { $0 }
+        await lanes.close()
+        #expect(ledger.grants == 80)
+        // Each acquisition is at least a create and a listing, and each release a delete.
+        let received = zip(after, before).map { $0.since($1).packetsReceived }.reduce(0, +)
+        #expect(before.count == servers && received >= 80 * 3)
+        #expect(after.allSatisfy { $0.cpuSeconds != nil })
+        #expect(ledger.overlaps == 0)
+        #expect(ledger.fencesStrictlyIncrease)
+    }
+
+    @Test("contenders that joined in order get the lock in that order")
+    func fifo() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 3)
+        let lockers = await lanes.lockers(perLane: 3)
+        let key = uniqueKey()
+        guard case .granted(let first) = await lockers[0].acquire(key: key, timeoutMs: 30_000) else {
+            Issue.record("the first contender got no grant")
+            return
+        }
+        let order = Collector<UInt64>()
+        let queueLength = { () async throws -> Int in try await Self.children(of: key, on: ensemble).count }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (position, locker) in lockers.dropFirst().enumerated() {
+                group.addTask {
+                    guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 60_000) else {
+                        Issue.record("contender \(locker.id) got no grant")
+                        return
+                    }
+                    order.append(locker.id)
+                    _ = await locker.release(grant)
+                }
+                // Join only once the previous contender's znode is in the queue.
+                #expect(await eventually { (try? await queueLength()) == position + 2 })
+            }
+            _ = await lockers[0].release(first)
+            try await group.waitForAll()
+        }
+        await lanes.close()
+        #expect(order.items == lockers.dropFirst().map(\.id))
+    }
+
+    @Test("a client paused past its session timeout loses its lock to the next contender, and its release says notOwner")
+    func sessionExpiry() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 2, ttlMs: 1_000)
+        let lockers = await lanes.lockers(perLane: 1)
+        let key = uniqueKey()
+        guard case .granted(let held) = await lockers[0].acquire(key: key, timeoutMs: 30_000) else {
+            Issue.record("the holder got no grant")
+            return
+        }
+        let timeoutMs = await lanes.contexts[0].onQueue { lanes.sessions[0].sessionTimeoutMs }
+        #expect(timeoutMs == 1_000)
+        // The holder's queue stops driving its ZooKeeper client: no pings for three session timeouts.
+        lanes.contexts[0].queue.async { usleep(UInt32(timeoutMs) * 3_000) }
+        guard case .granted(let taken) = await lockers[1].acquire(key: key, timeoutMs: 60_000) else {
+            Issue.record("the waiter got no grant after the holder's session expired")
+            return
+        }
+        #expect((taken.fencingToken ?? 0) > (held.fencingToken ?? 0))
+        #expect(await lockers[0].release(held).outcome == .notOwner)
+        #expect(await lanes.contexts[0].onQueue { lanes.sessions[0].liveness.expired } == 1)
+        // The lane carries on with a new session.
+        guard case .granted(let again) = await lockers[0].acquire(key: "\(key)-after", timeoutMs: 30_000) else {
+            Issue.record("the lane could not lock again after its session expired")
+            return
+        }
+        #expect(await lockers[0].release(again).outcome == .released)
+        _ = await lockers[1].release(taken)
+        await lanes.close()
+    }
+
+    @Test("grants go on after the leader of a 3-server ensemble is killed, with no double grant")
+    func leaderKill() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 3)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 3)
+        let ledger = HolderLedger()
+        let killed = Collector<Int>()
+        try await contend(await lanes.lockers(perLane: 3), key: uniqueKey(), rounds: 6, ledger: ledger) { grants in
+            // The fault goes in after the first grants, once.
+            guard grants == 10, killed.count == 0, let leader = try? await ensemble.leaderIndex() else { return }
+            killed.append(leader)
+            ensemble.kill(server: leader)
+        }
+        var dropped = 0
+        for (context, session) in zip(lanes.contexts, lanes.sessions) { dropped += await context.onQueue { session.liveness.missed } }
+        await lanes.close()
+        #expect(killed.count == 1)
+        // Every client lost its server for the election: the followers drop their clients too.
+        #expect(dropped >= lanes.sessions.count)
+        #expect(ledger.grants == 54)
+        #expect(ledger.overlaps == 0)
+        #expect(ledger.fencesStrictlyIncrease)
+    }
+
+    @Test("cleanup deletes the run's lock directories and nothing else")
+    func cleanup() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 1)
+        let locker = await lanes.lockers(perLane: 1)[0]
+        for key in ["run:a:{x}/1", "run:a:{x}/2", "other:{x}"] {
+            guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 30_000) else {
+                Issue.record("no grant on \(key)")
+                return
+            }
+            _ = await locker.release(grant)
+        }
+        await lanes.close()
+        try await ZooKeeperConnector(endpoints: ensemble.clientEndpoints).cleanup(prefix: "run:a:")
+        let left = try await Self.children(path: ZooKeeperLockPaths.root, on: ensemble)
+        #expect(left == [ZooKeeperLockPaths.escape("other:{x}")])
+    }
+
+    static func children(of key: String, on ensemble: ZooKeeperEnsemble) async throws -> [String] {
+        try await children(path: ZooKeeperLockPaths.directory(for: key), on: ensemble)
+    }
+
+    static func children(path: String, on ensemble: ZooKeeperEnsemble) async throws -> [String] {
+        let queue = DispatchQueue(label: "zk.test.inspect")
+        let servers = ZooKeeperConnector(endpoints: ensemble.clientEndpoints).servers
+        let connection = try await ZooKeeperConnection.connect(servers: servers, sessionTimeoutMs: 4_000, queue: queue)
+        let result = await onQueue(queue) { done in
+            connection.children(path) { result in
+                connection.close()
+                done(result)
+            }
+        }
+        return try result.get()
+    }
+}
