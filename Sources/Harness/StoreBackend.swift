@@ -8,10 +8,18 @@ import RedisConnection
 public protocol EmbeddedStore: AnyObject, Sendable {
     /// The endpoints clients connect to, one per member.
     var clientEndpoints: [Endpoint] { get }
-    /// A line for the terminal: `started etcd 3.4.23, 3 members: 127.0.0.1:… …`.
-    var startedSummary: String { get }
+    /// What one member is called: `etcd member`, `ZooKeeper server`.
+    var memberNoun: String { get }
     /// Stops every member and removes its data directory. Idempotent.
     func stop() async
+}
+
+extension EmbeddedStore {
+    /// A line for the terminal: `started 3 etcd members: 127.0.0.1:… …`.
+    public var startedSummary: String {
+        let count = clientEndpoints.count
+        return "started \(count) \(memberNoun)\(count == 1 ? "" : "s"): \(clientEndpoints.map(\.description).joined(separator: " "))"
+    }
 }
 
 /// Everything lockbench does with one kind of consensus store, in one place: start it, open lock
@@ -21,8 +29,9 @@ public protocol StoreBackend: Sendable {
     func start(members: Int) async throws -> any EmbeddedStore
     /// The connector a run opens its sessions with, for a store at `endpoints`.
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector
-    /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures.
-    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)?
+    /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures; `embedded` is the
+    /// store lockbench started there, if it did (its processes' CPU can then be read too).
+    func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)?
     /// Checks before anything is measured that `connector` reaches the store and it serves `spec`'s
     /// recipe (etcd: the v3lock service); throws the store client's own message.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws
