@@ -77,22 +77,24 @@ extension ChaosRun {
 
     /// The contender got the lock: into the witness, and its write to the resource.
     func recordSecondHolder(
-        _ tally: inout RowTally, witness: MutexWitness, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64
+        _ tally: inout RowTally, witness: MutexWitness, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64,
+        fenced: Bool = true
     ) async {
         tally.acquisitions += 1
         tally.unavailability.append(millis(from: faultAt, to: grant.grantedAtNanos))
         witness.enter(key: key, holderID: HolderID.contender, validUntilNanos: grant.validUntilNanos(algorithm: algorithm),
                      now: grant.grantedAtNanos)
-        if case .success(true) = await resource.write(key: key + ":resource", fence: grant.fencingToken, value: "contender-1") { return }
+        if case .success(true) = await resource.write(key: key + ":resource", fence: fenced ? grant.fencingToken : nil, value: "contender-1") { return }
         tally.problems.append("the contender's write was not accepted")
     }
 
     /// Any lease-based lock lets the woken holder overlap; only a fencing token stops its write.
-    static func judgePause(_ tally: RowTally) -> SafetyRow {
+    /// `fenced`: the resource checked the grant's token (`fenced` on Redis; a store's revision or czxid).
+    static func judgePause(_ tally: RowTally, fenced: Bool? = nil, detail: String = "") -> SafetyRow {
         let n = tally.trials
         let overlapped = "The paused holder woke still believing it held the lock: 2 holders at once in \(ofTrials(tally.overlaps, n))"
-        let noDouble = tally.doubleGrants == 0 ? " The lock itself was granted only after the lease ran out (0 double grants)." : " Double grants: \(tally.doubleGrants)."
-        if tally.algorithm == .fenced {
+        let noDouble = (tally.doubleGrants == 0 ? " The lock itself was granted only after the lease ran out (0 double grants)." : " Double grants: \(tally.doubleGrants).") + detail
+        if fenced ?? (tally.algorithm == .fenced) {
             let confirmed = tally.overlaps == n && tally.staleWritesRejected == n && tally.staleWritesAccepted == 0 && tally.doubleGrants == 0
             return tally.row(predicted: "overlap; stale write rejected", confirmed: confirmed,
                              verdict: "\(overlapped), but its fencing token was older than the new holder's and the resource refused \(ofTrials(tally.staleWritesRejected, n)) stale writes.\(noDouble)")
