@@ -97,6 +97,6 @@ extension ChaosRun {
             : "\(tally.overlaps) overlaps and \(tally.doubleGrants) double grants"
         return tally.row(
             predicted: "grants resume; no double grant", confirmed: resumed && recovered && safe,
-            verdict: "Of \(store), the \(role) was \(what) under 6 contenders on 2 keys (lease/session \(ttlMs) ms): \(flow); \(tally.failedAcquisitions) failed acquisitions (\(errors)); \(safety).")
+            verdict: "Under 6 contenders on 2 keys (\(tally.algorithm.store == .etcd ? "lease" : "session") \(ttlMs) ms), the \(role) of \(store) was \(what): \(flow); \(tally.failedAcquisitions) failed acquisitions (\(errors)); \(safety).")
     }
 }
