@@ -85,18 +85,27 @@ extension ChaosRun {
     static func judgeQuorum(
         _ tally: RowTally, _ fault: StoreMemberFault, store: String, role: String, resumed: Bool, recovered: Bool, grantsAfter: Int, ttlMs: Int
     ) -> SafetyRow {
-        let safe = tally.overlaps == 0 && tally.doubleGrants == 0
+        // Double grants are the quorum's failure. An overlap past the earlier holder's lease or session is
+        // the lease's own limit (a client cut off with its member can hold on after its session expired,
+        // as a paused client does), counted and explained but not the store's fault.
+        let safe = tally.doubleGrants == 0
         let what = fault == .leaderKilled ? "killed" : "paused for \(storeMemberPauseMs) ms, then resumed"
         let gap = String(format: "%.0f", tally.meanUnavailabilityMs)
         let errors = tally.errors.isEmpty ? "no errors" : tally.errors.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let flow = resumed
             ? "grants resumed (\(grantsAfter) after the fault, longest wait without one \(gap) ms)"
             : "NO grant within 30 s of the fault"
-        let safety = safe
-            ? "0 overlaps and 0 double grants: the quorum never granted a key twice"
-            : "\(tally.overlaps) overlaps and \(tally.doubleGrants) double grants"
+        let lease = tally.algorithm.store == .etcd ? "lease" : "session"
+        let safety: String
+        if !safe {
+            safety = "\(tally.doubleGrants) double grants and \(tally.overlaps) overlaps: a key granted twice within a holder's \(lease)"
+        } else if tally.overlaps > 0 {
+            safety = "0 double grants, but \(tally.overlaps) overlap(s), each after the earlier holder's \(lease) could have expired: a client cut off with its member held on past its \(lease), which only a fencing token catches"
+        } else {
+            safety = "0 overlaps and 0 double grants: the quorum never granted a key twice"
+        }
         return tally.row(
             predicted: "grants resume; no double grant", confirmed: resumed && recovered && safe,
-            verdict: "Under 6 contenders on 2 keys (\(tally.algorithm.store == .etcd ? "lease" : "session") \(ttlMs) ms), the \(role) of \(store) was \(what): \(flow); \(tally.failedAcquisitions) failed acquisitions (\(errors)); \(safety).")
+            verdict: "Under 6 contenders on 2 keys (\(lease) \(ttlMs) ms), the \(role) of \(store) was \(what): \(flow); \(tally.failedAcquisitions) failed acquisitions (\(errors)); \(safety).")
     }
 }
