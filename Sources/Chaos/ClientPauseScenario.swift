@@ -28,20 +28,9 @@ extension ChaosRun {
                                                     witness: witness, tally: &tally, problem: "the holder was not granted") else { return }
                 await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
 
-                let pausedAt = LockClock.monotonicNanos()
-                holderContext.queue.suspend()
-                let outcome = await contender.acquire(key: key, timeoutMs: spec.ttlMs * 4 + 2_000)
-                holderContext.queue.resume()
-                // The holder's queue runs again: whatever it was doing when frozen continues now.
-                await holderContext.onQueue {}
-                guard let second = outcome.grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the contender was not granted after the pause")
-                    witness.exit(key: key, holderID: HolderID.holder)
-                    _ = await holder.release(first)
-                    return
-                }
-                // (Granted while the holder was still frozen: the resume above came after the grant.)
+                guard let (second, pausedAt) = await grantWhileFrozen(
+                    holderContext, holder: holder, first: first, contender: contender, key: key, timeoutMs: spec.ttlMs * 4 + 2_000,
+                    witness: witness, tally: &tally) else { return }
                 await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
                 tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "holder-2"))
                 witness.exit(key: key, holderID: HolderID.holder)
@@ -51,6 +40,30 @@ extension ChaosRun {
             }
             return Self.judgePause(tally)
         }
+    }
+
+    /// Freezes the holder's queue (its connections, timers and code, a lease keep-alive or session pings
+    /// included) until the contender is granted or `timeoutMs` passes, then lets it run again. Returns the
+    /// contender's grant, taken while the holder was still frozen, and when the freeze began; `nil` after
+    /// counting the failure and releasing the holder.
+    func grantWhileFrozen(
+        _ holderContext: LockContext, holder: Locker, first: LockGrant, contender: Locker, key: String, timeoutMs: Int,
+        witness: MutexWitness, tally: inout RowTally
+    ) async -> (LockGrant, UInt64)? {
+        let pausedAt = LockClock.monotonicNanos()
+        holderContext.queue.suspend()
+        let outcome = await contender.acquire(key: key, timeoutMs: timeoutMs)
+        holderContext.queue.resume()
+        // The holder's queue runs again: whatever it was doing when frozen continues now.
+        await holderContext.onQueue {}
+        guard let second = outcome.grant else {
+            tally.failedAcquisitions += 1
+            tally.problems.append("the contender was not granted after the pause")
+            witness.exit(key: key, holderID: HolderID.holder)
+            _ = await holder.release(first)
+            return nil
+        }
+        return (second, pausedAt)
     }
 
     /// The trial's first grant, counted and entered into the witness; a refusal is counted as a failed

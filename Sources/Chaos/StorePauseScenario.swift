@@ -84,19 +84,10 @@ extension ChaosRun {
         await firstWrite(&tally, key: key + ":resource", fence: fenced ? first.fencingToken : nil, value: "holder-1")
         let expiredBefore = await holderContext.onQueue { holderContext.store?.liveness.expired ?? 0 }
 
-        let pausedAt = LockClock.monotonicNanos()
-        holderContext.queue.suspend()
         // Bounded well past the lease: etcd's lessor checks expiry every 500 ms, then revokes through Raft.
-        let outcome = await contender.acquire(key: key, timeoutMs: 30_000)
-        holderContext.queue.resume()
-        await holderContext.onQueue {}
-        guard let second = outcome.grant else {
-            tally.failedAcquisitions += 1
-            tally.problems.append("the contender was not granted after the pause")
-            witness.exit(key: key, holderID: HolderID.holder)
-            _ = await holder.release(first)
-            return false
-        }
+        guard let (second, pausedAt) = await grantWhileFrozen(
+            holderContext, holder: holder, first: first, contender: contender, key: key, timeoutMs: 30_000,
+            witness: witness, tally: &tally) else { return false }
         await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt, fenced: fenced)
         tally.staleWrite(await resource.write(key: key + ":resource", fence: fenced ? first.fencingToken : nil, value: "holder-2"))
         // The woken session learns its claim is gone (etcd: a keep-alive answered with TTL 0; ZooKeeper:
