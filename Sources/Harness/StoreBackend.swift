@@ -35,9 +35,14 @@ public protocol StoreBackend: Sendable {
     /// Checks before anything is measured that `connector` reaches the store and it serves `spec`'s
     /// recipe (etcd: the v3lock service); throws the store client's own message.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws
+    /// What the store makes of the lock TTL when it is not what was asked for (ZooKeeper clamps session
+    /// timeouts), for a note before the run; `nil` when it is kept.
+    func ttlNote(ttlMs: Int, embedded: (any EmbeddedStore)?) -> String?
 }
 
 extension StoreBackend {
+    func ttlNote(ttlMs: Int, embedded: (any EmbeddedStore)?) -> String? { nil }
+
     /// Opens one session and closes it: reachable, and speaking the store's protocol.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws {
         let queue = DispatchQueue(label: "lockbench.store-probe")

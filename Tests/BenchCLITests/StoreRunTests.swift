@@ -53,6 +53,20 @@ struct StoreRunTests {
         for child in result.children { #expect(isGone(child), "\(child) outlived the sweep") }
     }
 
+    @Test("Ctrl-C during a run on a 3-member etcd: partial figures, exit 130, no member left")
+    func interrupted() async throws {
+        let result = try await runBench(
+            ["run", "--target", "etcd:3", "--duration", "60s", "--warmup", "0.5s", "--contenders", "10", "--keys", "2"],
+            boundSeconds: 180, afterStart: { pid in
+                // Three members up and a little of the run behind it before the signal.
+                interrupt(pid, settleMicroseconds: 4_000_000) { childPIDs(of: pid).count >= 3 }
+            })
+        #expect(result.status == 130, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout.contains("PARTIAL"), "\(result.stdout)")
+        #expect(result.children.count >= 3)
+        for child in result.children { #expect(isGone(child), "etcd member \(child) outlived bench run") }
+    }
+
     @Test("a Redis port or a closed port given as --etcd / --zookeeper stops the run with the store's message (exit 2)")
     func notTheStore() async throws {
         try await withFleet { fleet in
