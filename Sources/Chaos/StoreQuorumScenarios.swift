@@ -98,7 +98,9 @@ extension ChaosRun {
         let lease = tally.algorithm.store == .etcd ? "lease" : "session"
         let safety: String
         if !safe {
-            safety = "\(tally.doubleGrants) double grants and \(tally.overlaps) overlaps: a key granted twice within a holder's \(lease)"
+            // The witness counts a store holder's lease from its acquisition's start; a keep-alive or ping
+            // stuck in the paused member may have let the lease lapse earlier, which only the store knows.
+            safety = "\(tally.doubleGrants) double grants and \(tally.overlaps) overlaps: a key granted again before the earlier holder's \(lease), counted from its acquisition's start, ran out"
         } else if tally.overlaps > 0 {
             safety = "0 double grants, but \(tally.overlaps) overlap(s), each after the earlier holder's \(lease) could have expired: a client cut off with its member held on past its \(lease), which only a fencing token catches"
         } else {
