@@ -31,14 +31,21 @@ extension ChaosRun {
     static let loadEventCapacity = 500_000
 
     /// The scenario of a chaos load: a few contenders in closed loop on a few keys of `endpoints` (servers
-    /// the scenario started and breaks; with `cluster`, seeds of a cluster), each on a connection of its
+    /// the scenario started and breaks; with `cluster`, seeds of a cluster; for a store algorithm, its
+    /// etcd or ZooKeeper members), each on a connection of its
     /// own, reconnecting after faults, until the experiment ends it.
     static func loadScenario(
         spec: LockSpec, client: RedisClientKind, endpoints: [Endpoint], cluster: Bool = false, contenders: Int, keys: Int, holdMs: Int,
         acquireTimeoutMs: Int, commandTimeoutMs: Int
     ) -> Scenario {
-        let deployment: Deployment = cluster ? .cluster(.external(seeds: endpoints))
-            : spec.algorithm == .redlock ? .redlock(.external(endpoints)) : .standalone(.external(endpoints))
+        let deployment: Deployment
+        switch spec.algorithm.store {
+        case .etcd: deployment = .etcd(.external(endpoints))
+        case .zookeeper: deployment = .zookeeper(.external(endpoints))
+        case .redis:
+            deployment = cluster ? .cluster(.external(seeds: endpoints))
+                : spec.algorithm == .redlock ? .redlock(.external(endpoints)) : .standalone(.external(endpoints))
+        }
         var scenario = Scenario(
             client: client, deployment: deployment,
             connection: ConnectionSettings(commandTimeoutMs: commandTimeoutMs, connectTimeoutMs: 300),

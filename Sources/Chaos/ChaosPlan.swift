@@ -1,3 +1,4 @@
+import Harness
 import Locks
 import RedisConnection
 
@@ -19,9 +20,9 @@ public struct ChaosPlan: Sendable, Hashable {
     /// The redis-server to run (`nil`: the one on PATH).
     public var redisServer: String?
 
-    /// Makes a plan; defaults: every scenario, default algorithms, native client, 2 trials, Sentinel when present.
+    /// Makes a plan; defaults: every Redis scenario, default algorithms, native client, 2 trials, Sentinel when present.
     public init(
-        scenarios: [ChaosScenario] = ChaosScenario.allCases, algorithms: [LockAlgorithmKind]? = nil,
+        scenarios: [ChaosScenario] = ChaosScenario.defaultSet(algorithms: nil), algorithms: [LockAlgorithmKind]? = nil,
         clients: [RedisClientKind] = [.native], trials: Int = 2, workerExecutable: String? = nil,
         sentinel: Bool = true, redisServer: String? = nil
     ) {
@@ -40,6 +41,11 @@ public struct ChaosPlan: Sendable, Hashable {
         guard !clients.isEmpty else { throw ChaosPlanError("choose at least one client") }
         guard (1...20).contains(trials) else { throw ChaosPlanError("trials must be 1...20, not \(trials)") }
         for scenario in scenarios where scenario.algorithms(filter: algorithms).isEmpty {
+            if let chosen = algorithms, chosen.allSatisfy({ $0.store != .redis }), !scenario.supportedAlgorithms.contains(where: { $0.store != .redis }) {
+                let stores = ChaosScenario.allCases.filter { $0.supportedAlgorithms.contains { $0.store != .redis } }.map(\.rawValue).joined(separator: ", ")
+                let kinds = LockStoreKind.allCases.filter { kind in chosen.contains { $0.store == kind } }.map(\.displayName).joined(separator: " and ")
+                throw ChaosPlanError("scenario \(scenario) faults Redis deployments only, and \(chosen.map(\.rawValue).joined(separator: ", ")) run\(chosen.count == 1 ? "s" : "") on \(kinds): use --scenario \(stores), or a Redis algorithm")
+            }
             let names = scenario.supportedAlgorithms.map(\.rawValue).joined(separator: ", ")
             throw ChaosPlanError("scenario \(scenario) runs none of the chosen algorithms; it supports \(names)")
         }

@@ -109,8 +109,16 @@ public final class ChaosRunner: Sendable {
 
     private func runScenario(_ scenario: ChaosScenario, _ run: ChaosRun) async throws(ChaosEnvironmentError) {
         for client in plan.clients {
-            for algorithm in scenario.algorithms(filter: plan.algorithms) {
+            // A store algorithm runs once, over lockbench's own store client (rows say `native`, as the
+            // run CSV does): --client picks among Redis clients only.
+            for algorithm in scenario.algorithms(filter: plan.algorithms) where algorithm.store == .redis || client == plan.clients[0] {
+                if algorithm.store != .redis {
+                    try await runStoreScenario(scenario, algorithm, run)
+                    continue
+                }
                 switch scenario {
+                case .leaderLoss, .memberPause:
+                    continue
                 case .clientPause:
                     try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.clientPauseInProcess(algorithm, client) }
                     if let executable = plan.workerExecutable {
@@ -158,6 +166,25 @@ public final class ChaosRunner: Sendable {
                     try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.slotMigration(algorithm, client) }
                 }
             }
+        }
+    }
+
+    /// The rows of a store algorithm: each faults an etcd cluster or ZooKeeper ensemble of its own.
+    private func runStoreScenario(_ scenario: ChaosScenario, _ algorithm: LockAlgorithmKind, _ run: ChaosRun) async throws(ChaosEnvironmentError) {
+        switch scenario {
+        case .clientPause:
+            for fenced in [false, true] {
+                try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.storePause(algorithm, fenced: fenced) }
+            }
+            run.note("client-pause on \(algorithm.store.displayName): in process only (suspending the holder's lane queue stops its \(algorithm.store == .etcd ? "lease keep-alive, which is scheduled on that queue" : "ZooKeeper pings, which the C client sends from that queue")); the SIGSTOP worker speaks Redis.")
+        case .leaderLoss:
+            try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.storeQuorumFault(algorithm, .leaderKilled) }
+        case .memberPause:
+            for fault in [StoreMemberFault.followerPaused, .leaderPaused] {
+                try await emit(run) { () async throws(ChaosEnvironmentError) in try await run.storeQuorumFault(algorithm, fault) }
+            }
+        default:
+            return
         }
     }
 

@@ -22,6 +22,11 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case clusterFailover = "cluster-failover"
     /// The slot of a lock under load moves to another primary mid-run (`MIGRATING`/`IMPORTING`, `MIGRATE`).
     case slotMigration = "slot-migration"
+    /// The Raft/Zab leader of a 3-member etcd cluster or 3-server ZooKeeper ensemble killed under load.
+    case leaderLoss = "leader-loss"
+    /// One member of a 3-member etcd cluster or ZooKeeper ensemble SIGSTOPped under load (a follower,
+    /// then the leader): a member cut off from its peers and clients.
+    case memberPause = "member-pause"
 
     public var description: String { rawValue }
 
@@ -29,7 +34,8 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     /// network faults are about one server (and its replica), so they run the single-instance locks.
     public var supportedAlgorithms: [LockAlgorithmKind] {
         switch self {
-        case .clientPause: return LockAlgorithmKind.allCases.filter { $0.store == .redis }
+        case .clientPause: return LockAlgorithmKind.allCases
+        case .leaderLoss, .memberPause: return Self.storeAlgorithms
         case .failover, .network, .sentinelFailover, .clusterFailover: return [.setnxPX, .fenced, .naiveGetdel, .legacyGetset]
         case .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
@@ -41,11 +47,26 @@ public enum ChaosScenario: String, CaseIterable, Codable, Sendable, Hashable, Cu
     public var defaultAlgorithms: [LockAlgorithmKind] {
         switch self {
         case .clientPause: return [.setnxPX, .fenced, .redlock]
+        case .leaderLoss, .memberPause: return Self.storeAlgorithms
         case .failover, .sentinelFailover, .clusterFailover, .slotMigration: return [.setnxPX, .fenced]
         case .redlockRestart, .redlockLoss: return [.redlock]
         case .clockSkew: return [.legacyGetset, .setnxPX]
         case .network: return [.setnxPX]
         }
+    }
+
+    /// The consensus stores' algorithms, which only the store scenarios (and `client-pause`) fault.
+    static let storeAlgorithms = LockAlgorithmKind.allCases.filter { $0.store != .redis }
+
+    /// Whether the scenario faults consensus stores only (a 3-member etcd cluster, a ZooKeeper ensemble).
+    public var storeOnly: Bool { supportedAlgorithms.allSatisfy { $0.store != .redis } }
+
+    /// What `bench chaos` runs without `--scenario`: every Redis scenario, and the store scenarios only
+    /// when `algorithms` names a store algorithm (each starts a 3-member cluster or JVM ensemble per row,
+    /// which would more than double the default run's wall time).
+    public static func defaultSet(algorithms: [LockAlgorithmKind]?) -> [ChaosScenario] {
+        guard let algorithms else { return allCases.filter { !$0.storeOnly } }
+        return allCases.filter { !$0.algorithms(filter: algorithms).isEmpty }
     }
 
     /// The algorithms to run given an `--algorithm` filter (`nil`: the defaults), in a stable order.

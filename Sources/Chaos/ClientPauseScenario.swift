@@ -28,20 +28,9 @@ extension ChaosRun {
                                                     witness: witness, tally: &tally, problem: "the holder was not granted") else { return }
                 await firstWrite(&tally, key: key + ":resource", fence: first.fencingToken, value: "holder-1")
 
-                let pausedAt = LockClock.monotonicNanos()
-                holderContext.queue.suspend()
-                let outcome = await contender.acquire(key: key, timeoutMs: spec.ttlMs * 4 + 2_000)
-                holderContext.queue.resume()
-                // The holder's queue runs again: whatever it was doing when frozen continues now.
-                await holderContext.onQueue {}
-                guard let second = outcome.grant else {
-                    tally.failedAcquisitions += 1
-                    tally.problems.append("the contender was not granted after the pause")
-                    witness.exit(key: key, holderID: HolderID.holder)
-                    _ = await holder.release(first)
-                    return
-                }
-                // (Granted while the holder was still frozen: the resume above came after the grant.)
+                guard let (second, pausedAt) = await grantWhileFrozen(
+                    holderContext, holder: holder, first: first, contender: contender, key: key, timeoutMs: spec.ttlMs * 4 + 2_000,
+                    witness: witness, tally: &tally) else { return }
                 await recordSecondHolder(&tally, witness: witness, key: key, grant: second, algorithm: algorithm, faultAt: pausedAt)
                 tally.staleWrite(await resource.write(key: key + ":resource", fence: first.fencingToken, value: "holder-2"))
                 witness.exit(key: key, holderID: HolderID.holder)
@@ -51,6 +40,30 @@ extension ChaosRun {
             }
             return Self.judgePause(tally)
         }
+    }
+
+    /// Freezes the holder's queue (its connections, timers and code, a lease keep-alive or session pings
+    /// included) until the contender is granted or `timeoutMs` passes, then lets it run again. Returns the
+    /// contender's grant, taken while the holder was still frozen, and when the freeze began; `nil` after
+    /// counting the failure and releasing the holder.
+    func grantWhileFrozen(
+        _ holderContext: LockContext, holder: Locker, first: LockGrant, contender: Locker, key: String, timeoutMs: Int,
+        witness: MutexWitness, tally: inout RowTally
+    ) async -> (LockGrant, UInt64)? {
+        let pausedAt = LockClock.monotonicNanos()
+        holderContext.queue.suspend()
+        let outcome = await contender.acquire(key: key, timeoutMs: timeoutMs)
+        holderContext.queue.resume()
+        // The holder's queue runs again: whatever it was doing when frozen continues now.
+        await holderContext.onQueue {}
+        guard let second = outcome.grant else {
+            tally.failedAcquisitions += 1
+            tally.problems.append("the contender was not granted after the pause")
+            witness.exit(key: key, holderID: HolderID.holder)
+            _ = await holder.release(first)
+            return nil
+        }
+        return (second, pausedAt)
     }
 
     /// The trial's first grant, counted and entered into the witness; a refusal is counted as a failed
@@ -77,22 +90,24 @@ extension ChaosRun {
 
     /// The contender got the lock: into the witness, and its write to the resource.
     func recordSecondHolder(
-        _ tally: inout RowTally, witness: MutexWitness, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64
+        _ tally: inout RowTally, witness: MutexWitness, key: String, grant: LockGrant, algorithm: LockAlgorithmKind, faultAt: UInt64,
+        fenced: Bool = true
     ) async {
         tally.acquisitions += 1
         tally.unavailability.append(millis(from: faultAt, to: grant.grantedAtNanos))
         witness.enter(key: key, holderID: HolderID.contender, validUntilNanos: grant.validUntilNanos(algorithm: algorithm),
                      now: grant.grantedAtNanos)
-        if case .success(true) = await resource.write(key: key + ":resource", fence: grant.fencingToken, value: "contender-1") { return }
+        if case .success(true) = await resource.write(key: key + ":resource", fence: fenced ? grant.fencingToken : nil, value: "contender-1") { return }
         tally.problems.append("the contender's write was not accepted")
     }
 
     /// Any lease-based lock lets the woken holder overlap; only a fencing token stops its write.
-    static func judgePause(_ tally: RowTally) -> SafetyRow {
+    /// `fenced`: the resource checked the grant's token (`fenced` on Redis; a store's revision or czxid).
+    static func judgePause(_ tally: RowTally, fenced: Bool? = nil, detail: String = "") -> SafetyRow {
         let n = tally.trials
         let overlapped = "The paused holder woke still believing it held the lock: 2 holders at once in \(ofTrials(tally.overlaps, n))"
-        let noDouble = tally.doubleGrants == 0 ? " The lock itself was granted only after the lease ran out (0 double grants)." : " Double grants: \(tally.doubleGrants)."
-        if tally.algorithm == .fenced {
+        let noDouble = (tally.doubleGrants == 0 ? " The lock itself was granted only after the lease ran out (0 double grants)." : " Double grants: \(tally.doubleGrants).") + detail
+        if fenced ?? (tally.algorithm == .fenced) {
             let confirmed = tally.overlaps == n && tally.staleWritesRejected == n && tally.staleWritesAccepted == 0 && tally.doubleGrants == 0
             return tally.row(predicted: "overlap; stale write rejected", confirmed: confirmed,
                              verdict: "\(overlapped), but its fencing token was older than the new holder's and the resource refused \(ofTrials(tally.staleWritesRejected, n)) stale writes.\(noDouble)")

@@ -20,6 +20,11 @@ struct ChaosCommand: AsyncParsableCommand {
             clock-skew (client clocks ahead, legacy-getset vs setnx-px), network (connection resets; a paused server with client timeouts). Every fault is \
             placed by the scenario, not by chance, and every server is started here and stopped at the end.
 
+            On etcd and ZooKeeper (--algorithm etcd-mutex, etcd-lock-rpc, zk-recipe; not run unless named): \
+            client-pause (the holder frozen past its lease or session, with and without the revision or czxid \
+            as fencing token), leader-loss (the leader of 3 killed under load) and member-pause (a follower, \
+            then the leader, SIGSTOPped under load). Redis-only scenarios refuse store algorithms.
+
             Each row says what the lock's design predicts and whether it happened. Exit codes: 0 every \
             prediction confirmed; 1 at least one was not (listed at the end); 2 environment error (no \
             redis-server, a server or the worker would not start, output not writable); 64 usage error; \
@@ -27,7 +32,7 @@ struct ChaosCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Scenarios, comma-separated (default: all): \(ChaosScenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "list"))
+    @Option(help: ArgumentHelp("Scenarios, comma-separated (default: every Redis one, or those of the --algorithm given): \(ChaosScenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "list"))
     var scenario: String?
 
     @Option(help: ArgumentHelp("Only these algorithms, comma-separated (default: each scenario's own set).", valueName: "list"))
@@ -56,16 +61,16 @@ struct ChaosCommand: AsyncParsableCommand {
     }
 
     func plan() throws -> ChaosPlan {
-        var scenarios = ChaosScenario.allCases
-        if let scenario {
-            scenarios = try Self.list(scenario, flag: "--scenario", ChaosScenario.allCases.map(\.rawValue)).map { ChaosScenario(rawValue: $0)! }
-        }
         var algorithms: [LockAlgorithmKind]?
         if let algorithm {
             algorithms = try Self.list(algorithm, flag: "--algorithm", LockAlgorithmKind.allCases.map(\.rawValue)).map { LockAlgorithmKind(rawValue: $0)! }
-            if let store = algorithms?.first(where: { $0.store != .redis }) {
-                throw ValidationError("--algorithm \(store) runs on \(store.store): bench chaos injects its faults into Redis deployments only so far; list Redis algorithms (\(LockAlgorithmKind.allCases.filter { $0.store == .redis }.map(\.rawValue).joined(separator: ", "))).")
-            }
+        }
+        var scenarios = ChaosScenario.defaultSet(algorithms: algorithms)
+        if let scenario {
+            scenarios = try Self.list(scenario, flag: "--scenario", ChaosScenario.allCases.map(\.rawValue)).map { ChaosScenario(rawValue: $0)! }
+        }
+        if scenarios.isEmpty, let algorithms {
+            throw ValidationError("--algorithm \(algorithms.map(\.rawValue).joined(separator: ",")): no scenario runs these; see --help for each scenario's algorithms.")
         }
         let clients: [RedisClientKind]
         switch client {

@@ -42,7 +42,7 @@ struct StoreFlagTests {
         (["sweep", "--target", "etcd", "--algorithm", "zk-recipe", "--contenders", "10"], ["--algorithm 'zk-recipe'", "ZooKeeper", "--target"]),
         (["sweep", "--target", "redis,zookeeper", "--algorithm", "setnx-px", "--contenders", "10"], ["--target 'zookeeper'", "zk-recipe"]),
         (["sweep", "--target", "etcd:5", "--contenders", "10"], ["--target", "etcd:5"]),
-        (["chaos", "--algorithm", "etcd-mutex"], ["--algorithm etcd-mutex", "Redis"]),
+        (["chaos", "--scenario", "failover", "--algorithm", "etcd-mutex"], ["failover", "etcd-mutex", "Redis", "leader-loss"]),
     ]
 
     @Test("sweep and chaos refuse store pairs they cannot run (exit 64)", arguments: otherCases.indices)
