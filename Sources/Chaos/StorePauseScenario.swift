@@ -126,7 +126,8 @@ enum StoreSessions {
                 throw error
             }
         } catch {
-            wheel.invalidate()
+            // The wheel is confined to its queue, like every lane's.
+            wheel.queue.sync { wheel.invalidate() }
             throw ChaosEnvironmentError(.connect, "\(label): cannot open a \(spec.algorithm) session on \(spec.algorithm.store.displayName): \(error)")
         }
     }

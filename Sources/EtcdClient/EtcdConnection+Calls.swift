@@ -11,7 +11,8 @@ extension EtcdConnection {
     ///
     /// Without it a wrong port (Redis's 6379) would show only as every acquisition failing; with it the
     /// run stops before it starts, naming the endpoint.
-    public func probe(timeout: Duration = .seconds(3)) async throws(EtcdError) {
+    /// A wrong port fails at once (its reply is no HTTP/2), so the timeout only bounds a slow first connection.
+    public func probe(timeout: Duration = .seconds(10)) async throws(EtcdError) {
         var request = Etcdserverpb_RangeRequest()
         request.key = Data("lockbench-probe".utf8)
         request.countOnly = true

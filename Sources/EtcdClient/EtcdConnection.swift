@@ -29,8 +29,10 @@ public final class EtcdConnection: Sendable {
     private let runner: Task<Void, Never>
 
     /// Unary calls wait for a connection (a member restarting) but not forever: a paused member or a
-    /// lost quorum fails the call after this long instead of hanging an acquisition.
-    static let unaryTimeout = Duration.seconds(5)
+    /// lost quorum fails the call after this long instead of hanging an acquisition. Generous: a debug
+    /// build of the gRPC stack on a loaded 2-core machine took over 5 s for a first call, and an error
+    /// here is a failed acquisition in the figures, not a measurement of etcd.
+    static let unaryTimeout = Duration.seconds(15)
 
     /// Opens the channel (connections are made lazily, by the first call) to `endpoints`, IPv4 or IPv6
     /// literals or one host name.
