@@ -185,7 +185,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EtcdTests",
-            dependencies: ["EtcdClient", "EtcdProto", "Locks", "RedisFleet", "RedisConnection", "POSIX", .product(name: "GRPCCore", package: "grpc-swift-2")],
+            dependencies: [
+                "EtcdClient", "EtcdProto", "Locks", "RedisFleet", "RedisConnection", "POSIX",
+                // A bare gRPC server (no services) stands in for a server without v3lock.
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "RedisFleetTests", dependencies: ["TestSupport", "RedisFleet", "POSIX", "RedisConnection", "RESP"], swiftSettings: strict),

@@ -83,18 +83,41 @@ extension EtcdConnection {
 }
 
 extension EtcdConnection {
-    /// Checks that v3lock is served: an Unlock of the empty key, which etcd refuses as an invalid
-    /// argument (so it deletes nothing) where the service exists, and which fails `unimplemented` where
-    /// it does not.
+    /// Checks that v3lock is served: an Unlock of the empty key, which etcd refuses ("key is not
+    /// provided", so it deletes nothing) where the service exists, and which fails `unimplemented`
+    /// where it does not.
     public func probeLockService() async throws(EtcdError) {
         do {
             try await unlock(key: Data())
-        } catch where error.code == .invalidArgument {
-            return
         } catch where error.code == .unimplemented {
             var failure = error
             failure.hint = "This server does not serve etcd's v3lock service (etcd 3.4+ always does; a gRPC proxy or another server may not): use --algorithm etcd-mutex, or point at an etcd member"
             throw failure
+        } catch where error.code == .unavailable || error.code == .deadline || error.code == .cancelled {
+            throw error
+        } catch {
+            // Any refusal from the service itself means it is there.
         }
+    }
+}
+
+extension EtcdConnection {
+    /// How many keys start with `prefix` (a count-only Range): for checks and tests, never the hot path.
+    public func countKeys(withPrefix prefix: String) async throws(EtcdError) -> Int {
+        var request = Etcdserverpb_RangeRequest()
+        request.key = Data(prefix.utf8)
+        request.rangeEnd = EtcdKeys.rangeEnd(of: request.key)
+        request.countOnly = true
+        return Int(try await range(request).count)
+    }
+
+    /// Puts `key` = `value` with no lease: for tests that need data the harness did not make.
+    public func put(_ key: String, value: String) async throws(EtcdError) {
+        var put = Etcdserverpb_PutRequest()
+        put.key = Data(key.utf8)
+        put.value = Data(value.utf8)
+        var request = Etcdserverpb_TxnRequest()
+        request.success = [.with { $0.requestPut = put }]
+        _ = try await txn(request)
     }
 }

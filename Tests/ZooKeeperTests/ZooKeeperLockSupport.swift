@@ -51,6 +51,7 @@ final class HolderLedger: Sendable {
         var overlaps = 0
         var fences: [String: [Int64]] = [:]
         var grants = 0
+        var mostRequests = 0
     }
     private let state = Mutex(State())
 
@@ -60,6 +61,7 @@ final class HolderLedger: Sendable {
             if state.holders[grant.key]! > 1 { state.overlaps += 1 }
             state.fences[grant.key, default: []].append(grant.fencingToken ?? -1)
             state.grants += 1
+            state.mostRequests = max(state.mostRequests, grant.commands)
         }
     }
 
@@ -69,6 +71,8 @@ final class HolderLedger: Sendable {
 
     var overlaps: Int { state.withLock { $0.overlaps } }
     var grants: Int { state.withLock { $0.grants } }
+    /// The most store requests one acquisition needed.
+    var mostRequests: Int { state.withLock { $0.mostRequests } }
 
     /// Whether every key's tokens rose strictly in grant order.
     var fencesStrictlyIncrease: Bool {

@@ -1,0 +1,144 @@
+import Dispatch
+import EtcdClient
+import Locks
+import RedisConnection
+import RedisFleet
+import Testing
+
+/// Both etcd recipes through `LockContext` and `Locker`, against real etcd members the tests start.
+@Suite("etcd recipes", .serialized)
+struct EtcdRecipeTests {
+    static let algorithms: [LockAlgorithmKind] = [.etcdMutex, .etcdLockRPC]
+
+    @Test("many contenders on one key: no overlap, fences strictly increasing", arguments: algorithms, [1, 3])
+    func exclusion(algorithm: LockAlgorithmKind, members: Int) async throws {
+        let cluster = try await EtcdCluster.start(members: members)
+        defer { cluster.stop() }
+        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
+        let lanes = [try await EtcdLane.open(connector, spec: spec, label: "a"), try await EtcdLane.open(connector, spec: spec, label: "b")]
+        defer { lanes.forEach { $0.close() } }
+        let book = HolderBook()
+        let totals = try await hammer(lanes: lanes, contendersPerLane: 5, rounds: 4, key: "test:excl:\(algorithm)", book: book)
+        #expect(await book.grants == 40)
+        #expect(await book.overlaps == 0)
+        #expect(await book.fenceRegressions == 0)
+        #expect(await book.fences["test:excl:\(algorithm)"]?.count == 40)
+        #expect(totals.timeouts == 0)
+        try await connector.cleanup(prefix: "test:excl:")
+    }
+
+    @Test("etcd-mutex is FIFO: contenders that queued in order are granted in that order")
+    func fifo() async throws {
+        let cluster = try await EtcdCluster.start(members: 1)
+        defer { cluster.stop() }
+        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+        let spec = LockSpec(algorithm: .etcdMutex, wait: .watch, ttlMs: 10_000)
+        let lane = try await EtcdLane.open(connector, spec: spec, label: "fifo")
+        defer { lane.close() }
+        let key = "test:fifo"
+        let first = await lane.makeLocker()
+        let held = try #require(await first.acquire(key: key, timeoutMs: 30_000).grant)
+        let order = GrantOrder()
+        let probe = try EtcdConnection(endpoints: cluster.clientEndpoints)
+        defer { probe.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<6 {
+                let locker = await lane.makeLocker()
+                group.addTask {
+                    let grant = try #require(await locker.acquire(key: key, timeoutMs: 60_000).grant)
+                    await order.append(index)
+                    _ = await locker.release(grant)
+                }
+                // The next contender starts only once this one's key is in the queue (holder + index + 1 keys).
+                try await waitForKeys(under: key, count: index + 2, on: probe)
+            }
+            _ = await first.release(held)
+            try await group.waitForAll()
+        }
+        #expect(await order.indices == Array(0..<6))
+    }
+
+    @Test("a client stalled past its lease TTL loses the lock to the next contender, whose fence is higher", arguments: algorithms)
+    func leaseExpiry(algorithm: LockAlgorithmKind) async throws {
+        let cluster = try await EtcdCluster.start(members: 1)
+        defer { cluster.stop() }
+        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+        // 2 s is etcd's minimum TTL with the default 1 s election timeout.
+        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 2_000)
+        let stalled = try await EtcdLane.open(connector, spec: spec, label: "stalled")
+        let next = try await EtcdLane.open(connector, spec: spec, label: "next")
+        defer { [stalled, next].forEach { $0.close() } }
+        let key = "test:expiry:\(algorithm)"
+        let staleLocker = await stalled.makeLocker()
+        let stale = try #require(await staleLocker.acquire(key: key, timeoutMs: 30_000).grant)
+        // One keep-alive answered first, so the stall below interrupts a working renewal schedule.
+        for _ in 0..<100 where await stalled.liveness.renewals == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(await stalled.liveness.renewals >= 1)
+        // The stall: the lane's queue is blocked, as a paused client's threads are, so its keep-alives
+        // stop going out. It lasts until the other contender is granted.
+        let gate = DispatchSemaphore(value: 0)
+        stalled.queue.async { gate.wait() }
+        let successor = await next.makeLocker().acquire(key: key, timeoutMs: 60_000)
+        gate.signal()
+        let fresh = try #require(successor.grant, "the next contender was not granted after the stalled lease expired: \(successor)")
+        #expect(try #require(fresh.fencingToken) > #require(stale.fencingToken))
+        let release = await staleLocker.release(stale)
+        #expect(release.outcome == .notOwner)
+        var liveness = await stalled.liveness
+        for _ in 0..<100 where liveness.expired == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            liveness = await stalled.liveness
+        }
+        #expect(liveness.expired >= 1)
+        #expect(liveness.late >= 1)
+    }
+
+    @Test("leader killed in a 3-member cluster: grants go on, never two holders", arguments: algorithms)
+    func leaderKill(algorithm: LockAlgorithmKind) async throws {
+        let cluster = try await EtcdCluster.start(members: 3)
+        defer { cluster.stop() }
+        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
+        let lanes = [try await EtcdLane.open(connector, spec: spec, label: "k1"), try await EtcdLane.open(connector, spec: spec, label: "k2")]
+        defer { lanes.forEach { $0.close() } }
+        let book = HolderBook()
+        let killed = KilledLeader()
+        _ = try await hammer(lanes: lanes, contendersPerLane: 3, rounds: 6, key: "test:kill:\(algorithm)", book: book) {
+            guard let leader = try? await cluster.leaderIndex() else { return }
+            cluster.kill(member: leader)
+            await killed.set(leader, grantsBefore: await book.grants)
+        }
+        let leader = try #require(await killed.index, "no leader was found to kill")
+        #expect(cluster.memberStates[leader] == .killed)
+        #expect(await book.grants == 36)
+        #expect(await book.grants > (await killed.grantsBefore ?? 36))
+        #expect(await book.overlaps == 0)
+        #expect(await book.fenceRegressions == 0)
+    }
+}
+
+actor GrantOrder {
+    private(set) var indices: [Int] = []
+    func append(_ index: Int) { indices.append(index) }
+}
+
+actor KilledLeader {
+    private(set) var index: Int?
+    private(set) var grantsBefore: Int?
+    func set(_ index: Int, grantsBefore: Int) {
+        self.index = index
+        self.grantsBefore = grantsBefore
+    }
+}
+
+/// Waits (bounded, failing loudly) until `count` keys exist under the lock `key`'s etcd prefix.
+func waitForKeys(under key: String, count: Int, on connection: EtcdConnection) async throws {
+    for _ in 0..<600 {
+        if try await connection.countKeys(withPrefix: key + "/") >= count { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw HammerError(detail: "fewer than \(count) keys under \(key)/ after 12 s")
+}
