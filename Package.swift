@@ -100,7 +100,7 @@ let package = Package(
             name: "Harness",
             dependencies: [
                 "RESP", "POSIX", "RedisConnection", "NativeClient", "HiredisClient", "RedisCluster", "RedisFleet", "Locks", "LoadDriver",
-                "BenchMetrics", "Stats",
+                "BenchMetrics", "Stats", "EtcdClient", "ZooKeeperClient",
             ],
             swiftSettings: strict
         ),

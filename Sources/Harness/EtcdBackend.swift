@@ -1,3 +1,5 @@
+import BenchMetrics
+import EtcdClient
 import LoadDriver
 import Locks
 import RedisConnection
@@ -17,8 +19,21 @@ struct EtcdBackend: StoreBackend {
     }
 
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector {
-        throw HarnessError("this build of lockbench has no etcd client yet: run on Redis (drop --target and --etcd).")
+        try EtcdConnector(endpoints: endpoints)
     }
 
-    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)? { nil }
+    /// etcd's own check: the endpoints speak etcd (a Redis port is named as such), and serve v3lock for
+    /// `etcd-lock-rpc`.
+    func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws {
+        guard let etcd = connector as? EtcdConnector else { return }
+        try await etcd.check(algorithm: spec.algorithm)
+    }
+
+    /// gRPC calls started (unary requests and streams opened) stand for the commands Redis counts.
+    func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)? {
+        StoreStatsSource(endpoints: endpoints) { endpoint in
+            guard let read = try? EtcdServerStats.scrape([endpoint], timeoutMs: 1_000) else { return nil }
+            return ServerStats(usedCPUSysS: 0, usedCPUUserS: read.cpuSeconds, totalCommandsProcessed: Int(read.grpcStarted))
+        }
+    }
 }

@@ -39,7 +39,7 @@ extension HarnessSession {
         }
         return RunTarget(
             endpoints: endpoints, connector: connector, watch: nil,
-            store: StoreRunTarget(connector: storeConnector, stats: backend.stats(endpoints: endpoints)))
+            store: StoreRunTarget(connector: storeConnector, stats: backend.stats(endpoints: endpoints, embedded: servers.embeddedStore(for: scenario.deployment))))
     }
 
     /// The sentinels of a Sentinel deployment with the options to ask them (their password read once

@@ -45,6 +45,11 @@ extension ServerSet {
         return store.clientEndpoints
     }
 
+    /// The store lockbench started for `deployment`, if it did.
+    func embeddedStore(for deployment: Deployment) -> (any EmbeddedStore)? {
+        deployment.embeddedStore.flatMap { stores[$0] }
+    }
+
     /// What the session started of consensus stores, a line each, for the terminal.
     public var storeSummary: String? {
         let lines = stores.sorted { "\($0.key.kind)\($0.key.members)" < "\($1.key.kind)\($1.key.members)" }.map(\.value.startedSummary)

@@ -21,8 +21,9 @@ public protocol StoreBackend: Sendable {
     func start(members: Int) async throws -> any EmbeddedStore
     /// The connector a run opens its sessions with, for a store at `endpoints`.
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector
-    /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures.
-    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)?
+    /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures; `embedded` is the
+    /// store lockbench started there, if it did (its processes' CPU can then be read too).
+    func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)?
     /// Checks before anything is measured that `connector` reaches the store and it serves `spec`'s
     /// recipe (etcd: the v3lock service); throws the store client's own message.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws

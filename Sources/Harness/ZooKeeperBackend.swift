@@ -1,4 +1,6 @@
+import BenchMetrics
 import LoadDriver
+import ZooKeeperClient
 import Locks
 import RedisConnection
 import RedisFleet
@@ -17,8 +19,17 @@ struct ZooKeeperBackend: StoreBackend {
     }
 
     func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector {
-        throw HarnessError("this build of lockbench has no ZooKeeper client yet: run on Redis (drop --target and --zookeeper).")
+        ZooKeeperConnector(endpoints: endpoints)
     }
 
-    func stats(endpoints: [Endpoint]) -> (any ServerStatsSource)? { nil }
+    /// Packets received (requests and session pings) stand for the commands Redis counts; the JVM's CPU
+    /// is read from /proc when lockbench started the server.
+    func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)? {
+        let ensemble = embedded as? ZooKeeperEnsemble
+        return StoreStatsSource(endpoints: endpoints) { endpoint in
+            let pid = ensemble.flatMap { e in e.clientEndpoints.firstIndex(of: endpoint).flatMap { e.pid(server: $0) } }
+            guard let read = try? ZooKeeperServerStats.read(endpoint, pid: pid, timeoutMs: 500) else { return nil }
+            return ServerStats(usedCPUSysS: read.cpuSeconds.map { _ in 0 }, usedCPUUserS: read.cpuSeconds, totalCommandsProcessed: Int(read.packetsReceived))
+        }
+    }
 }

@@ -31,6 +31,10 @@ public final class ZooKeeperEnsemble: Sendable {
     }
     private let state: Mutex<State>
 
+    /// The session timeouts the servers grant: a client's request (the lock TTL) is clamped into this
+    /// range, 2 to 20 ticks (ZooKeeper's default minSessionTimeout and maxSessionTimeout).
+    public var sessionTimeoutRangeMs: ClosedRange<Int> { (2 * tickTimeMs)...(20 * tickTimeMs) }
+
     /// How many servers the ensemble has (1 or 3).
     public var serverCount: Int { layouts.count }
 

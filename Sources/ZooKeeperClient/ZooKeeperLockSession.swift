@@ -25,6 +25,8 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
     /// Liveness of the sessions that expired before the current one.
     var earlier = ZooKeeperSessionCounters()
     var closed = false
+    var reopening = false
+    var lastOpenError: ZooKeeperError?
 
     public var endpointDescription: String { "zookeeper \(servers)" }
 
@@ -99,21 +101,38 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
                                      detail: "the ZooKeeper session on \(servers) expired (timeout \(timeout) ms) with the claim pending; its znode is gone"))
         }
         queue.async { expired.close() }
-        guard !closed else { return }
+        reopen()
+    }
+
+    /// Opens a replacement session, once at a time, and hands it (or nil, when it failed) to every waiter.
+    func reopen() {
+        guard !closed, !reopening else { return }
+        reopening = true
         ZooKeeperConnection.open(servers: servers, sessionTimeoutMs: requestedTimeoutMs, queue: queue, handshakeTimeoutMs: handshakeTimeoutMs) { [self] result in
-            let fresh = try? result.get()
-            if let fresh, !self.closed { self.adopt(fresh) } else { fresh?.close() }
-            let waiting = self.waitingForSession
-            self.waitingForSession.removeAll()
-            for waiter in waiting { waiter(self.connection) }
+            reopening = false
+            switch result {
+            case .success(let fresh) where !closed: adopt(fresh)
+            case .success(let fresh): fresh.close()
+            case .failure(let error): lastOpenError = error
+            }
+            let waiting = waitingForSession
+            waitingForSession.removeAll()
+            for waiter in waiting { waiter(connection) }
         }
     }
 
-    /// Runs `body` with the live connection, after a replacement session opens if one is on its way.
+    /// Runs `body` with the live connection, after a replacement session opens (nil: it could not).
     func withConnection(_ body: @escaping (ZooKeeperConnection?) -> Void) {
         if let connection { return body(connection) }
         if closed { return body(nil) }
         waitingForSession.append(body)
+        reopen()
+    }
+
+    /// Why there is no connection to give an acquisition.
+    var noSessionDetail: String {
+        if closed { return "the ZooKeeper lock session on \(servers) is closed" }
+        return "no ZooKeeper session on \(servers) after the last one expired: \(lastOpenError.map(String.init(describing:)) ?? "the reopen failed")"
     }
 
     public func acquire(key: String, contender: UInt64, deadlineNanos: UInt64?, completion: @escaping (StoreAcquireResult) -> Void) {
@@ -124,7 +143,7 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
         if let deadlineNanos { attempt.armDeadline(deadlineNanos) }
         withConnection { connection in
             guard let connection else {
-                return attempt.fail(LockFailure(.cancelled, operation: "acquire \(key)", detail: "the ZooKeeper session on \(self.servers) is closed"))
+                return attempt.fail(LockFailure(self.closed ? .cancelled : .transport, operation: "acquire \(key)", detail: self.noSessionDetail))
             }
             attempt.start(on: connection)
         }

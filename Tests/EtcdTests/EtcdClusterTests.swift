@@ -31,6 +31,9 @@ struct EtcdClusterTests {
         }
         let elected = try #require(newLeader, "no new leader within 10 s of killing member \(leader)")
         #expect(elected != leader)
+        let stats = try EtcdServerStats.scrape(cluster.clientEndpoints, timeoutMs: 500)
+        #expect(stats.membersRead == 2)
+        #expect(stats.unreachable == [cluster.clientEndpoints[leader]])
         try await cluster.restart(member: leader)
         #expect(cluster.memberStates[leader] == .running)
     }

@@ -96,6 +96,31 @@ struct EtcdRecipeTests {
         #expect(liveness.late >= 1)
     }
 
+    @Test("an acquisition that times out withdraws its claim: nothing of it is left to block the next holder", arguments: algorithms)
+    func timeoutWithdraws(algorithm: LockAlgorithmKind) async throws {
+        let cluster = try await EtcdCluster.start(members: 1)
+        defer { cluster.stop() }
+        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
+        let lane = try await EtcdLane.open(connector, spec: spec, label: "timeout")
+        defer { lane.close() }
+        let probe = try EtcdConnection(endpoints: cluster.clientEndpoints)
+        defer { probe.close() }
+        let key = "test:timeout:\(algorithm)"
+        let holder = await lane.makeLocker()
+        let held = try #require(await holder.acquire(key: key, timeoutMs: 30_000).grant)
+        let waiter = await lane.makeLocker()
+        let waited = await waiter.acquire(key: key, timeoutMs: 300)
+        guard case .timedOut = waited else {
+            Issue.record("expected a timeout while the lock was held, got \(waited)")
+            return
+        }
+        #expect(try await probe.countKeys(withPrefix: key + "/") == 1, "only the holder's key is left")
+        _ = await holder.release(held)
+        let next = await waiter.acquire(key: key, timeoutMs: 30_000)
+        #expect(next.grant != nil)
+    }
+
     @Test("leader killed in a 3-member cluster: grants go on, never two holders", arguments: algorithms)
     func leaderKill(algorithm: LockAlgorithmKind) async throws {
         let cluster = try await EtcdCluster.start(members: 3)
@@ -107,7 +132,13 @@ struct EtcdRecipeTests {
         let book = HolderBook()
         let killed = KilledLeader()
         _ = try await hammer(lanes: lanes, contendersPerLane: 3, rounds: 6, key: "test:kill:\(algorithm)", book: book) {
-            guard let leader = try? await cluster.leaderIndex() else { return }
+            // An election may still be settling right after start: ask again for a few seconds.
+            var found: Int?
+            for _ in 0..<50 where found == nil {
+                found = try? await cluster.leaderIndex()
+                if found == nil { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+            guard let leader = found else { return }
             cluster.kill(member: leader)
             await killed.set(leader, grantsBefore: await book.grants)
         }

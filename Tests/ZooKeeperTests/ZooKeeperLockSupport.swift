@@ -109,3 +109,17 @@ func contend(_ lockers: [Locker], key: String, rounds: Int, ledger: HolderLedger
 func uniqueKey(_ name: String = #function) -> String {
     "lockbench:test:\(name.prefix(while: { $0 != "(" })):\(UInt64.random(in: 0...UInt64.max)):{k}/1"
 }
+
+/// An acquisition that should have been granted and was not.
+struct NoGrant: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension Locker {
+    /// Acquires `key` or throws saying who (`role`) got what instead.
+    func mustAcquire(_ key: String, timeoutMs: Int = 30_000, _ role: String) async throws -> LockGrant {
+        let outcome = await acquire(key: key, timeoutMs: timeoutMs)
+        guard case .granted(let grant) = outcome else { throw NoGrant(description: "\(role) (\(id)) on \(key): \(outcome)") }
+        return grant
+    }
+}

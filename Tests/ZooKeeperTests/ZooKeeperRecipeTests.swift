@@ -43,19 +43,13 @@ struct ZooKeeperRecipeTests {
         let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 3)
         let lockers = await lanes.lockers(perLane: 3)
         let key = uniqueKey()
-        guard case .granted(let first) = await lockers[0].acquire(key: key, timeoutMs: 30_000) else {
-            Issue.record("the first contender got no grant")
-            return
-        }
+        let first = try await lockers[0].mustAcquire(key, timeoutMs: 30_000, "the first contender")
         let order = Collector<UInt64>()
         let queueLength = { () async throws -> Int in try await Self.children(of: key, on: ensemble).count }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (position, locker) in lockers.dropFirst().enumerated() {
                 group.addTask {
-                    guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 60_000) else {
-                        Issue.record("contender \(locker.id) got no grant")
-                        return
-                    }
+                    let grant = try await locker.mustAcquire(key, timeoutMs: 60_000, "contender \(locker.id)")
                     order.append(locker.id)
                     _ = await locker.release(grant)
                 }
@@ -69,6 +63,31 @@ struct ZooKeeperRecipeTests {
         #expect(order.items == lockers.dropFirst().map(\.id))
     }
 
+    @Test("a waiter whose deadline passes withdraws its znode, and the queue moves on without it")
+    func deadline() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 2)
+        let lockers = await lanes.lockers(perLane: 2)
+        let key = uniqueKey()
+        let held = try await lockers[0].mustAcquire(key, timeoutMs: 30_000, "the holder")
+        let late = await lockers[1].acquire(key: key, timeoutMs: 300)
+        guard case .timedOut = late else {
+            Issue.record("a waiter behind a held lock ended \(late), not timed out")
+            return
+        }
+        #expect(await eventually { (try? await Self.children(of: key, on: ensemble).count) == 1 })
+        let next = Task { await lockers[2].acquire(key: key, timeoutMs: 30_000) }
+        #expect(await eventually { (try? await Self.children(of: key, on: ensemble).count) == 2 })
+        #expect(await lockers[0].release(held).outcome == .released)
+        guard case .granted(let grant) = await next.value else {
+            Issue.record("the contender after the withdrawn one got no grant")
+            return
+        }
+        #expect(await lockers[2].release(grant).outcome == .released)
+        await lanes.close()
+    }
+
     @Test("a client paused past its session timeout loses its lock to the next contender, and its release says notOwner")
     func sessionExpiry() async throws {
         let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
@@ -76,26 +95,17 @@ struct ZooKeeperRecipeTests {
         let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 2, ttlMs: 1_000)
         let lockers = await lanes.lockers(perLane: 1)
         let key = uniqueKey()
-        guard case .granted(let held) = await lockers[0].acquire(key: key, timeoutMs: 30_000) else {
-            Issue.record("the holder got no grant")
-            return
-        }
+        let held = try await lockers[0].mustAcquire(key, timeoutMs: 30_000, "the holder")
         let timeoutMs = await lanes.contexts[0].onQueue { lanes.sessions[0].sessionTimeoutMs }
         #expect(timeoutMs == 1_000)
         // The holder's queue stops driving its ZooKeeper client: no pings for three session timeouts.
         lanes.contexts[0].queue.async { usleep(UInt32(timeoutMs) * 3_000) }
-        guard case .granted(let taken) = await lockers[1].acquire(key: key, timeoutMs: 60_000) else {
-            Issue.record("the waiter got no grant after the holder's session expired")
-            return
-        }
+        let taken = try await lockers[1].mustAcquire(key, timeoutMs: 60_000, "the waiter after the holder's session expired")
         #expect((taken.fencingToken ?? 0) > (held.fencingToken ?? 0))
         #expect(await lockers[0].release(held).outcome == .notOwner)
         #expect(await lanes.contexts[0].onQueue { lanes.sessions[0].liveness.expired } == 1)
         // The lane carries on with a new session.
-        guard case .granted(let again) = await lockers[0].acquire(key: "\(key)-after", timeoutMs: 30_000) else {
-            Issue.record("the lane could not lock again after its session expired")
-            return
-        }
+        let again = try await lockers[0].mustAcquire("\(key)-after", timeoutMs: 30_000, "the lane, on its new session")
         #expect(await lockers[0].release(again).outcome == .released)
         _ = await lockers[1].release(taken)
         await lanes.close()
@@ -132,10 +142,7 @@ struct ZooKeeperRecipeTests {
         let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 1)
         let locker = await lanes.lockers(perLane: 1)[0]
         for key in ["run:a:{x}/1", "run:a:{x}/2", "other:{x}"] {
-            guard case .granted(let grant) = await locker.acquire(key: key, timeoutMs: 30_000) else {
-                Issue.record("no grant on \(key)")
-                return
-            }
+            let grant = try await locker.mustAcquire(key, timeoutMs: 30_000, "contender")
             _ = await locker.release(grant)
         }
         await lanes.close()
