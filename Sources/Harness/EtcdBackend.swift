@@ -6,10 +6,7 @@ import RedisConnection
 import RedisFleet
 
 extension EtcdCluster: EmbeddedStore {
-    /// `started etcd, 3 members: 127.0.0.1:… …`.
-    public var startedSummary: String {
-        "started etcd, \(memberCount) member\(memberCount == 1 ? "" : "s"): \(clientEndpoints.map(\.description).joined(separator: " "))"
-    }
+    public var memberNoun: String { "etcd member" }
 }
 
 /// etcd through the `EtcdCluster` fleet, the gRPC `EtcdConnector` and `/metrics`.

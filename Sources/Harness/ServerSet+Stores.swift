@@ -50,6 +50,12 @@ extension ServerSet {
         deployment.embeddedStore.flatMap { stores[$0] }
     }
 
+    /// A note when the store will not keep `scenario`'s TTL as given (ZooKeeper's clamp), else `nil`.
+    public func storeTTLNote(for scenario: Scenario) -> String? {
+        guard scenario.deployment.store != .redis, let backend = try? StoreBackends.backend(for: scenario.deployment.store) else { return nil }
+        return backend.ttlNote(ttlMs: scenario.lock.ttlMs, embedded: embeddedStore(for: scenario.deployment))
+    }
+
     /// What the session started of consensus stores, a line each, for the terminal.
     public var storeSummary: String? {
         let lines = stores.sorted { "\($0.key.kind)\($0.key.members)" < "\($1.key.kind)\($1.key.members)" }.map(\.value.startedSummary)

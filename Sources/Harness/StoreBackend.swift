@@ -8,10 +8,18 @@ import RedisConnection
 public protocol EmbeddedStore: AnyObject, Sendable {
     /// The endpoints clients connect to, one per member.
     var clientEndpoints: [Endpoint] { get }
-    /// A line for the terminal: `started etcd 3.4.23, 3 members: 127.0.0.1:… …`.
-    var startedSummary: String { get }
+    /// What one member is called: `etcd member`, `ZooKeeper server`.
+    var memberNoun: String { get }
     /// Stops every member and removes its data directory. Idempotent.
     func stop() async
+}
+
+extension EmbeddedStore {
+    /// A line for the terminal: `started 3 etcd members: 127.0.0.1:… …`.
+    public var startedSummary: String {
+        let count = clientEndpoints.count
+        return "started \(count) \(memberNoun)\(count == 1 ? "" : "s"): \(clientEndpoints.map(\.description).joined(separator: " "))"
+    }
 }
 
 /// Everything lockbench does with one kind of consensus store, in one place: start it, open lock
@@ -27,9 +35,14 @@ public protocol StoreBackend: Sendable {
     /// Checks before anything is measured that `connector` reaches the store and it serves `spec`'s
     /// recipe (etcd: the v3lock service); throws the store client's own message.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws
+    /// What the store makes of the lock TTL when it is not what was asked for (ZooKeeper clamps session
+    /// timeouts), for a note before the run; `nil` when it is kept.
+    func ttlNote(ttlMs: Int, embedded: (any EmbeddedStore)?) -> String?
 }
 
 extension StoreBackend {
+    func ttlNote(ttlMs: Int, embedded: (any EmbeddedStore)?) -> String? { nil }
+
     /// Opens one session and closes it: reachable, and speaking the store's protocol.
     func check(_ connector: any LockStoreConnector, spec: LockSpec) async throws {
         let queue = DispatchQueue(label: "lockbench.store-probe")

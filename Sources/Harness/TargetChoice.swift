@@ -1,3 +1,4 @@
+import EtcdClient
 import LoadDriver
 import Locks
 import RedisConnection
@@ -62,26 +63,26 @@ extension LockStoreKind {
     }
 }
 
-/// Parses `--etcd` and `--zookeeper` values: comma lists of `host:port`, and for etcd also
-/// `http://host:port` (the form etcd prints as its client URL).
+/// Parses `--etcd` and `--zookeeper` values: comma lists of members. An etcd member is read as etcd's
+/// own client reads it (`EtcdEndpoint`: `http://host:port`, `host:port`, a bare host on 2379).
 public enum StoreEndpoints {
-    /// The endpoints in `text`; the refusal names `flag`, the value and the accepted forms.
+    /// The endpoints in `text`; the refusal names the flag, the value and the accepted forms.
     public static func parse(_ text: String, for kind: LockStoreKind) throws(ScenarioSettingsError) -> [Endpoint] {
         let flag = kind == .etcd ? "etcd" : "zookeeper"
-        let forms = kind == .etcd ? "http://host:port or host:port, comma-separated" : "host:port, comma-separated"
         var endpoints: [Endpoint] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            var value = item.trimmedSpaces()
-            if kind == .etcd, value.lowercased().hasPrefix("https://") {
-                throw .bad(flag, value, "lockbench talks to etcd over plaintext gRPC; give the http:// client URL or host:port")
+            let value = item.trimmedSpaces()
+            guard !value.isEmpty else { throw .bad(flag, text, "an item is empty; give members separated by commas") }
+            if kind == .etcd {
+                do { endpoints.append(try EtcdEndpoint.parse(value)) } catch { throw ScenarioSettingsError("\(error)", flag: flag) }
+                continue
             }
-            if kind == .etcd, value.lowercased().hasPrefix("http://") { value = String(value.dropFirst("http://".count)) }
-            if value.hasSuffix("/") { value.removeLast() }
-            // A scheme left over (zookeeper://, grpc://) would otherwise parse as part of the host name.
-            guard !value.isEmpty, !value.contains("/") || value.hasPrefix("unix:") else { throw .bad(flag, String(item), "use \(forms)") }
+            let forms = "use host:port, comma-separated"
+            // A scheme (zookeeper://) or a path would otherwise parse as part of the host name.
+            guard !value.contains("/") else { throw .bad(flag, value, forms) }
             let endpoint: Endpoint
-            do { endpoint = try Endpoint(parsing: value) } catch { throw .bad(flag, String(item), "\(error.reason); use \(forms)") }
-            guard case .tcp = endpoint else { throw .bad(flag, String(item), "\(kind.displayName) is reached over TCP; use \(forms)") }
+            do { endpoint = try Endpoint(parsing: value) } catch { throw .bad(flag, value, "\(error.reason); \(forms)") }
+            guard case .tcp = endpoint else { throw .bad(flag, value, "ZooKeeper is reached over TCP; \(forms)") }
             endpoints.append(endpoint)
         }
         return endpoints

@@ -6,10 +6,7 @@ import RedisConnection
 import RedisFleet
 
 extension ZooKeeperEnsemble: EmbeddedStore {
-    /// `started ZooKeeper, 3 servers: 127.0.0.1:… …`.
-    public var startedSummary: String {
-        "started ZooKeeper, \(serverCount) server\(serverCount == 1 ? "" : "s"): \(clientEndpoints.map(\.description).joined(separator: " "))"
-    }
+    public var memberNoun: String { "ZooKeeper server" }
 }
 
 /// ZooKeeper through the `ZooKeeperEnsemble` fleet, the C client's `ZooKeeperConnector` and `mntr`.
@@ -31,5 +28,15 @@ struct ZooKeeperBackend: StoreBackend {
             guard let read = try? ZooKeeperServerStats.read(endpoint, pid: pid, timeoutMs: 500) else { return nil }
             return ServerStats(usedCPUSysS: read.cpuSeconds.map { _ in 0 }, usedCPUUserS: read.cpuSeconds, totalCommandsProcessed: Int(read.packetsReceived))
         }
+    }
+
+    /// The embedded servers grant session timeouts of 2 to 20 ticks only; an external ensemble's range is
+    /// its own configuration, unknown here.
+    func ttlNote(ttlMs: Int, embedded: (any EmbeddedStore)?) -> String? {
+        guard let ensemble = embedded as? ZooKeeperEnsemble else { return nil }
+        let range = ensemble.sessionTimeoutRangeMs
+        guard !range.contains(ttlMs) else { return nil }
+        let granted = min(max(ttlMs, range.lowerBound), range.upperBound)
+        return "ZooKeeper grants session timeouts of \(range.lowerBound)...\(range.upperBound) ms (2 to 20 ticks of \(ensemble.tickTimeMs) ms): --ttl \(ttlMs) ms becomes a \(granted) ms session, which is the lock's lease."
     }
 }

@@ -156,7 +156,6 @@ extension Lane {
             for context in self.contexts {
                 context.cancelAll()
                 context.close()
-                context.store?.close()
             }
             self.wheel.invalidate()
         }

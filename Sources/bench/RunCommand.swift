@@ -139,6 +139,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let summary = session.servers.sentinelSummary { Terminal.note(summary) }
         if let summary = session.servers.storeSummary { Terminal.note(summary) }
+        if let note = session.servers.storeTTLNote(for: scenario) { Terminal.note(note) }
         if let cluster = session.servers.cluster, session.servers.fleet !== cluster {
             let shown = scenario.connection.tls != nil ? cluster.tlsEndpoints : cluster.endpoints
             Terminal.note("started a cluster of \(cluster.count) redis-server \(cluster.redisVersion): \(shown.map(\.description).joined(separator: " "))")

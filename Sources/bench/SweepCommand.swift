@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Harness
 import LoadDriver
-import Locks
 import Reports
 import Stats
 import Sweep
@@ -32,6 +31,10 @@ struct SweepCommand: AsyncParsableCommand {
             rate ((failed acquisitions + errors) per acquisition started) is within --max-error-rate, \
             with every lower load passing too. Open loop judges the p99 measured from each request's \
             intended start.
+
+            --target redis,etcd,etcd:3,zookeeper,zookeeper:3 takes the store as an axis: each algorithm \
+            runs only on the targets of its own store (etcd-mutex and etcd-lock-rpc on etcd, zk-recipe on \
+            ZooKeeper), other pairs are not cells, and store cells run once on lockbench's own client.
 
             Exit codes: 0 the sweep completed; 1 a run failed (a server died; resume with --resume) or a \
             safe algorithm showed a mutual-exclusion violation; 2 environment error (no redis-server, \
@@ -198,20 +201,6 @@ struct SweepCommand: AsyncParsableCommand {
         }
         return Spec(plan: plan, repeats: repeatCount, criteria: KneeCriteria(sloUs: Double(sloUs), maxErrorRate: fraction),
                     seed: defaults.seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
-    }
-
-    /// The algorithm axis when none is given: `--algorithm`'s scenario default, else each target's store's
-    /// default algorithm.
-    static func defaultAlgorithms(_ defaults: ScenarioOptions, targets: String?) -> String {
-        if let algorithm = defaults.algorithm { return algorithm.rawValue }
-        let stores = (targets ?? defaults.target.description).split(separator: ",").map { TargetChoice(parsing: $0.trimmingCharacters(in: .whitespaces))?.store ?? .redis }
-        var names: [String] = []
-        for store in stores where !names.contains(store.defaultAlgorithm.rawValue) { names.append(store.defaultAlgorithm.rawValue) }
-        return names.joined(separator: ",")
-    }
-
-    static func allRedis(_ algorithms: String) -> Bool {
-        algorithms.split(separator: ",").allSatisfy { LockAlgorithmKind(rawValue: $0.trimmingCharacters(in: .whitespaces))?.store ?? .redis == .redis }
     }
 
     /// `0.01` or `1%` as a fraction in [0, 1].

@@ -25,10 +25,10 @@ struct StoreFlagTests {
         (["--target", "etcd:3", "--etcd", "127.0.0.1:2379"], ["--target etcd:3", "--etcd", "drop one"]),
         (["--target", "zookeeper", "--etcd", "127.0.0.1:2379"], ["--target zookeeper", "--etcd"]),
         (["--etcd", "127.0.0.1:2379", "--zookeeper", "127.0.0.1:2181"], ["--etcd", "--zookeeper", "give one"]),
-        (["--etcd", "https://127.0.0.1:2379"], ["--etcd", "https://127.0.0.1:2379", "http://"]),
-        (["--etcd", "localhost"], ["--etcd", "localhost", "host:port"]),
+        (["--etcd", "https://127.0.0.1:2379"], ["--etcd https://127.0.0.1:2379", "http://"]),
+        (["--etcd", "http://127.0.0.1:2379/v3"], ["--etcd", "http://127.0.0.1:2379/v3", "host:2379"]),
         (["--etcd", "http://127.0.0.1:2379,"], ["--etcd", "host:port"]),
-        (["--zookeeper", "unix:/tmp/zk.sock"], ["--zookeeper", "TCP"]),
+        (["--zookeeper", "unix:/tmp/zk.sock"], ["--zookeeper", "unix:/tmp/zk.sock"]),
         (["--zookeeper", "127.0.0.1:99999"], ["--zookeeper", "99999"]),
     ]
 

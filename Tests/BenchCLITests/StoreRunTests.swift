@@ -37,6 +37,36 @@ struct StoreRunTests {
         for child in result.children { #expect(isGone(child), "\(target) member \(child) outlived the run") }
     }
 
+    @Test("a sweep with the store as an axis runs each algorithm on its own store, one CSV row per cell")
+    func sweep() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("sweep.csv").path
+        let result = try await runBench(
+            ["sweep", "--target", "redis,etcd", "--algorithm", "setnx-px,etcd-mutex", "--client", "native", "--contenders", "10",
+             "--duration", "1s", "--warmup", "0.2s", "--seed", "9", "--csv", csv],
+            boundSeconds: 180)
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        let rows = try CSVFile(path: csv).rows
+        #expect(Set(rows.map { "\($0["topology"] ?? "")/\($0["algorithm"] ?? "")/\($0["wait"] ?? "")" }) == ["standalone/setnx-px/backoff", "etcd:1/etcd-mutex/watch"])
+        #expect(rows.allSatisfy { Int($0["acquisitions"] ?? "") ?? 0 > 0 && $0["mutex_violations"] == "0" })
+        for child in result.children { #expect(isGone(child), "\(child) outlived the sweep") }
+    }
+
+    @Test("Ctrl-C during a run on a 3-member etcd: partial figures, exit 130, no member left")
+    func interrupted() async throws {
+        let result = try await runBench(
+            ["run", "--target", "etcd:3", "--duration", "60s", "--warmup", "0.5s", "--contenders", "10", "--keys", "2"],
+            boundSeconds: 180, afterStart: { pid in
+                // Three members up and a little of the run behind it before the signal.
+                interrupt(pid, settleMicroseconds: 4_000_000) { childPIDs(of: pid).count >= 3 }
+            })
+        #expect(result.status == 130, "exit \(result.status): \(result.stderr)")
+        #expect(result.stdout.contains("PARTIAL"), "\(result.stdout)")
+        #expect(result.children.count >= 3)
+        for child in result.children { #expect(isGone(child), "etcd member \(child) outlived bench run") }
+    }
+
     @Test("a Redis port or a closed port given as --etcd / --zookeeper stops the run with the store's message (exit 2)")
     func notTheStore() async throws {
         try await withFleet { fleet in

@@ -129,3 +129,30 @@ actor FirstGrant {
         return !claimed
     }
 }
+
+/// A test's etcd: a started cluster, a connector on it, and lanes with sessions for `algorithm`.
+struct EtcdFixture {
+    let cluster: EtcdCluster
+    let connector: EtcdConnector
+    let lanes: [EtcdLane]
+
+    static func start(members: Int, algorithm: LockAlgorithmKind, ttlMs: Int = 10_000, lanes labels: [String]) async throws -> EtcdFixture {
+        let cluster = try await EtcdCluster.start(members: members)
+        do {
+            let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
+            let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: ttlMs)
+            var lanes: [EtcdLane] = []
+            for label in labels { lanes.append(try await EtcdLane.open(connector, spec: spec, label: label)) }
+            return EtcdFixture(cluster: cluster, connector: connector, lanes: lanes)
+        } catch {
+            cluster.stop()
+            throw error
+        }
+    }
+
+    /// Closes the sessions, then stops the members.
+    func stop() {
+        lanes.forEach { $0.close() }
+        cluster.stop()
+    }
+}

@@ -12,35 +12,28 @@ struct EtcdRecipeTests {
 
     @Test("many contenders on one key: no overlap, fences strictly increasing", arguments: algorithms, [1, 3])
     func exclusion(algorithm: LockAlgorithmKind, members: Int) async throws {
-        let cluster = try await EtcdCluster.start(members: members)
-        defer { cluster.stop() }
-        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
-        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
-        let lanes = [try await EtcdLane.open(connector, spec: spec, label: "a"), try await EtcdLane.open(connector, spec: spec, label: "b")]
-        defer { lanes.forEach { $0.close() } }
+        let etcd = try await EtcdFixture.start(members: members, algorithm: algorithm, lanes: ["a", "b"])
+        defer { etcd.stop() }
         let book = HolderBook()
-        let totals = try await hammer(lanes: lanes, contendersPerLane: 5, rounds: 4, key: "test:excl:\(algorithm)", book: book)
+        let totals = try await hammer(lanes: etcd.lanes, contendersPerLane: 5, rounds: 4, key: "test:excl:\(algorithm)", book: book)
         #expect(await book.grants == 40)
         #expect(await book.overlaps == 0)
         #expect(await book.fenceRegressions == 0)
         #expect(await book.fences["test:excl:\(algorithm)"]?.count == 40)
         #expect(totals.timeouts == 0)
-        try await connector.cleanup(prefix: "test:excl:")
+        try await etcd.connector.cleanup(prefix: "test:excl:")
     }
 
     @Test("etcd-mutex is FIFO: contenders that queued in order are granted in that order")
     func fifo() async throws {
-        let cluster = try await EtcdCluster.start(members: 1)
-        defer { cluster.stop() }
-        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
-        let spec = LockSpec(algorithm: .etcdMutex, wait: .watch, ttlMs: 10_000)
-        let lane = try await EtcdLane.open(connector, spec: spec, label: "fifo")
-        defer { lane.close() }
+        let etcd = try await EtcdFixture.start(members: 1, algorithm: .etcdMutex, lanes: ["fifo"])
+        defer { etcd.stop() }
+        let lane = etcd.lanes[0]
         let key = "test:fifo"
         let first = await lane.makeLocker()
         let held = try #require(await first.acquire(key: key, timeoutMs: 30_000).grant)
         let order = GrantOrder()
-        let probe = try EtcdConnection(endpoints: cluster.clientEndpoints)
+        let probe = try EtcdConnection(endpoints: etcd.cluster.clientEndpoints)
         defer { probe.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<6 {
@@ -61,14 +54,10 @@ struct EtcdRecipeTests {
 
     @Test("a client stalled past its lease TTL loses the lock to the next contender, whose fence is higher", arguments: algorithms)
     func leaseExpiry(algorithm: LockAlgorithmKind) async throws {
-        let cluster = try await EtcdCluster.start(members: 1)
-        defer { cluster.stop() }
-        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
         // 2 s is etcd's minimum TTL with the default 1 s election timeout.
-        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 2_000)
-        let stalled = try await EtcdLane.open(connector, spec: spec, label: "stalled")
-        let next = try await EtcdLane.open(connector, spec: spec, label: "next")
-        defer { [stalled, next].forEach { $0.close() } }
+        let etcd = try await EtcdFixture.start(members: 1, algorithm: algorithm, ttlMs: 2_000, lanes: ["stalled", "next"])
+        defer { etcd.stop() }
+        let (stalled, next) = (etcd.lanes[0], etcd.lanes[1])
         let key = "test:expiry:\(algorithm)"
         let staleLocker = await stalled.makeLocker()
         let stale = try #require(await staleLocker.acquire(key: key, timeoutMs: 30_000).grant)
@@ -98,13 +87,10 @@ struct EtcdRecipeTests {
 
     @Test("an acquisition that times out withdraws its claim: nothing of it is left to block the next holder", arguments: algorithms)
     func timeoutWithdraws(algorithm: LockAlgorithmKind) async throws {
-        let cluster = try await EtcdCluster.start(members: 1)
-        defer { cluster.stop() }
-        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
-        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
-        let lane = try await EtcdLane.open(connector, spec: spec, label: "timeout")
-        defer { lane.close() }
-        let probe = try EtcdConnection(endpoints: cluster.clientEndpoints)
+        let etcd = try await EtcdFixture.start(members: 1, algorithm: algorithm, lanes: ["timeout"])
+        defer { etcd.stop() }
+        let lane = etcd.lanes[0]
+        let probe = try EtcdConnection(endpoints: etcd.cluster.clientEndpoints)
         defer { probe.close() }
         let key = "test:timeout:\(algorithm)"
         let holder = await lane.makeLocker()
@@ -123,15 +109,12 @@ struct EtcdRecipeTests {
 
     @Test("leader killed in a 3-member cluster: grants go on, never two holders", arguments: algorithms)
     func leaderKill(algorithm: LockAlgorithmKind) async throws {
-        let cluster = try await EtcdCluster.start(members: 3)
-        defer { cluster.stop() }
-        let connector = try EtcdConnector(endpoints: cluster.clientEndpoints)
-        let spec = LockSpec(algorithm: algorithm, wait: .watch, ttlMs: 10_000)
-        let lanes = [try await EtcdLane.open(connector, spec: spec, label: "k1"), try await EtcdLane.open(connector, spec: spec, label: "k2")]
-        defer { lanes.forEach { $0.close() } }
+        let etcd = try await EtcdFixture.start(members: 3, algorithm: algorithm, lanes: ["k1", "k2"])
+        defer { etcd.stop() }
+        let cluster = etcd.cluster
         let book = HolderBook()
         let killed = KilledLeader()
-        _ = try await hammer(lanes: lanes, contendersPerLane: 3, rounds: 6, key: "test:kill:\(algorithm)", book: book) {
+        _ = try await hammer(lanes: etcd.lanes, contendersPerLane: 3, rounds: 6, key: "test:kill:\(algorithm)", book: book) {
             // An election may still be settling right after start: ask again for a few seconds.
             var found: Int?
             for _ in 0..<50 where found == nil {

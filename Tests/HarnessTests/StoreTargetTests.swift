@@ -35,7 +35,8 @@ struct StoreTargetTests {
     func urls() throws {
         #expect(try StoreEndpoints.parse("http://127.0.0.1:2379, 10.0.0.2:2379/", for: .etcd)
             == [.tcp(host: "127.0.0.1", port: 2379), .tcp(host: "10.0.0.2", port: 2379)])
-        for bad in ["https://h:2379", "h", "h:0", "http://h:2379/v3", "unix:/x", ""] {
+        #expect(try StoreEndpoints.parse("localhost", for: .etcd) == [.tcp(host: "localhost", port: 2379)], "etcd's own default port")
+        for bad in ["https://h:2379", "h:0", "http://h:2379/v3", "unix:/x", "", "h:2379,"] {
             #expect(throws: ScenarioSettingsError.self, "\(bad)") { try StoreEndpoints.parse(bad, for: .etcd) }
         }
         #expect(throws: ScenarioSettingsError.self) { try StoreEndpoints.parse("http://h:2181", for: .zookeeper) }

@@ -4,6 +4,7 @@ import LoadDriver
 import Locks
 import RedisConnection
 import Synchronization
+import TestSupport
 import Testing
 
 /// The driver's side of the store seam, without a server: a FIFO lock per key held in this process,
@@ -124,7 +125,7 @@ struct StoreSessionDriverTests {
         #expect(outcome.recorder.safety.mutexOverlaps == 0 && outcome.recorder.safety.staleWritesRejected == 0)
         #expect(outcome.storeLiveness?.renewals ?? 0 >= outcome.recorder.acquisitions)
         // Closing is posted to the lanes' queues as the run returns.
-        for _ in 0..<100 where store.state.withLock({ $0.closed }) < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        _ = await eventually(boundSeconds: 20) { store.state.withLock { $0.closed } >= 4 }
         let (opened, closed) = store.state.withLock { ($0.opened, $0.closed) }
         #expect(opened == 4 && closed == 4, "opened \(opened), closed \(closed)")
     }
