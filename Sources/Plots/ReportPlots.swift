@@ -85,6 +85,12 @@ public enum ReportPlots {
 
     // MARK: Latency against load, with the SLO and the knee
 
+    /// A series' name within its strategy's plot: the client and what else sets it apart (`native keys=1
+    /// topology=etcd:3`), for the legend, the knee ring and the caption alike.
+    static func lineName(_ series: LoadSeries) -> String {
+        [series.client, series.qualifier].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     static func latency(_ model: ReportModel) -> [ReportPlot] {
         var plots: [ReportPlot] = []
         for strategy in model.strategies {
@@ -99,7 +105,7 @@ public enum ReportPlots {
                 let styles: [(String, String, String?, Double)] = [("p50", "p50_us", "2 4", 1.6), ("p99", "p99_us", nil, 2.6), ("p99.9", "p999_us", "9 4", 1.6)]
                 for (index, s) in series.enumerated() {
                     let color = PlotPalette.color(index)
-                    let name = [s.client, s.qualifier].filter { !$0.isEmpty }.joined(separator: " ")
+                    let name = lineName(s)
                     for (percentile, suffix, dash, width) in styles {
                         var line = medianLine(s, column: prefix + suffix, name: name, color: color, dash: dash, width: width) { HumanUnits.latency($0) }
                         line.inLegend = percentile == "p99"
@@ -119,7 +125,9 @@ public enum ReportPlots {
                 ]
                 let kneeText = series.compactMap { s -> String? in
                     guard let knee = model.knees.first(where: { $0.series.key == s.key })?.knee else { return nil }
-                    return "\(s.client): \(KneeTable.kneeText(knee))"
+                    // The line's legend name, not the client alone: series of one strategy differ by
+                    // keys or target (a store sweep), and "native: < 10, native: 100" says nothing.
+                    return "\(lineName(s)): \(KneeTable.kneeText(knee))"
                 }.joined(separator: ", ")
                 plots.append(ReportPlot(kind: .line(plot), caption: "p50, p99 and p99.9 of the time from the first attempt to the grant. The red line is the SLO on p99; the ring marks the knee, the highest load whose p99 stays under it with every lower load passing too (knee \(kneeText))."))
             }

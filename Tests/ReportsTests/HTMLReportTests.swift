@@ -153,6 +153,25 @@ import FoundationXML
         #expect(try ReportInputs.load([dir + "/sweep.csv", dir + "/sweep.csv"]).rows.count == results.count)
     }
 
+    @Test func theKneeCaptionNamesEachLineNotOnlyItsClient() throws {
+        // Two lines of one strategy and client that differ by their fixed key count, as a store sweep's
+        // `--keys 1,5` (or its targets) makes them: the caption must tell the two knees apart.
+        let base = Self.sweep().filter { $0.scenario.lock.algorithm == .setnxPX && $0.scenario.client == .native }
+        let results = [1, 5].flatMap { keys in
+            base.enumerated().map { index, result -> RunResult in
+                var copy = result
+                copy.scenario.keys = keys
+                copy.identity.runID = String(format: "20260411-1640%02d-%04x", index, keys)
+                return copy
+            }
+        }
+        let model = Self.model(results)
+        #expect(model.series.count == 2)
+        let plot = try #require(ReportPlots.all(model).first { $0.id == "latency-setnx-px-backoff-contenders" })
+        #expect(plot.caption.contains("native keys=1: "), "\(plot.caption)")
+        #expect(plot.caption.contains("native keys=5: "), "\(plot.caption)")
+    }
+
     @Test func rowsFromTwoHostsStaySeparateSeries() {
         let a = Self.sweep().filter { $0.scenario.lock.algorithm == .setnxPX && $0.scenario.client == .native }
         let b = a.map { result -> RunResult in
