@@ -57,7 +57,7 @@ extension ScenarioSettings {
         }
         if client == .hiredis {
             throw ScenarioSettingsError(
-                "--client hiredis is a Redis client; a \(store.displayName) run uses lockbench's own \(store.displayName) client and runs once: drop --client.",
+                "--client hiredis is a Redis client; \(store.displayName) runs use lockbench's own \(store.displayName) client and run once: drop --client.",
                 flag: "client")
         }
         let external = store == .etcd ? etcdEndpoints : zookeeperEndpoints

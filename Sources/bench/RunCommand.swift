@@ -117,7 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         let clients = options.clients
         if let note = options.droppedForTLS { Terminal.note(note) }
         if scenario.deployment.store != .redis, options.client == .both {
-            Terminal.note("a \(scenario.deployment.store.displayName) run uses lockbench's own \(scenario.deployment.store.displayName) client and runs once: --client does not apply.")
+            Terminal.note("\(scenario.deployment.store.displayName) runs use lockbench's own \(scenario.deployment.store.displayName) client and run once: --client does not apply.")
         }
         if let warning = Self.insecureWarning(scenario) { Terminal.note(warning) }
         do { try output.preflight() } catch {
