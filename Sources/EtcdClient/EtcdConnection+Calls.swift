@@ -24,7 +24,10 @@ extension EtcdConnection {
             _ = try await kv.range(request, options: options)
         } catch {
             var failure = EtcdError.from(error, call: "KV.Range", endpoints: endpointList)
-            if failure.code != .unimplemented {
+            if failure.code == .deadline {
+                // A Redis port answers at once (its reply is no HTTP/2); silence is a slow or stuck server.
+                failure.hint = "etcd (or whatever listens there) did not answer within \(timeout): check that it is up and not overloaded"
+            } else if failure.code != .unimplemented {
                 failure.code = .notEtcd
                 failure.hint = "Is this a Redis port? etcd listens on 2379 (gRPC over HTTP/2); check the URL and that etcd runs there"
             }
