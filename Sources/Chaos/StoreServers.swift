@@ -75,7 +75,8 @@ struct StoreServers: Sendable {
     /// run the same client code `bench run --target` measures.
     func connector() throws(ChaosEnvironmentError) -> any LockStoreConnector {
         do {
-            return try StoreBackends.backend(for: kind).connector(endpoints: endpoints)
+            let embedded: (any EmbeddedStore)? = etcd ?? zookeeper
+            return try StoreBackends.backend(for: kind).connector(endpoints: endpoints, embedded: embedded)
         } catch {
             throw ChaosEnvironmentError(.connect, "no \(kind.displayName) client for \(name): \(error)")
         }

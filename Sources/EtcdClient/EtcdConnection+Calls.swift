@@ -115,6 +115,11 @@ extension EtcdConnection {
         return Int(try await range(request).count)
     }
 
+    /// Deletes `key` alone; how many keys went (0 or 1). For checks and tests: the recipes delete their own.
+    public func deleteKey(_ key: String) async throws(EtcdError) -> Int64 {
+        try await deleteRange(key: Data(key.utf8))
+    }
+
     /// Puts `key` = `value` with no lease: for tests that need data the harness did not make.
     public func put(_ key: String, value: String) async throws(EtcdError) {
         var put = Etcdserverpb_PutRequest()

@@ -22,6 +22,9 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
     private var outstanding = 0
     private var intervalNanos: UInt64 = 0
     private var due: UInt64 = 0
+    /// Per lease, when each renewal still unanswered on the current stream went out, oldest first: an
+    /// answer is paired with the oldest, which can only understate how long the lease lives.
+    private var unansweredSends: [Int64: [UInt64]] = [:]
 
     private struct State {
         var ids: Set<Int64> = []
@@ -30,6 +33,10 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
         var grantedTTL: Int64?
         var continuation: AsyncStream<Int64>.Continuation?
         var closed = false
+        /// Per lease, the monotonic instant before which the server cannot have expired it: when the
+        /// grant or the last answered renewal was *sent*, plus the TTL the server answered with (the
+        /// server starts the TTL when it handles the request, after we sent it).
+        var certainUntil: [Int64: UInt64] = [:]
     }
     private let state = Mutex(State())
     private let streamTask = Mutex<Task<Void, Never>?>(nil)
@@ -70,6 +77,10 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
                     // The stream broke (its member died): the next pass opens another; renewals sent
                     // meanwhile are lost and counted missed at the next tick.
                 }
+                // Renewals sent on the stream that ended will never be answered: none may be paired
+                // with an answer on the next one (that would date a renewal later than it went out).
+                self.state.withLock { $0.continuation = nil }
+                queue.async { owner.keeper?.unansweredSends.removeAll() }
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -96,11 +107,19 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
         }
     }
 
+    /// The monotonic instant before which `lease` certainly still exists on the server (nil: not one
+    /// of this keeper's). A claim under the lease lives at least this long, whatever the keep-alives do next.
+    func certainUntilNanos(of lease: Int64) -> UInt64? {
+        state.withLock { $0.certainUntil[lease] }
+    }
+
     /// A new lease of the session's TTL, kept alive from now on.
     func grant() async throws(EtcdError) -> Int64 {
+        let sent = LockClock.monotonicNanos()
         let granted = try await connection.grant(ttlSeconds: requestedTTL)
         let first = state.withLock { state -> Bool in
             state.ids.insert(granted.id)
+            state.certainUntil[granted.id] = sent &+ UInt64(max(0, granted.ttl)) &* 1_000_000_000
             defer { state.grantedTTL = granted.ttl }
             return state.grantedTTL == nil
         }
@@ -136,6 +155,7 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
     private func forget(_ id: Int64) {
         state.withLock { state in
             state.ids.remove(id)
+            state.certainUntil[id] = nil
             if state.primaryID == id {
                 state.primaryID = nil
                 state.primary = nil
@@ -169,7 +189,10 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
         liveness.missed += outstanding
         if let continuation {
             outstanding = ids.count
-            for id in ids { continuation.yield(id) }
+            for id in ids {
+                unansweredSends[id, default: []].append(fired)
+                continuation.yield(id)
+            }
         } else {
             // Between two keep-alive streams: nothing can go out, so each renewal due now is missed.
             outstanding = 0
@@ -183,8 +206,20 @@ final class EtcdLeaseKeeper: @unchecked Sendable {
 
     private func answered(_ answer: Etcdserverpb_LeaseKeepAliveResponse) {
         outstanding = max(0, outstanding - 1)
+        var sent: UInt64?
+        if var sends = unansweredSends[answer.id], !sends.isEmpty {
+            sent = sends.removeFirst()
+            unansweredSends[answer.id] = sends
+        }
         if answer.ttl > 0 {
             liveness.renewals += 1
+            if let sent {
+                let until = sent &+ UInt64(answer.ttl) &* 1_000_000_000
+                state.withLock { state in
+                    guard state.ids.contains(answer.id) else { return }
+                    state.certainUntil[answer.id] = max(state.certainUntil[answer.id] ?? 0, until)
+                }
+            }
             return
         }
         // TTL 0: the lease is gone (expired while the queue stalled, or revoked); every claim under it too.

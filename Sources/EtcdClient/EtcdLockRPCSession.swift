@@ -61,8 +61,7 @@ public final class EtcdLockRPCSession: LockStoreSession, @unchecked Sendable {
                     // this; revoking the lease deletes it whenever it lands and makes any later put under
                     // it fail. The next acquisition of this contender gets a new lease.
                     requests += 1
-                    leases.withLock { $0[contender] = nil }
-                    try? await core.keeper.revoke(leaseID)
+                    self.retire(leaseID)
                     return done(.timedOut(requests: requests))
                 }
                 // The response header's revision is the last one the member read, not the key's: the
@@ -74,9 +73,12 @@ public final class EtcdLockRPCSession: LockStoreSession, @unchecked Sendable {
                     throw EtcdError(.leaseLost, call: "etcd \(connection.endpointList) Lock.Lock",
                                     detail: "the lock key \(String(decoding: locked.key, as: UTF8.self)) was gone right after the grant")
                 }
-                done(.granted(StoreClaim(token: String(decoding: locked.key, as: UTF8.self), fence: held.createRevision, requests: requests)))
+                done(.granted(StoreClaim(token: String(decoding: locked.key, as: UTF8.self), fence: held.createRevision, requests: requests,
+                                         validUntilNanos: core.keeper.certainUntilNanos(of: leaseID))))
             } catch {
-                if error.code == .leaseLost, let lease { leases.withLock { if $0[contender] == lease { $0[contender] = nil } } }
+                // Whatever this Lock did inside the member is unknown: the next acquisition must not take
+                // a key it left for its own (the member names it by the lease), so the lease goes with it.
+                if let lease { self.retire(lease) }
                 done(.failed(error.lockFailure(operation: "acquire \(key)"), requests: requests))
             }
         }
@@ -85,7 +87,37 @@ public final class EtcdLockRPCSession: LockStoreSession, @unchecked Sendable {
     /// Deletes the holder's key, which is all v3lock's Unlock does inside the member; a DeleteRange also
     /// says whether the key was still there, so a release after the lease expired reads `.notOwner`.
     public func release(key: String, claim: StoreClaim, completion: @escaping (StoreReleaseResult) -> Void) {
-        core.release(token: claim.token, key: key, completion: completion)
+        // The member named the key `<name>/<lease hex>`.
+        let lease = claim.token.split(separator: "/").last.flatMap { UInt64($0, radix: 16) }.map { Int64(bitPattern: $0) }
+        core.release(token: claim.token, key: key, afterUnknown: { [weak self] _ in
+            // A delete that may land later would remove the contender's next key of the same name: a new
+            // lease gives the next one a new name.
+            guard let self, let lease else { return }
+            self.retire(lease)
+        }, completion: completion)
+    }
+
+    /// Stops using `lease` and revokes it in the background: its key, if one is left, goes with it, and
+    /// its contender's next acquisition gets a fresh lease (and so a key never used before). Renewals stop
+    /// at once, so the lease expires by itself if every revoke fails.
+    private func retire(_ lease: Int64) {
+        leases.withLock { leases in
+            for (contender, held) in leases where held == lease { leases[contender] = nil }
+        }
+        let keeper = core.keeper
+        Task {
+            for attempt in 0..<5 {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 << attempt)) }
+                do throws(EtcdError) {
+                    try await keeper.revoke(lease)
+                    return
+                } catch where error.code == .leaseLost || error.code == .cancelled {
+                    return
+                } catch {
+                    continue
+                }
+            }
+        }
     }
 
     public func close() {

@@ -55,15 +55,41 @@ struct EtcdSessionCore: Sendable {
     }
 
     /// A release: deletes the claim's key, `.notOwner` when it was already gone (its lease expired).
-    func release(token: String, key: String, completion: @escaping (StoreReleaseResult) -> Void) {
+    /// When the delete's outcome is unknown (no answer, or etcd's "request timed out", which may still
+    /// be applied), `afterUnknown` runs with the key so the recipe can make sure the key goes and is never
+    /// taken for a later claim's.
+    func release(token: String, key: String, afterUnknown: @escaping @Sendable (Data) -> Void,
+                 completion: @escaping (StoreReleaseResult) -> Void) {
         let done = QueueCompletion(queue: queue, body: completion)
         let connection = self.connection
         Task {
+            let name = Data(token.utf8)
             do throws(EtcdError) {
-                let deleted = try await connection.deleteRange(key: Data(token.utf8))
+                let deleted = try await connection.deleteRange(key: name)
                 done(deleted > 0 ? .released : .notOwner)
             } catch {
+                afterUnknown(name)
                 done(.failed(error.lockFailure(operation: "release \(key)")))
+            }
+        }
+    }
+
+    /// Deletes `key` in the background until etcd confirms it (or the session closes), for a claim that
+    /// must not outlive a failed release or acquisition: left behind, it would block every later waiter
+    /// of its lock until the session's lease ends. Only safe for a name no later claim reuses.
+    func deleteEventually(_ key: Data, attempts: Int = 5) {
+        let connection = self.connection
+        Task {
+            for attempt in 0..<attempts {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 << min(attempt, 4))) }
+                do throws(EtcdError) {
+                    _ = try await connection.deleteRange(key: key)
+                    return
+                } catch where error.code == .cancelled {
+                    return
+                } catch {
+                    continue
+                }
             }
         }
     }

@@ -15,7 +15,7 @@ struct EtcdBackend: StoreBackend {
         try await EtcdCluster.start(members: members)
     }
 
-    func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector {
+    func connector(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) throws -> any LockStoreConnector {
         try EtcdConnector(endpoints: endpoints)
     }
 

@@ -33,13 +33,14 @@ extension HarnessSession {
     func storeTarget(_ scenario: Scenario, connector: any RedisConnector) throws(HarnessError) -> RunTarget {
         let endpoints = try servers.endpoints(for: scenario.deployment)
         let backend = try StoreBackends.backend(for: scenario.deployment.store)
+        let embedded = servers.embeddedStore(for: scenario.deployment)
         let storeConnector: any LockStoreConnector
-        do { storeConnector = try backend.connector(endpoints: endpoints) } catch {
+        do { storeConnector = try backend.connector(endpoints: endpoints, embedded: embedded) } catch {
             throw HarnessError("\(error)")
         }
         return RunTarget(
             endpoints: endpoints, connector: connector, watch: nil,
-            store: StoreRunTarget(connector: storeConnector, stats: backend.stats(endpoints: endpoints, embedded: servers.embeddedStore(for: scenario.deployment))))
+            store: StoreRunTarget(connector: storeConnector, stats: backend.stats(endpoints: endpoints, embedded: embedded)))
     }
 
     /// The sentinels of a Sentinel deployment with the options to ask them (their password read once

@@ -27,8 +27,9 @@ extension EmbeddedStore {
 public protocol StoreBackend: Sendable {
     /// Starts `members` members on loopback, each with a data directory of its own.
     func start(members: Int) async throws -> any EmbeddedStore
-    /// The connector a run opens its sessions with, for a store at `endpoints`.
-    func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector
+    /// The connector a run opens its sessions with, for a store at `endpoints`; `embedded` is the store
+    /// lockbench started there, if it did (its configuration is then known, not assumed).
+    func connector(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) throws -> any LockStoreConnector
     /// Reads the members' counters (`/metrics`, `mntr`) as the server-cost figures; `embedded` is the
     /// store lockbench started there, if it did (its processes' CPU can then be read too).
     func stats(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) -> (any ServerStatsSource)?

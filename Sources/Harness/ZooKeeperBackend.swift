@@ -15,8 +15,9 @@ struct ZooKeeperBackend: StoreBackend {
         try await ZooKeeperEnsemble.start(servers: members)
     }
 
-    func connector(endpoints: [Endpoint]) throws -> any LockStoreConnector {
-        ZooKeeperConnector(endpoints: endpoints)
+    func connector(endpoints: [Endpoint], embedded: (any EmbeddedStore)?) throws -> any LockStoreConnector {
+        guard let ensemble = embedded as? ZooKeeperEnsemble else { return ZooKeeperConnector(endpoints: endpoints) }
+        return ZooKeeperConnector(endpoints: endpoints, serverTickMs: ensemble.tickTimeMs)
     }
 
     /// Packets received (requests and session pings) stand for the commands Redis counts; the JVM's CPU

@@ -48,11 +48,18 @@ public struct StoreClaim: Sendable, Hashable {
     public var fence: Int64
     /// Store requests this acquisition sent (the grant's `commands`).
     public var requests: Int
+    /// The monotonic instant (`LockClock.monotonicNanos()`) before which the store cannot have dropped the
+    /// claim: the lease or session it lives under was last confirmed by a request sent at some instant,
+    /// and lives its TTL from when the server handled it. A claim's acquisition can start long after
+    /// its lease was last renewed, so the acquisition's start plus the TTL would overstate it. `nil`:
+    /// the store cannot say, and the witness counts from the acquisition's start.
+    public var validUntilNanos: UInt64?
 
-    public init(token: String, fence: Int64, requests: Int) {
+    public init(token: String, fence: Int64, requests: Int, validUntilNanos: UInt64? = nil) {
         self.token = token
         self.fence = fence
         self.requests = requests
+        self.validUntilNanos = validUntilNanos
     }
 }
 

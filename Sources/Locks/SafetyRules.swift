@@ -28,9 +28,10 @@ extension LockGrant {
     /// Counted from when the acquisition *started*, not from its reply: the server started the TTL when
     /// it ran the SET, somewhere between the two, so counting from the reply would claim up to a round
     /// trip too much and call a legitimate take-over just after expiry a double grant. Redlock's validity
-    /// already is `ttl − elapsed − drift` from its attempt's start, so it counts from the grant.
+    /// already is `ttl − elapsed − drift` from its attempt's start, so it counts from the grant; so does a
+    /// store's claim, whose validity is what its lease or session certainly has left at the grant.
     public func validUntilNanos(algorithm: LockAlgorithmKind) -> UInt64 {
-        if algorithm == .redlock {
+        if algorithm == .redlock || algorithm.store != .redis {
             return self.grantedAtNanos &+ UInt64(max(0, self.validityMs) * 1_000_000)
         }
         return self.startedAtNanos &+ UInt64(max(0, self.ttlMs)) &* 1_000_000

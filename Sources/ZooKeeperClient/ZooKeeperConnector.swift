@@ -11,10 +11,16 @@ public struct ZooKeeperConnector: LockStoreConnector {
     /// How long a session may take to complete its handshake before the open fails (a port that is not
     /// ZooKeeper's never completes it).
     public let handshakeTimeoutMs: Int
+    /// The servers' `tickTime`, ms. A follower tells the leader of its clients' activity about once a
+    /// tick, so the leader may expire a session up to a tick earlier than its client's last answered
+    /// request implies: a claim's certain validity leaves that tick out. 2,000 ms (ZooKeeper's shipped
+    /// configuration) when the ensemble is not lockbench's own.
+    public let serverTickMs: Int
 
-    public init(endpoints: [Endpoint], handshakeTimeoutMs: Int = 10_000) {
+    public init(endpoints: [Endpoint], handshakeTimeoutMs: Int = 10_000, serverTickMs: Int = 2_000) {
         self.endpoints = endpoints
         self.handshakeTimeoutMs = handshakeTimeoutMs
+        self.serverTickMs = serverTickMs
     }
 
     /// `host:port,host:port`, the C client's connect string.
@@ -29,7 +35,8 @@ public struct ZooKeeperConnector: LockStoreConnector {
         guard spec.algorithm.store == .zookeeper else {
             throw LockFailure(.unsupported, operation: "open \(spec.algorithm)", detail: "\(spec.algorithm) runs on \(spec.algorithm.store), not ZooKeeper")
         }
-        return try await ZooKeeperLockSession.open(servers: servers, sessionTimeoutMs: spec.ttlMs, queue: queue, handshakeTimeoutMs: handshakeTimeoutMs)
+        return try await ZooKeeperLockSession.open(servers: servers, sessionTimeoutMs: spec.ttlMs, queue: queue,
+                                                   handshakeTimeoutMs: handshakeTimeoutMs, serverTickMs: serverTickMs)
     }
 
     /// Deletes the lock directories of keys under `prefix` (and the znodes in them); other keys' are left.

@@ -122,6 +122,7 @@ final class ZooKeeperLockAttempt: @unchecked Sendable {  // confined to the sess
     private func check() {
         guard let connection, let own else { return }
         requests += 1
+        let sent = LockClock.monotonicNanos()
         connection.children(directory) { [self] result in
             guard !done else { return }
             switch result {
@@ -132,7 +133,10 @@ final class ZooKeeperLockAttempt: @unchecked Sendable {  // confined to the sess
                                             detail: "the contender's znode \(directory)/\(own.name) is gone: the ZooKeeper session on \(session.servers) expired"))
                 }
                 if index == 0 {
-                    return finish(.granted(StoreClaim(token: "\(directory)/\(own.name)", fence: own.czxid, requests: requests)))
+                    // The listing's answer shows the session alive when the server handled it, after `sent`.
+                    let certainMs = max(0, connection.negotiatedTimeoutMs - session.serverTickMs)
+                    return finish(.granted(StoreClaim(token: "\(directory)/\(own.name)", fence: own.czxid, requests: requests,
+                                                      validUntilNanos: sent &+ UInt64(certainMs) &* 1_000_000)))
                 }
                 watch("\(directory)/\(queue[index - 1])")
             case .failure(let error) where error.code == .connectionLoss: retry { self.check() }

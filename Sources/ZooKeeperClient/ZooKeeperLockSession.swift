@@ -16,6 +16,8 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
     /// The session timeout asked for (the lock TTL); the server clamps it to 2 to 20 ticks.
     public let requestedTimeoutMs: Int
     let handshakeTimeoutMs: Int
+    /// See `ZooKeeperConnector.serverTickMs`.
+    let serverTickMs: Int
     var connection: ZooKeeperConnection?
     /// Acquisitions waiting for a replacement session after an expiry.
     var waitingForSession: [(ZooKeeperConnection?) -> Void] = []
@@ -33,16 +35,19 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
     /// The timeout the server granted the current session.
     public var sessionTimeoutMs: Int { connection?.negotiatedTimeoutMs ?? 0 }
 
-    init(servers: String, requestedTimeoutMs: Int, handshakeTimeoutMs: Int, queue: DispatchQueue) {
+    init(servers: String, requestedTimeoutMs: Int, handshakeTimeoutMs: Int, serverTickMs: Int, queue: DispatchQueue) {
         self.servers = servers
         self.requestedTimeoutMs = requestedTimeoutMs
         self.handshakeTimeoutMs = handshakeTimeoutMs
+        self.serverTickMs = serverTickMs
         self.queue = queue
     }
 
     /// Opens the session's first ZooKeeper session; throws when no server completes the handshake.
-    public static func open(servers: String, sessionTimeoutMs: Int, queue: DispatchQueue, handshakeTimeoutMs: Int = 10_000) async throws(ZooKeeperError) -> ZooKeeperLockSession {
-        let session = ZooKeeperLockSession(servers: servers, requestedTimeoutMs: sessionTimeoutMs, handshakeTimeoutMs: handshakeTimeoutMs, queue: queue)
+    public static func open(servers: String, sessionTimeoutMs: Int, queue: DispatchQueue, handshakeTimeoutMs: Int = 10_000,
+                            serverTickMs: Int = 2_000) async throws(ZooKeeperError) -> ZooKeeperLockSession {
+        let session = ZooKeeperLockSession(servers: servers, requestedTimeoutMs: sessionTimeoutMs, handshakeTimeoutMs: handshakeTimeoutMs,
+                                           serverTickMs: serverTickMs, queue: queue)
         let connection = try await ZooKeeperConnection.connect(servers: servers, sessionTimeoutMs: sessionTimeoutMs, queue: queue,
                                                                handshakeTimeoutMs: handshakeTimeoutMs)
         await withCheckedContinuation { continuation in

@@ -50,8 +50,8 @@ actor HolderBook {
     private var lastHolder: [String: String] = [:]
     private(set) var grants = 0
     /// Fences that were not above the previous grant's on the same key. The same fence again for the
-    /// same holder is not one: a release that failed (its member died) left the key, and the holder's
-    /// next acquisition found its own key still there, as clientv3 does, and went on holding it.
+    /// same holder is tolerated: clientv3 lets a holder whose release failed find its own key again, and
+    /// a recipe that did so would not have granted the key to anyone else meanwhile.
     private(set) var fenceRegressions = 0
 
     func enter(_ key: String, holder: String, fence: Int64?) {

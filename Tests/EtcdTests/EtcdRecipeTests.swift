@@ -74,6 +74,9 @@ struct EtcdRecipeTests {
         gate.signal()
         let fresh = try #require(successor.grant, "the next contender was not granted after the stalled lease expired: \(successor)")
         #expect(try #require(fresh.fencingToken) > #require(stale.fencingToken))
+        // The witness dates the stale claim's validity from its lease's last confirmed renewal: the
+        // successor came after it, so this is an overlap the lease allowed, not a double grant.
+        #expect(stale.validUntilNanos(algorithm: algorithm) <= fresh.grantedAtNanos)
         let release = await staleLocker.release(stale)
         #expect(release.outcome == .notOwner)
         var liveness = await stalled.liveness
@@ -105,6 +108,32 @@ struct EtcdRecipeTests {
         _ = await holder.release(held)
         let next = await waiter.acquire(key: key, timeoutMs: 30_000)
         #expect(next.grant != nil)
+    }
+
+    @Test("etcd-mutex never names two claims alike: a delete of a released claim that lands late leaves the holder's next claim")
+    func lateDeleteLeavesNextClaim() async throws {
+        let etcd = try await EtcdFixture.start(members: 1, algorithm: .etcdMutex, lanes: ["late"])
+        defer { etcd.stop() }
+        let lane = etcd.lanes[0]
+        let probe = try EtcdConnection(endpoints: etcd.cluster.clientEndpoints)
+        defer { probe.close() }
+        let key = "test:late-delete"
+        let holder = await lane.makeLocker()
+        let first = try #require(await holder.acquire(key: key, timeoutMs: 30_000).grant)
+        #expect(await holder.release(first).outcome == .released)
+        let second = try #require(await holder.acquire(key: key, timeoutMs: 30_000).grant)
+        #expect(second.token != first.token)
+        // What a release whose answer was lost looks like when etcd applies it after all: the first
+        // claim's delete, landing while the same contender holds again.
+        #expect(try await probe.deleteKey(first.token) == 0)
+        #expect(try await probe.countKeys(withPrefix: key + "/") == 1, "the holder's second claim is still there")
+        let waiter = await lane.makeLocker()
+        let waited = await waiter.acquire(key: key, timeoutMs: 300)
+        guard case .timedOut = waited else {
+            Issue.record("the lock was granted to a waiter while its holder held it: \(waited)")
+            return
+        }
+        #expect(await holder.release(second).outcome == .released)
     }
 
     @Test("leader killed in a 3-member cluster: grants go on, never two holders", arguments: algorithms)

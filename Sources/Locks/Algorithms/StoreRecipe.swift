@@ -19,7 +19,11 @@ struct StoreRecipeAlgorithm: LockAlgorithm {
                 operation.commands += claim.requests
                 operation.context.counters.commands += claim.requests
                 operation.token = claim.token
-                operation.grant(fence: claim.fence)
+                // The witness judges a later grant of the key against how long this claim's lease or
+                // session certainly lives, as it judges Redlock's against its validity.
+                let until = claim.validUntilNanos ?? operation.startedAt &+ UInt64(operation.spec.ttlMs) &* 1_000_000
+                let now = LockClock.monotonicNanos()
+                operation.grant(fence: claim.fence, validityMs: until > now ? Double(until - now) / 1e6 : 0)
             case .timedOut(let requests):
                 operation.commands += requests
                 operation.context.counters.commands += requests
