@@ -132,6 +132,7 @@ public final class HarnessSession: Sendable {
         startGate: ((any RedisConnector, [Endpoint], ConnectionOptions) -> StartGate)? = nil
     ) async throws(HarnessError) -> (LoadRun, [Endpoint], any RedisConnector, ConnectionOptions) {
         let connection = try scenarioOptions(scenario)
+        try await servers.freshStore(for: scenario.deployment)
         let target = try await runTarget(scenario, options: connection)
         try await checkHandshake(scenario, on: target.endpoints)
         let load = LoadRun(scenario: scenario, connector: target.connector, endpoints: target.endpoints, connectionOptions: connection,

@@ -8,6 +8,18 @@ struct StoreShape: Hashable, Sendable {
     var members: Int
 }
 
+/// The embedded consensus stores of a `ServerSet`, by shape, and which of them a run has used.
+struct EmbeddedStores: Sendable {
+    var stores: [StoreShape: any EmbeddedStore] = [:]
+    var used: Set<StoreShape> = []
+
+    /// Every store, leaving none behind (to stop them).
+    mutating func takeAll() -> [any EmbeddedStore] {
+        defer { stores.removeAll() }
+        return Array(stores.values)
+    }
+}
+
 extension Deployment {
     /// The consensus store lockbench starts for this deployment, if any.
     var embeddedStore: StoreShape? {
@@ -39,7 +51,7 @@ extension ServerSet {
     /// The client endpoints of a store deployment: the ones given, or the embedded members'.
     func storeEndpoints(_ deployment: Deployment) throws(HarnessError) -> [Endpoint] {
         if case .external(let endpoints)? = deployment.storeSource { return endpoints }
-        guard let shape = deployment.embeddedStore, let store = stores[shape] else {
+        guard let shape = deployment.embeddedStore, let store = embeddedStores.withLock({ $0.stores[shape] }) else {
             throw HarnessError("\(deployment) was not started for this session")
         }
         return store.clientEndpoints
@@ -47,7 +59,30 @@ extension ServerSet {
 
     /// The store lockbench started for `deployment`, if it did.
     func embeddedStore(for deployment: Deployment) -> (any EmbeddedStore)? {
-        deployment.embeddedStore.flatMap { stores[$0] }
+        guard let shape = deployment.embeddedStore else { return nil }
+        return embeddedStores.withLock { $0.stores[shape] }
+    }
+
+    /// Makes sure the next run on `deployment`'s embedded store gets members no earlier run used: the
+    /// first run takes the store the session started, each later one a new one in place of the old.
+    ///
+    /// A Redis server forgets a run once its keys are gone. A consensus store does not: etcd keeps every
+    /// revision of the run (no compaction here), its lock service can still be working through a
+    /// thousand cancelled waiters, and ZooKeeper holds the closed sessions' state. Each of these changed
+    /// the next run's figures in a sweep, so no two runs share members.
+    func freshStore(for deployment: Deployment) async throws(HarnessError) {
+        guard owned, let shape = deployment.embeddedStore else { return }
+        let old = embeddedStores.withLock { stores -> (any EmbeddedStore)?? in
+            guard stores.used.contains(shape) else {
+                stores.used.insert(shape)
+                return .none
+            }
+            return .some(stores.stores.removeValue(forKey: shape))
+        }
+        guard case .some(let replaced) = old else { return }
+        if let replaced { await replaced.stop() }
+        let fresh = try await Self.startStores(for: [deployment])
+        embeddedStores.withLock { $0.stores.merge(fresh) { _, new in new } }
     }
 
     /// A note when the store will not keep `scenario`'s TTL as given (ZooKeeper's clamp), else `nil`.
@@ -58,7 +93,7 @@ extension ServerSet {
 
     /// What the session started of consensus stores, a line each, for the terminal.
     public var storeSummary: String? {
-        let lines = stores.sorted { "\($0.key.kind)\($0.key.members)" < "\($1.key.kind)\($1.key.members)" }.map(\.value.startedSummary)
+        let lines = embeddedStores.withLock { $0.stores }.sorted { "\($0.key.kind)\($0.key.members)" < "\($1.key.kind)\($1.key.members)" }.map(\.value.startedSummary)
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
 import LoadDriver
 import RedisConnection
 import RedisFleet
+import Synchronization
 
 /// The servers a session's scenarios run on: one embedded fleet sized for the largest embedded
 /// deployment (Redlock's 5 masters; standalone scenarios use the first), started once and stopped at
@@ -19,8 +20,9 @@ public final class ServerSet: Sendable {
     /// The embedded cluster, if a scenario runs on one (a fleet of its own: cluster nodes cannot serve
     /// standalone scenarios).
     public let cluster: RedisFleet?
-    /// The consensus stores started for the session's etcd and ZooKeeper scenarios, by shape.
-    let stores: [StoreShape: any EmbeddedStore]
+    /// The consensus stores started for the session's etcd and ZooKeeper scenarios, by shape, and the
+    /// shapes a run has used: a used one is replaced before the next run (`freshStore(for:)`).
+    let embeddedStores: Mutex<EmbeddedStores>
     let owned: Bool
 
     /// Uses `fleet` for embedded deployments (for cluster ones too when it runs as a cluster); the
@@ -30,7 +32,7 @@ public final class ServerSet: Sendable {
         self.sentinel = nil
         self.plainSentinel = nil
         self.cluster = fleet.clusterLayout == nil ? nil : fleet
-        self.stores = [:]
+        self.embeddedStores = Mutex(EmbeddedStores())
         self.owned = false
     }
 
@@ -40,7 +42,7 @@ public final class ServerSet: Sendable {
         self.sentinel = sentinel
         self.plainSentinel = nil
         self.cluster = nil
-        self.stores = [:]
+        self.embeddedStores = Mutex(EmbeddedStores())
         self.owned = false
     }
 
@@ -49,7 +51,7 @@ public final class ServerSet: Sendable {
         stores: [StoreShape: any EmbeddedStore] = [:]
     ) {
         self.fleet = fleet
-        self.stores = stores
+        self.embeddedStores = Mutex(EmbeddedStores(stores: stores))
         self.sentinel = sentinel
         self.plainSentinel = plainSentinel
         self.cluster = cluster
@@ -194,6 +196,6 @@ public final class ServerSet: Sendable {
         await plainSentinel?.stop()
         await cluster?.stop()
         await fleet?.stop()
-        for store in stores.values { await store.stop() }
+        for store in embeddedStores.withLock({ $0.takeAll() }) { await store.stop() }
     }
 }

@@ -20,8 +20,9 @@ struct SweepCommand: AsyncParsableCommand {
             lists for axes); command-line flags win.
 
             --repeat N runs every cell N times, interleaved: round r runs each cell once, in an order \
-            shuffled per round with the seed. The embedded servers (5 when redlock is in the grid) start \
-            once for the whole sweep. Each finished run is appended to --csv at once (one row per run, \
+            shuffled per round with the seed. The embedded Redis servers (5 when redlock is in the grid) \
+            start once for the whole sweep; an embedded etcd or ZooKeeper is replaced by fresh members \
+            before each run after its first, since a consensus store carries a run's history into the next. Each finished run is appended to --csv at once (one row per run, \
             the bench run schema), so Ctrl-C keeps every finished row and marks the one cut short \
             partial; --resume then skips the runs already complete in the CSV (matched on the scenario \
             columns, endpoints and seed aside).
