@@ -26,6 +26,8 @@ public final class EtcdConnection: Sendable {
     let watchService: Etcdserverpb_Watch.Client<Transport>
     let lease: Etcdserverpb_Lease.Client<Transport>
     let lockService: V3lockpb_Lock.Client<Transport>
+    /// The channel's deletion waits, on one Watch stream.
+    let watches: EtcdWatchHub
     private let runner: Task<Void, Never>
 
     /// Unary calls wait for a connection (a member restarting) but not forever: a paused member or a
@@ -62,8 +64,14 @@ public final class EtcdConnection: Sendable {
         }
         let transport: Transport
         do {
+            let config = HTTP2ClientTransport.Posix.Config.defaults { config in
+                config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+                    channel.pipeline.addHandler(PingAnswerer(), position: .first)
+                }
+            }
             transport = try HTTP2ClientTransport.Posix(
-                target: target, transportSecurity: .plaintext, serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin]))
+                target: target, transportSecurity: .plaintext, config: config,
+                serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin]))
         } catch {
             throw EtcdError(.invalidArgument, call: "etcd \(list)", detail: "cannot make the gRPC transport: \(error)")
         }
@@ -75,11 +83,13 @@ public final class EtcdConnection: Sendable {
         self.watchService = Etcdserverpb_Watch.Client(wrapping: client)
         self.lease = Etcdserverpb_Lease.Client(wrapping: client)
         self.lockService = V3lockpb_Lock.Client(wrapping: client)
+        self.watches = EtcdWatchHub(service: watchService, endpointList: list)
         self.runner = Task { try? await client.runConnections() }
     }
 
     /// Closes the channel; calls still running fail with `cancelled`.
     public func close() {
+        watches.close()
         client.beginGracefulShutdown()
         // Watches and keep-alive streams never end by themselves, so a graceful shutdown alone would wait on them.
         runner.cancel()

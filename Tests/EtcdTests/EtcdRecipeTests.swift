@@ -24,6 +24,17 @@ struct EtcdRecipeTests {
         try await etcd.connector.cleanup(prefix: "test:excl:")
     }
 
+    @Test("150 waiters on one session are all served: their watches share one stream, not 150 of the connection's 100")
+    func manyWaitersOneSession() async throws {
+        let etcd = try await EtcdFixture.start(members: 1, algorithm: .etcdMutex, lanes: ["many"])
+        defer { etcd.stop() }
+        let book = HolderBook()
+        let totals = try await hammer(lanes: etcd.lanes, contendersPerLane: 150, rounds: 1, key: "test:many", book: book)
+        #expect(await book.grants == 150)
+        #expect(await book.overlaps == 0)
+        #expect(totals.timeouts == 0 && totals.failures == 0)
+    }
+
     @Test("etcd-mutex is FIFO: contenders that queued in order are granted in that order")
     func fifo() async throws {
         let etcd = try await EtcdFixture.start(members: 1, algorithm: .etcdMutex, lanes: ["fifo"])
