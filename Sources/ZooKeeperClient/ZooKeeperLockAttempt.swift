@@ -22,7 +22,7 @@ final class ZooKeeperLockAttempt: @unchecked Sendable {  // confined to the sess
         self.id = id
         self.key = key
         self.directory = ZooKeeperLockPaths.directory(for: key)
-        self.prefix = "c\(contender)-\(id)-lock-"
+        self.prefix = "c\(session.nonce)-\(contender)-\(id)-lock-"
         self.completion = completion
     }
 

@@ -5,7 +5,7 @@ import POSIX
 /// `zk-recipe` for one lane: ZooKeeper's lock recipe over one ZooKeeper session that every contender of
 /// the lane shares, as one client process would.
 ///
-/// A contender creates `<dir>/c<contender>-<attempt>-lock-` EPHEMERAL_SEQUENTIAL, lists the directory,
+/// A contender creates `<dir>/c<nonce>-<contender>-<attempt>-lock-` EPHEMERAL_SEQUENTIAL, lists the directory,
 /// and holds the lock when its sequence number is the lowest; otherwise it watches the next-lower
 /// sibling only (watching the parent would wake every waiter on each release: the herd) and checks
 /// again when that one goes. FIFO by construction; the fencing token is the znode's `czxid`.
@@ -18,6 +18,12 @@ public final class ZooKeeperLockSession: LockStoreSession, @unchecked Sendable {
     let handshakeTimeoutMs: Int
     /// See `ZooKeeperConnector.serverTickMs`.
     let serverTickMs: Int
+    /// Random, and in every znode name this session creates: a create whose reply was lost is found again
+    /// by its name's prefix, which must then be this session's alone. Contender and attempt numbers are
+    /// per lane, so without it another lane's (or process's) znode could be taken for one's own, and two
+    /// holders would hold one znode: a leader kill did exactly that once (curator's "protected" names
+    /// carry a GUID for the same reason).
+    let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 16)
     var connection: ZooKeeperConnection?
     /// Acquisitions waiting for a replacement session after an expiry.
     var waitingForSession: [(ZooKeeperConnection?) -> Void] = []

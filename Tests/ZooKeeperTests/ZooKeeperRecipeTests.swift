@@ -36,6 +36,25 @@ struct ZooKeeperRecipeTests {
         #expect(ledger.fencesStrictlyIncrease)
     }
 
+    @Test("the same contender and attempt numbers on two lanes never name znodes alike (a lost create is found again by its name)")
+    func znodeNamesAreTheSessions() async throws {
+        let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
+        defer { ensemble.stop() }
+        let lanes = try await ZooKeeperLanes.open(ensemble, lanes: 2)
+        let lockers = await lanes.lockers(perLane: 1)
+        #expect(lockers[0].id == lockers[1].id, "the lanes number their contenders alike")
+        let key = uniqueKey()
+        let held = try await lockers[0].mustAcquire(key, timeoutMs: 30_000, "lane 0's contender")
+        let waiter = Task { await lockers[1].acquire(key: key, timeoutMs: 30_000) }
+        #expect(await eventually { (try? await Self.children(of: key, on: ensemble).count) == 2 })
+        let names = try await Self.children(of: key, on: ensemble)
+        let prefixes = Set(names.map { String($0.prefix(upTo: $0.range(of: "-lock-")!.upperBound)) })
+        #expect(prefixes.count == 2, "two sessions' znodes share a name prefix: \(names)")
+        _ = await lockers[0].release(held)
+        if let next = await waiter.value.grant { _ = await lockers[1].release(next) }
+        await lanes.close()
+    }
+
     @Test("contenders that joined in order get the lock in that order")
     func fifo() async throws {
         let ensemble = try await ZooKeeperEnsemble.start(servers: 1)
