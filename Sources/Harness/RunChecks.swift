@@ -23,6 +23,18 @@ public enum RunChecks {
             && scenario.lock.algorithm.overlapsAreViolations(maxHoldUs: scenario.hold.maxUs, ttlMs: scenario.lock.ttlMs)
     }
 
+    /// What a reader of `result`'s figures must know that the figures cannot say themselves.
+    public static func notes(_ result: RunResult) -> [String] {
+        var notes: [String] = []
+        let m = result.measurements
+        if m.acquisitions == 0, let total = m.grantsTotal, total > 0 {
+            // A queue of N waiters served one at a time takes N handoffs per turn: past the window's
+            // length, no acquisition both starts and ends inside it, though the lock was busy throughout.
+            notes.append("0 acquisitions both started and ended in the \(String(format: "%.0f", m.windowS)) s window, but \(total) grants were made in the run: one acquisition takes longer than the window (\(result.scenario.contenders) contenders on \(result.scenario.keys) key(s) wait their turn). Lengthen --duration to measure it.")
+        }
+        return notes
+    }
+
     /// Why `result` fails (exit 1), or `nil`.
     public static func failure(_ result: RunResult) -> String? {
         if let error = result.error {

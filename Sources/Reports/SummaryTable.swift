@@ -89,6 +89,7 @@ public enum SummaryTable {
             [
                 row("acquisitions/s", format: { NumberText.grouped($0, places: 1) }) { $0.measurements.acquisitionsPerSecond },
                 row("acquisitions", format: count) { Double($0.measurements.acquisitions) },
+                row("grants in the run (warm-up, drain)", ratio: false, format: count) { $0.measurements.grantsTotal.map(Double.init) },
                 row("failed acquisitions", ratio: false, format: count) { Double($0.measurements.failedAcquires) },
                 row("errors", ratio: false, format: count) { Double($0.measurements.errors) },
             ],

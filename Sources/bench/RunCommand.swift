@@ -171,6 +171,9 @@ struct RunCommand: AsyncParsableCommand {
             if let text = RoundSummary.render(paired) { print(text) }
             for line in results.compactMap(Self.shardLine) { print(line) }
             if let warning = Self.insecureWarning(results[0].scenario) { print(warning) }
+            for result in results {
+                for note in RunChecks.notes(result) { print("note (\(result.scenario.client)): \(note)") }
+            }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }
             } catch {
