@@ -43,26 +43,6 @@ public enum TargetChoice: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension LockStoreKind {
-    /// The algorithm a run on this store uses when `--algorithm` is not given.
-    public var defaultAlgorithm: LockAlgorithmKind {
-        switch self {
-        case .redis: return .setnxPX
-        case .etcd: return .etcdMutex
-        case .zookeeper: return .zkRecipe
-        }
-    }
-
-    /// The store's name in messages: `Redis`, `etcd`, `ZooKeeper`.
-    public var displayName: String {
-        switch self {
-        case .redis: return "Redis"
-        case .etcd: return "etcd"
-        case .zookeeper: return "ZooKeeper"
-        }
-    }
-}
-
 /// Parses `--etcd` and `--zookeeper` values: comma lists of members. An etcd member is read as etcd's
 /// own client reads it (`EtcdEndpoint`: `http://host:port`, `host:port`, a bare host on 2379).
 public enum StoreEndpoints {

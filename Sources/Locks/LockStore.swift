@@ -10,6 +10,24 @@ public enum LockStoreKind: String, CaseIterable, Codable, Sendable, Hashable, Cu
     case zookeeper
 
     public var description: String { rawValue }
+
+    /// The algorithm a run on this store uses when none is named.
+    public var defaultAlgorithm: LockAlgorithmKind {
+        switch self {
+        case .redis: return .setnxPX
+        case .etcd: return .etcdMutex
+        case .zookeeper: return .zkRecipe
+        }
+    }
+
+    /// The store's name in messages: `Redis`, `etcd`, `ZooKeeper`.
+    public var displayName: String {
+        switch self {
+        case .redis: return "Redis"
+        case .etcd: return "etcd"
+        case .zookeeper: return "ZooKeeper"
+        }
+    }
 }
 
 /// A consensus store's lock recipe for one lane: the seam that lets etcd and ZooKeeper locks run under
