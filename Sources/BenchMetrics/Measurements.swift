@@ -16,6 +16,8 @@ public struct Measurements: Codable, Sendable {
     public var errors: Int
     /// Errors by kind.
     public var errorsByKind: [String: Int]
+    /// The first message seen of each kind in `errorsByKind` (nil in results saved before it existed).
+    public var errorExamples: [String: String]?
 
     /// Acquire latency (first attempt → grant); `nil` when nothing was granted.
     public var acquire: LatencySummary?
@@ -59,6 +61,7 @@ public struct Measurements: Codable, Sendable {
         failedAcquires = raw.failedAcquires
         errors = raw.errorCount
         errorsByKind = raw.errors
+        errorExamples = raw.errorExamples.flatMap { $0.isEmpty ? nil : $0 }
         acquire = LatencySummary(nanos: raw.acquireLatency)
         acquireCorrected = LatencySummary(nanos: raw.acquireCorrectedLatency)
         handoff = LatencySummary(nanos: raw.handoffLatency)

@@ -10,6 +10,7 @@ extension QueueRecorder {
         grantsTotal = grantsTotal.flatMap { mine in other.grantsTotal.map { mine + $0 } }
         failedAcquires += other.failedAcquires
         errors.merge(other.errors, uniquingKeysWith: +)
+        if let theirs = other.errorExamples { errorExamples = (errorExamples ?? [:]).merging(theirs) { mine, _ in mine } }
         acquireLatency.merge(other.acquireLatency)
         acquireCorrectedLatency.merge(other.acquireCorrectedLatency)
         handoffLatency.merge(other.handoffLatency)

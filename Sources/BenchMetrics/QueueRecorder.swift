@@ -23,6 +23,9 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     public internal(set) var failedAcquires = 0
     /// Errors by kind (e.g. `transport connection reset`), including ones that did not end an acquisition.
     public internal(set) var errors: [String: Int] = [:]
+    /// The first message of each error kind: a count alone leaves the user to guess what failed.
+    /// Optional only so recorders saved before it existed still decode.
+    public internal(set) var errorExamples: [String: String]? = [:]
 
     /// Acquire latency, ns.
     public internal(set) var acquireLatency = ClampingHistogram()
@@ -156,8 +159,9 @@ public struct QueueRecorder: Codable, Sendable, Equatable {
     }
 
     /// An error of kind `kind` (use `LockFailure.kindKey`); errors are rare, so a dictionary is fine here.
-    public mutating func recordError(kind: String, atNanos: UInt64) {
+    public mutating func recordError(kind: String, atNanos: UInt64, message: String? = nil) {
         errors[kind, default: 0] += 1
+        if let message, errorExamples?[kind] == nil { errorExamples?[kind] = message }
         let s = second(at: atNanos)
         timeline.recordError(second: s)
         intervals?.advance(to: s)

@@ -65,6 +65,12 @@ public final class EtcdConnection: Sendable {
         let transport: Transport
         do {
             let config = HTTP2ClientTransport.Posix.Config.defaults { config in
+                // A member that stops answering (SIGSTOP, a partition) keeps its TCP connection open, and
+                // round robin kept sending it calls and watches: etcd-mutex stalled 30 s behind a paused
+                // follower. A PING after 10 s without data (grpc-swift's floor; etcd refuses pings closer
+                // than 5 s) unanswered for 5 s closes that connection, and calls move to the others.
+                // Only while calls are open: etcd refuses pings on a connection without streams.
+                config.connection.keepalive = .init(time: .seconds(10), timeout: .seconds(5), allowWithoutCalls: false)
                 config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
                     channel.pipeline.addHandler(PingAnswerer(), position: .first)
                 }

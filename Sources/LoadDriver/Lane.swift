@@ -233,7 +233,7 @@ final class Lane: LockObserver, @unchecked Sendable {
             if counts {
                 recorder.recordFailedAcquire(contender: index, attempts: summary.attempts, completedAtNanos: now)
             }
-            recorder.recordError(kind: failure.kindKey, atNanos: now)
+            recorder.recordError(kind: failure.kindKey, atNanos: now, message: failure.description)
             errorsSoFar += 1
             events?.append(LoadEvent(atNanos: now, latencyNanos: now &- startedAt, validityMs: 0, granted: false))
             if counts { failovers?.failed() }
@@ -263,7 +263,7 @@ final class Lane: LockObserver, @unchecked Sendable {
         case .wrongOwnerDelete:
             recorder.recordWrongOwnerDelete()
         case .failed(let failure):
-            recorder.recordError(kind: "release." + failure.kindKey, atNanos: now)
+            recorder.recordError(kind: "release." + failure.kindKey, atNanos: now, message: failure.description)
             errorsSoFar += 1
             checkFatal(after: failure, context: contenders[i].locker.context)
             failed = true

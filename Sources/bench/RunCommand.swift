@@ -173,6 +173,9 @@ struct RunCommand: AsyncParsableCommand {
             if let warning = Self.insecureWarning(results[0].scenario) { print(warning) }
             for result in results {
                 for note in RunChecks.notes(result) { print("note (\(result.scenario.client)): \(note)") }
+                for (kind, message) in (result.measurements.errorExamples ?? [:]).sorted(by: { $0.key < $1.key }).prefix(5) {
+                    print("first \(kind) error (\(result.scenario.client)): \(message)")
+                }
             }
             do {
                 for path in try output.write(results) { Terminal.note("wrote \(path)") }

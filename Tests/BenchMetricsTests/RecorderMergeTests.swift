@@ -224,3 +224,22 @@ private func apply(_ e: Event, to r: inout QueueRecorder) {
         #expect(abs(h.mean - 50_000_500) / 50_000_500 < 0.001)
     }
 }
+
+@Suite struct ErrorExampleTests {
+    @Test("each error kind keeps its first message, across lanes merged in order, and reaches the measurements")
+    func firstMessagePerKind() throws {
+        var a = QueueRecorder(contenders: 1, windowStartNanos: 0)
+        var b = QueueRecorder(contenders: 1, windowStartNanos: 0)
+        a.recordError(kind: "transport", atNanos: 1, message: "connection reset by 127.0.0.1:2379")
+        a.recordError(kind: "transport", atNanos: 2, message: "a later one")
+        b.recordError(kind: "transport", atNanos: 3, message: "lane b's")
+        b.recordError(kind: "release.transport", atNanos: 4, message: "release timed out")
+        b.recordError(kind: "timeout", atNanos: 5)
+        let merged = QueueRecorder.merged([a, b])
+        let m = Measurements(raw: merged, windowS: 1)
+        #expect(m.errorsByKind == ["transport": 3, "release.transport": 1, "timeout": 1])
+        #expect(m.errorExamples == ["transport": "connection reset by 127.0.0.1:2379", "release.transport": "release timed out"])
+        let decoded = try JSONDecoder().decode(Measurements.self, from: JSONEncoder().encode(m))
+        #expect(decoded.errorExamples == m.errorExamples)
+    }
+}
