@@ -105,18 +105,8 @@ public final class EtcdLockRPCSession: LockStoreSession, @unchecked Sendable {
             for (contender, held) in leases where held == lease { leases[contender] = nil }
         }
         let keeper = core.keeper
-        Task {
-            for attempt in 0..<5 {
-                if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 << attempt)) }
-                do throws(EtcdError) {
-                    try await keeper.revoke(lease)
-                    return
-                } catch where error.code == .leaseLost || error.code == .cancelled {
-                    return
-                } catch {
-                    continue
-                }
-            }
+        EtcdSessionCore.inBackground(until: { $0.code == .leaseLost || $0.code == .cancelled }) { () async throws(EtcdError) in
+            try await keeper.revoke(lease)
         }
     }
 

@@ -77,15 +77,24 @@ struct EtcdSessionCore: Sendable {
     /// Deletes `key` in the background until etcd confirms it (or the session closes), for a claim that
     /// must not outlive a failed release or acquisition: left behind, it would block every later waiter
     /// of its lock until the session's lease ends. Only safe for a name no later claim reuses.
-    func deleteEventually(_ key: Data, attempts: Int = 5) {
+    func deleteEventually(_ key: Data) {
         let connection = self.connection
+        Self.inBackground(until: { $0.code == .cancelled }) { () async throws(EtcdError) in
+            _ = try await connection.deleteRange(key: key)
+        }
+    }
+
+    /// Runs `body` in the background until it succeeds or throws an error `settles` accepts as final,
+    /// 5 tries at most, 400 ms to 3.2 s apart: for clean-ups whose failure leaves nothing unsafe, only
+    /// something slower (a key or lease that waits for its TTL).
+    static func inBackground(until settles: @escaping @Sendable (EtcdError) -> Bool, _ body: @escaping @Sendable () async throws(EtcdError) -> Void) {
         Task {
-            for attempt in 0..<attempts {
-                if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 << min(attempt, 4))) }
+            for attempt in 0..<5 {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 << attempt)) }
                 do throws(EtcdError) {
-                    _ = try await connection.deleteRange(key: key)
+                    try await body()
                     return
-                } catch where error.code == .cancelled {
+                } catch where settles(error) {
                     return
                 } catch {
                     continue
