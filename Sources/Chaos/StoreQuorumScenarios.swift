@@ -98,11 +98,11 @@ extension ChaosRun {
         let lease = tally.algorithm.store == .etcd ? "lease" : "session"
         let safety: String
         if !safe {
-            // The witness counts a store holder's lease from its acquisition's start; a keep-alive or ping
-            // stuck in the paused member may have let the lease lapse earlier, which only the store knows.
-            safety = "\(tally.doubleGrants) double grants and \(tally.overlaps) overlaps: a key granted again before the earlier holder's \(lease), counted from its acquisition's start, ran out"
+            // Both holders' leases were confirmed alive (a renewal answered less than a TTL before) when
+            // the second was granted: the store itself handed the key out twice.
+            safety = "\(tally.doubleGrants) double grants and \(tally.overlaps) overlaps: a key granted again while both holders' \(lease)s were confirmed alive"
         } else if tally.overlaps > 0 {
-            safety = "0 double grants, but \(tally.overlaps) overlap(s), each after the earlier holder's \(lease) could have expired: a client cut off with its member held on past its \(lease), which only a fencing token catches"
+            safety = "0 double grants, but \(tally.overlaps) overlap(s), each with a \(lease) that could have expired (no renewal answered within a TTL): a client cut off with its member held on, or waited out its queue, past its \(lease), which only a fencing token catches"
         } else {
             safety = "0 overlaps and 0 double grants: the quorum never granted a key twice"
         }

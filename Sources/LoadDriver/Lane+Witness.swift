@@ -4,8 +4,9 @@ import RedisConnection
 
 extension Lane {
     /// The safety witness: a grant while the driver knows another holder is inside is an overlap
-    /// (mutual-exclusion violation); if that holder's own grant was still valid, the lock service
-    /// granted the key twice (a double grant), rather than a holder outliving its TTL.
+    /// (mutual-exclusion violation); if that holder's own grant was still valid, and so was the
+    /// entrant's, the lock service granted the key twice (a double grant), rather than a holder
+    /// outliving its TTL.
     func witnessEnter(_ i: Int, grant: LockGrant, now: UInt64, counts: Bool) {
         let validUntil = grant.validUntilNanos(algorithm: scenario.lock.algorithm)
         // Mutated in place: copying the state out would copy its arrays on every grant. The witness
@@ -13,7 +14,7 @@ extension Lane {
         let holder = contenders[i].index
         let entered = withKey(contenders[i].key) { $0.enter(holder, validUntil: validUntil, now: now) }
         if entered.inside > 0 { recorder.recordMutexOverlap(entered.inside) }
-        if entered.stillValid > 0 {
+        if entered.stillValid > 0, grant.canDoubleGrant(algorithm: scenario.lock.algorithm, now: now) {
             recorder.recordDoubleGrant(entered.stillValid)
             failovers?.doubleGranted(entered.stillValid)
         }

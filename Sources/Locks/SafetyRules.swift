@@ -36,4 +36,14 @@ extension LockGrant {
         }
         return self.startedAtNanos &+ UInt64(max(0, self.ttlMs)) &* 1_000_000
     }
+
+    /// Whether an overlap this grant makes can be a double grant. A store's grant whose own lease or
+    /// session was not certainly alive when it was made cannot be: the client waited out its queue with a
+    /// lease the store may already have dropped (clientv3 3.4's Mutex does not re-check its own key after
+    /// the wait), so the store did not hand out the lock twice; the entrant holds one it lost. A Redis
+    /// grant's validity counts from its first attempt, which only says that the key's TTL started later,
+    /// so it never rules a double grant out.
+    public func canDoubleGrant(algorithm: LockAlgorithmKind, now: UInt64) -> Bool {
+        algorithm.store == .redis || validUntilNanos(algorithm: algorithm) > now
+    }
 }

@@ -30,6 +30,13 @@ final class InProcessStore: LockStoreConnector, @unchecked Sendable {
 
     let state = Mutex(State())
     var kind: LockStoreKind { .etcd }
+    /// A broken store: grants every acquisition at once, holder or not, the claim with fence `f` certainly
+    /// alive for `validForNanos(f)` from its grant (negative: its lease had already lapsed).
+    let grantsEveryoneValidForNanos: (@Sendable (Int64) -> Int64)?
+
+    init(grantsEveryoneValidForNanos: (@Sendable (Int64) -> Int64)? = nil) {
+        self.grantsEveryoneValidForNanos = grantsEveryoneValidForNanos
+    }
 
     func open(spec: LockSpec, queue: DispatchQueue) async throws -> any LockStoreSession {
         state.withLock { $0.opened += 1 }
@@ -55,6 +62,10 @@ final class InProcessStore: LockStoreConnector, @unchecked Sendable {
             grants += 1
             let granted: StoreClaim? = store.state.withLock { s in
                 s.fence += 1
+                if let validFor = store.grantsEveryoneValidForNanos {
+                    let until = Int64(LockClock.monotonicNanos()) + validFor(s.fence)
+                    return StoreClaim(token: "\(key)/\(s.fence)", fence: s.fence, requests: 1, validUntilNanos: UInt64(max(0, until)))
+                }
                 let claim = StoreClaim(token: "\(key)/\(s.fence)", fence: s.fence, requests: 1)
                 guard s.holders[key] == nil else {
                     s.waiters[key, default: []].append(Waiter(queue: queue, claim: claim, completion: completion))
@@ -72,6 +83,7 @@ final class InProcessStore: LockStoreConnector, @unchecked Sendable {
         func release(key: String, claim: StoreClaim, completion: @escaping (StoreReleaseResult) -> Void) {
             dispatchPrecondition(condition: .onQueue(queue))
             let (owned, next): (Bool, Waiter?) = store.state.withLock { s in
+                if store.grantsEveryoneValidForNanos != nil { return (true, nil) }
                 guard s.holders[key] == claim.token else { return (false, nil) }
                 guard var queued = s.waiters[key], !queued.isEmpty else {
                     s.holders[key] = nil
@@ -128,6 +140,33 @@ struct StoreSessionDriverTests {
         _ = await eventually(boundSeconds: 20) { store.state.withLock { $0.closed } >= 4 }
         let (opened, closed) = store.state.withLock { ($0.opened, $0.closed) }
         #expect(opened == 4 && closed == 4, "opened \(opened), closed \(closed)")
+    }
+}
+
+extension StoreSessionDriverTests {
+    /// One key, four contenders, 5 ms holds on a store that grants everyone at once.
+    func brokenStoreRun(validForNanos: @escaping @Sendable (Int64) -> Int64) async throws -> QueueRecorder {
+        let store = InProcessStore(grantsEveryoneValidForNanos: validForNanos)
+        let scenario = Scenario(
+            client: .native, deployment: .etcd(.external([.tcp(host: "127.0.0.1", port: 1)])),
+            lock: LockSpec(algorithm: .etcdMutex, wait: .watch, ttlMs: 10_000),
+            contenders: 4, keys: 1, connections: 1, pipeline: 0, hold: .fixed(us: 5_000), think: .fixed(us: 0), mode: .closed,
+            durationS: 1, warmupS: 0, requests: 200, seed: 3, queues: 1, acquireTimeoutMs: 20_000)
+        let run = LoadRun(
+            scenario: scenario, connector: NoRedis(), endpoints: [.tcp(host: "127.0.0.1", port: 1)], connectionOptions: ConnectionOptions(),
+            keyPrefix: "t:", store: StoreRunTarget(connector: store, stats: nil))
+        return try await run.run().recorder
+    }
+
+    @Test("a store that grants a held key again is caught: double grants while both leases are alive, only overlaps once the entrant's lapsed")
+    func doubleGrantsNeedLiveLeases() async throws {
+        let alive = try await brokenStoreRun { _ in 10_000_000_000 }
+        #expect(alive.safety.mutexOverlaps > 0)
+        #expect(alive.safety.doubleGrants > 0)
+        // The first holder's lease is alive (and outlives the run); every later claim's had lapsed.
+        let lapsed = try await brokenStoreRun { fence in fence == 1 ? 60_000_000_000 : -1_000_000 }
+        #expect(lapsed.safety.mutexOverlaps > 0)
+        #expect(lapsed.safety.doubleGrants == 0, "an entrant whose own lease had lapsed holds a lock it lost; the store did not grant twice")
     }
 }
 
