@@ -43,15 +43,19 @@ struct DriverTests {
     func contendedKeyHandsOff(client: RedisClientKind) async throws {
         try await withFleet { fleet in
             let s = scenario(client, fleet: fleet, contenders: 8, keys: 1, hold: .fixed(us: 1_000), durationS: 0.5)
-            let outcome = try await drive(s, fleet: fleet)
-            let recorder = outcome.recorder
-            #expect(recorder.acquisitions > 0)
-            #expect(recorder.handoffLatency.count > 0)
-            // Every handoff ends in a grant, and the first grant of the window follows no release.
-            #expect(recorder.handoffLatency.count <= UInt64(recorder.acquisitions))
-            // Spinning waiters win by luck, not by arrival.
-            #expect(recorder.fifoInversions > 0)
-            #expect(recorder.safety.mutexOverlaps == 0)
+            // Spinning waiters win by luck, not by arrival, so inversions come; but a window starved by a
+            // loaded machine (CI's parallel pass) can hold too few grants to show one. Up to 5 windows.
+            var inversions = 0
+            for _ in 0..<5 where inversions == 0 {
+                let recorder = try await drive(s, fleet: fleet).recorder
+                #expect(recorder.acquisitions > 0)
+                #expect(recorder.handoffLatency.count > 0)
+                // Every handoff ends in a grant, and the first grant of the window follows no release.
+                #expect(recorder.handoffLatency.count <= UInt64(recorder.acquisitions))
+                #expect(recorder.safety.mutexOverlaps == 0)
+                inversions = recorder.fifoInversions
+            }
+            #expect(inversions > 0)
         }
     }
 
