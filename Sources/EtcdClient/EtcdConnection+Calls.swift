@@ -53,12 +53,12 @@ extension EtcdConnection {
         _ = try await call("Lease.LeaseRevoke") { try await lease.leaseRevoke(request, options: Self.unaryOptions) }
     }
 
-    func txn(_ request: Etcdserverpb_TxnRequest) async throws(EtcdError) -> Etcdserverpb_TxnResponse {
-        try await call("KV.Txn") { try await kv.txn(request, options: Self.unaryOptions) }
+    func txn(_ request: Etcdserverpb_TxnRequest, deadlineNanos: UInt64? = nil) async throws(EtcdError) -> Etcdserverpb_TxnResponse {
+        try await call("KV.Txn") { try await kv.txn(request, options: Self.unaryOptions(until: deadlineNanos)) }
     }
 
-    func range(_ request: Etcdserverpb_RangeRequest) async throws(EtcdError) -> Etcdserverpb_RangeResponse {
-        try await call("KV.Range") { try await kv.range(request, options: Self.unaryOptions) }
+    func range(_ request: Etcdserverpb_RangeRequest, deadlineNanos: UInt64? = nil) async throws(EtcdError) -> Etcdserverpb_RangeResponse {
+        try await call("KV.Range") { try await kv.range(request, options: Self.unaryOptions(until: deadlineNanos)) }
     }
 
     /// Deletes `key`, or the range `[key, rangeEnd)`; returns how many keys went.

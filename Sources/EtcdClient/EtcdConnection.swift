@@ -1,6 +1,7 @@
 import EtcdProto
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
+import Locks
 import enum RedisConnection.Endpoint
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -104,6 +105,19 @@ public final class EtcdConnection: Sendable {
     private static func isIPv4(_ host: String) -> Bool {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// A unary call's options when it is part of an acquisition that must end by `deadlineNanos`
+    /// (monotonic): a call stuck on a member that died or lost its leader would otherwise outlive the
+    /// acquisition by up to `unaryTimeout`, and the driver's drain with it.
+    static func unaryOptions(until deadlineNanos: UInt64?) -> CallOptions {
+        var options = unaryOptions
+        if let deadlineNanos {
+            let now = LockClock.monotonicNanos()
+            let left = Duration.nanoseconds(deadlineNanos > now ? Int64(deadlineNanos - now) : 1)
+            options.timeout = min(unaryTimeout, left)
+        }
+        return options
     }
 
     static var unaryOptions: CallOptions {

@@ -50,7 +50,7 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
                 let own = prefix + Data("\(EtcdKeys.hex(lease))-\(contender)-\(serial)".utf8)
                 myKey = own
                 requests += 1
-                let myRevision = try await Self.create(own, lease: lease, on: core.connection)
+                let myRevision = try await Self.create(own, lease: lease, on: core.connection, deadlineNanos: deadlineNanos)
                 let granted = try await Self.waitForPredecessors(of: myRevision, under: prefix, deadlineNanos: deadlineNanos,
                                                                  core: core, requests: &requests)
                 if granted {
@@ -67,6 +67,10 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
                     requests += 1
                     if (try? await core.delete(myKey)) == nil { core.deleteEventually(myKey) }
                 }
+                // A call cut short by the acquisition's own deadline is the acquisition timing out.
+                if error.code == .deadline, let deadlineNanos, LockClock.monotonicNanos() >= deadlineNanos {
+                    return done(.timedOut(requests: requests))
+                }
                 done(.failed(error.lockFailure(operation: "acquire \(key)"), requests: requests))
             }
         }
@@ -74,7 +78,7 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
 
     /// The Txn of clientv3's tryAcquire: put `key` under `lease` if it has no create revision yet, else
     /// read it; returns the key's create revision.
-    static func create(_ key: Data, lease: Int64, on connection: EtcdConnection) async throws(EtcdError) -> Int64 {
+    static func create(_ key: Data, lease: Int64, on connection: EtcdConnection, deadlineNanos: UInt64? = nil) async throws(EtcdError) -> Int64 {
         var absent = Etcdserverpb_Compare()
         absent.key = key
         absent.target = .create
@@ -89,7 +93,7 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
         request.compare = [absent]
         request.success = [.with { $0.requestPut = put }]
         request.failure = [.with { $0.requestRange = get }]
-        let response = try await connection.txn(request)
+        let response = try await connection.txn(request, deadlineNanos: deadlineNanos)
         if response.succeeded { return response.header.revision }
         guard let existing = response.responses.first?.responseRange.kvs.first else {
             throw EtcdError(.server, call: "etcd \(connection.endpointList) KV.Txn",
@@ -114,7 +118,7 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
         var transientFailures = 0
         while true {
             requests += 1
-            let response = try await core.connection.range(range)
+            let response = try await core.connection.range(range, deadlineNanos: deadlineNanos)
             guard let predecessor = response.kvs.first else { return true }
             requests += 1
             let connection = core.connection
