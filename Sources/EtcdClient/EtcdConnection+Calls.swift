@@ -62,11 +62,11 @@ extension EtcdConnection {
     }
 
     /// Deletes `key`, or the range `[key, rangeEnd)`; returns how many keys went.
-    func deleteRange(key: Data, rangeEnd: Data = Data()) async throws(EtcdError) -> Int64 {
+    func deleteRange(key: Data, rangeEnd: Data = Data(), deadlineNanos: UInt64? = nil) async throws(EtcdError) -> Int64 {
         var request = Etcdserverpb_DeleteRangeRequest()
         request.key = key
         request.rangeEnd = rangeEnd
-        return try await call("KV.DeleteRange") { try await kv.deleteRange(request, options: Self.unaryOptions).deleted }
+        return try await call("KV.DeleteRange") { try await kv.deleteRange(request, options: Self.unaryOptions(until: deadlineNanos)).deleted }
     }
 
     /// v3lock's Lock: blocks (no timeout: the caller cancels at its deadline) until `name` is held

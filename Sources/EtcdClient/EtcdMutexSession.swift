@@ -58,14 +58,16 @@ public final class EtcdMutexSession: LockStoreSession, @unchecked Sendable {
                                              validUntilNanos: core.keeper.certainUntilNanos(of: lease))))
                 } else {
                     requests += 1
-                    if (try? await core.delete(own)) == nil { core.deleteEventually(own) }
+                    // In the background: the acquisition must end by its deadline, and a delete sent to a
+                    // member that lost its leader can wait far longer (the name is never reused).
+                    core.deleteEventually(own)
                     done(.timedOut(requests: requests))
                 }
             } catch {
                 // Leaving the key would block every later contender until the lease expires.
                 if let myKey {
                     requests += 1
-                    if (try? await core.delete(myKey)) == nil { core.deleteEventually(myKey) }
+                    core.deleteEventually(myKey)
                 }
                 // A call cut short by the acquisition's own deadline is the acquisition timing out.
                 if error.code == .deadline, let deadlineNanos, LockClock.monotonicNanos() >= deadlineNanos {

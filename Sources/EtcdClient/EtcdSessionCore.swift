@@ -65,7 +65,9 @@ struct EtcdSessionCore: Sendable {
         Task {
             let name = Data(token.utf8)
             do throws(EtcdError) {
-                let deleted = try await connection.deleteRange(key: name)
+                // Bounded well inside the driver's 5 s drain: a delete stuck on a member without a leader
+                // is reported failed and finished in the background (`afterUnknown`), not waited out.
+                let deleted = try await connection.deleteRange(key: name, deadlineNanos: LockClock.monotonicNanos() &+ 4_000_000_000)
                 done(deleted > 0 ? .released : .notOwner)
             } catch {
                 afterUnknown(name)
