@@ -115,7 +115,13 @@ struct EtcdRecipeTests {
             Issue.record("expected a timeout while the lock was held, got \(waited)")
             return
         }
-        #expect(try await probe.countKeys(withPrefix: key + "/") == 1, "only the holder's key is left")
+        // The withdrawal runs in the background (the acquisition ends at its deadline, not after a delete).
+        var left = try await probe.countKeys(withPrefix: key + "/")
+        for _ in 0..<250 where left != 1 {
+            try await Task.sleep(for: .milliseconds(20))
+            left = try await probe.countKeys(withPrefix: key + "/")
+        }
+        #expect(left == 1, "only the holder's key is left")
         _ = await holder.release(held)
         let next = await waiter.acquire(key: key, timeoutMs: 30_000)
         #expect(next.grant != nil)
